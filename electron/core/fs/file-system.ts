@@ -1,0 +1,84 @@
+// One interface for both panes and the transfer engine: LocalFs (node:fs) and SftpFs
+// (an SFTP channel) implement it, so nothing above core cares which side is which.
+// Every method rejects with a SkiffError (see ../errors) carrying a stable code and the path.
+
+export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
+
+/** Metadata of one path (stat follows symlinks, lstat does not). Times are ms since the epoch. */
+export interface FileStat {
+  type: EntryType;
+  size: number;
+  mtimeMs: number;
+  atimeMs: number;
+  /** Permission bits only (mode & 0o7777). */
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** One directory entry as a pane shows it. `type` is the entry itself (lstat); for symlinks `target*` say where it points. */
+export interface FileEntry extends FileStat {
+  name: string;
+  /** Full path of the entry, in the file system's own syntax. */
+  path: string;
+  /** Owner/group names where the side knows them (SFTP longname, local passwd lookup is optional). */
+  owner?: string;
+  group?: string;
+  /** For symlinks: the raw link text. */
+  linkTarget?: string;
+  /** For symlinks: the type of what the link resolves to, or 'broken'. */
+  targetType?: EntryType | 'broken';
+}
+
+export type OpenFlags = 'r' | 'w' | 'wx' | 'a' | 'r+';
+
+/** An open file for positional (ranged) I/O; the transfer engine pipelines many of these calls at once. */
+export interface FileHandle {
+  /** Reads up to `length` bytes at `position` into `buffer[offset…]`; resolves to bytes read, 0 at end of file. */
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
+  /** Writes `buffer[offset…offset+length)` at `position`. */
+  write(buffer: Buffer, offset: number, length: number, position: number): Promise<void>;
+  stat(): Promise<FileStat>;
+  close(): Promise<void>;
+}
+
+export interface ListOptions {
+  /** Aborting stops the listing; the promise/iterator rejects with code CANCELLED. */
+  signal?: AbortSignal;
+}
+
+export interface FileSystem {
+  readonly kind: 'local' | 'sftp';
+  /** Path syntax helpers for this side (posix for SFTP; the platform's for local). */
+  readonly path: {
+    join(...parts: string[]): string;
+    dirname(p: string): string;
+    basename(p: string): string;
+    isAbsolute(p: string): boolean;
+    sep: string;
+  };
+  /** Largest efficient single read/write request in bytes (SFTP: from limits@openssh.com, else 32 KiB). */
+  readonly maxReadSize: number;
+  readonly maxWriteSize: number;
+
+  home(): Promise<string>;
+  realpath(p: string): Promise<string>;
+  /** All entries of a folder except `.` and `..`. */
+  list(dir: string, opts?: ListOptions): Promise<FileEntry[]>;
+  /** The same, in batches as they arrive (huge folders show their first rows at once). */
+  listBatches(dir: string, opts?: ListOptions): AsyncIterable<FileEntry[]>;
+  stat(p: string): Promise<FileStat>;
+  lstat(p: string): Promise<FileStat>;
+  /** Resolves to null instead of rejecting with NO_SUCH_FILE. */
+  statOrNull(p: string): Promise<FileStat | null>;
+  mkdir(p: string, opts?: { recursive?: boolean; mode?: number }): Promise<void>;
+  /** Renames; with `overwrite` an existing target file is replaced atomically where the side can (posix-rename). */
+  rename(from: string, to: string, opts?: { overwrite?: boolean }): Promise<void>;
+  /** Removes a file or symlink; a folder only with `recursive` (or when empty). Never follows symlinks. */
+  remove(p: string, opts?: { recursive?: boolean; signal?: AbortSignal }): Promise<void>;
+  chmod(p: string, mode: number): Promise<void>;
+  utimes(p: string, atimeMs: number, mtimeMs: number): Promise<void>;
+  symlink(target: string, linkPath: string): Promise<void>;
+  readlink(p: string): Promise<string>;
+  open(p: string, flags: OpenFlags, mode?: number): Promise<FileHandle>;
+}
