@@ -60,7 +60,8 @@ export default tseslint.config(
     },
   },
   {
-    // renderer: a sandboxed page. No Node, no Electron, no main-side code; contract types only.
+    // renderer: a sandboxed page. No Node, no Electron, no main-side code; contract types and
+    // the pure createApi (shared with preload so browser tests run the app's own code path).
     files: ['renderer/**/*.{ts,tsx}', 'test/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
@@ -77,8 +78,8 @@ export default tseslint.config(
           patterns: [
             { group: nodeModules, message: 'The renderer has no Node.js: ask main over IPC.' },
             {
-              group: ['**/electron/**', '!**/electron/ipc/contract', '!**/electron/ipc/contract.ts'],
-              message: 'The renderer may import only types from electron/ipc/contract.',
+              group: ['**/electron/**', '!**/electron/ipc/contract', '!**/electron/ipc/contract.ts', '!**/electron/ipc/create-api', '!**/electron/ipc/create-api.ts'],
+              message: 'The renderer may import only contract types and the pure createApi from electron/ipc.',
             },
             {
               group: ['**/electron/ipc/contract', '**/electron/ipc/contract.ts'],

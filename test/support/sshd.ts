@@ -148,7 +148,12 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshdHandle
     ecdsa: path.join(dir, 'host_ecdsa'),
     rsa: path.join(dir, 'host_rsa'),
   };
-  if (opts.regenerateHostKeys) for (const k of Object.values(hostKeys)) rmSync(k, { force: true }), rmSync(`${k}.pub`, { force: true });
+  if (opts.regenerateHostKeys) {
+    for (const k of Object.values(hostKeys)) {
+      rmSync(k, { force: true });
+      rmSync(`${k}.pub`, { force: true });
+    }
+  }
   keygen(hostKeys.ed25519, 'ed25519', ['-N', '']);
   keygen(hostKeys.ecdsa, 'ecdsa', ['-b', '256', '-N', '']);
   keygen(hostKeys.rsa, 'rsa', ['-b', '2048', '-N', '']);

@@ -1,0 +1,67 @@
+// The public shape of an SFTP connection. Implemented in ./session.ts.
+import type { HostKeyInfo } from '../trust/host-key';
+import type { SkiffErrorData } from '../errors';
+import type { FileSystem } from '../fs/file-system';
+
+export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';
+
+/** One keyboard-interactive round: the server's prompts, each to be answered (echo=false means a secret). */
+export interface KeyboardInteractiveRequest {
+  name: string;
+  instructions: string;
+  prompts: Array<{ prompt: string; echo: boolean }>;
+}
+
+export interface ConnectOptions {
+  host: string;
+  /** Default 22. */
+  port?: number;
+  username: string;
+  /** Offered in a sensible order: agent, key file, keyboard-interactive, password. */
+  password?: string;
+  /** Path to a private key (OpenSSH or PEM; RSA, ECDSA, Ed25519). */
+  privateKeyPath?: string;
+  /** The key's text, when already read (takes precedence over the path). */
+  privateKey?: string | Buffer;
+  passphrase?: string;
+  /** ssh-agent socket; `true` means `$SSH_AUTH_SOCK`. */
+  agent?: string | boolean;
+  /**
+   * Must resolve true before anything else is sent (no auth data leaves before it answers).
+   * Rejecting or resolving false aborts with HOST_KEY_REJECTED (or the SkiffError it throws).
+   */
+  verifyHostKey: (info: HostKeyInfo) => Promise<boolean>;
+  /** Called for every keyboard-interactive round; resolve null to cancel. Without it the method is not offered. */
+  onKeyboardInteractive?: (req: KeyboardInteractiveRequest) => Promise<string[] | null>;
+  /** Whole connect + auth budget (default 20 s). */
+  readyTimeoutMs?: number;
+  /** Keepalive interval (default 15 s; 0 disables) and missed replies before the session counts as lost (default 3). */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+}
+
+export interface ClosedReason extends SkiffErrorData {
+  /** true when close() was called by us. */
+  byUser: boolean;
+}
+
+/** A live SSH connection with its primary SFTP channel. */
+export interface SftpSession {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  /** The auth method that succeeded. */
+  readonly authMethod: AuthMethod;
+  /** The primary SFTP channel as a FileSystem. */
+  readonly fs: FileSystem;
+  /** SFTP extensions the server advertised (name → version/data). */
+  readonly extensions: Readonly<Record<string, string>>;
+  readonly closed: boolean;
+  /** Opens another SFTP channel on the same connection (the transfer engine uses several at once). */
+  openChannel(): Promise<FileSystem & { close(): Promise<void> }>;
+  /** Closes every channel and the connection. Idempotent. */
+  close(): Promise<void>;
+  /** Fires once, with why (CONNECTION_LOST, TIMEOUT, …, or byUser). */
+  onClosed(listener: (reason: ClosedReason) => void): () => void;
+}
