@@ -78,7 +78,7 @@ export default tseslint.config(
           patterns: [
             { group: nodeModules, message: 'The renderer has no Node.js: ask main over IPC.' },
             {
-              group: ['**/electron/**', '!**/electron/ipc/contract', '!**/electron/ipc/contract.ts', '!**/electron/ipc/create-api', '!**/electron/ipc/create-api.ts'],
+              regex: '(^|/)electron/(?!ipc/(contract|create-api)(\\.ts)?$)',
               message: 'The renderer may import only contract types and the pure createApi from electron/ipc.',
             },
             {

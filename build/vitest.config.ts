@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['test/core/**/*.test.ts', 'test/ipc/**/*.test.ts', 'test/web/**/*.test.ts', 'test/build/**/*.test.ts'],
+          include: ['test/core/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/ipc/**/*.test.ts', 'test/web/**/*.test.ts', 'test/build/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
