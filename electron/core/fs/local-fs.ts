@@ -1,0 +1,305 @@
+// The local side of the FileSystem interface, over node:fs. Every failure is a SkiffError
+// with the path involved, so the panes and the transfer engine never see raw errno text.
+import { constants as fsConstants, type Dir, type Dirent, type Stats } from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import nodePath from 'node:path';
+import { SkiffError, fromNodeError } from '../errors';
+import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags } from './file-system';
+
+/** Local reads/writes are cheap syscalls; 1 MiB keeps the remote side's limit the one that counts. */
+const LOCAL_IO_SIZE = 1024 * 1024;
+/** Entries per batch from listBatches: big enough to be efficient, small enough for a first paint. */
+const LIST_BATCH = 500;
+/** Parallel lstat calls while listing (bounded so a 100k-entry folder does not open 100k requests). */
+const LIST_PARALLEL = 32;
+
+function typeOf(st: Stats): EntryType {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+/** Converts node's Stats to the interface's FileStat. */
+export function toFileStat(st: Stats): FileStat {
+  return {
+    type: typeOf(st),
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    atimeMs: st.atimeMs,
+    mode: st.mode & 0o7777,
+    uid: st.uid,
+    gid: st.gid,
+  };
+}
+
+function cancelled(p: string): SkiffError {
+  return new SkiffError('CANCELLED', 'Cancelled.', { path: p });
+}
+
+const OPEN_FLAGS: Record<OpenFlags, number> = {
+  r: fsConstants.O_RDONLY,
+  w: fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC,
+  wx: fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL,
+  a: fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_APPEND,
+  'r+': fsConstants.O_RDWR,
+};
+
+class LocalFileHandle implements FileHandle {
+  constructor(
+    private readonly fh: fsp.FileHandle,
+    private readonly p: string,
+  ) {}
+
+  async read(buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+    try {
+      const { bytesRead } = await this.fh.read(buffer, offset, length, position);
+      return bytesRead;
+    } catch (err) {
+      throw fromNodeError(err, this.p);
+    }
+  }
+
+  async write(buffer: Buffer, offset: number, length: number, position: number): Promise<void> {
+    try {
+      // write(2) may be short (signals, nearly-full disks): loop until all of it landed.
+      let done = 0;
+      while (done < length) {
+        const { bytesWritten } = await this.fh.write(buffer, offset + done, length - done, position + done);
+        if (bytesWritten <= 0) throw new SkiffError('FAILURE', `Could not write to “${this.p}”.`, { path: this.p });
+        done += bytesWritten;
+      }
+    } catch (err) {
+      throw fromNodeError(err, this.p);
+    }
+  }
+
+  async stat(): Promise<FileStat> {
+    try {
+      return toFileStat(await this.fh.stat());
+    } catch (err) {
+      throw fromNodeError(err, this.p);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.fh.close();
+    } catch (err) {
+      throw fromNodeError(err, this.p);
+    }
+  }
+}
+
+/** FileSystem over the local disk (node:fs), with platform path syntax. */
+export class LocalFs implements FileSystem {
+  readonly kind = 'local' as const;
+  readonly path = {
+    join: (...parts: string[]) => nodePath.join(...parts),
+    dirname: (p: string) => nodePath.dirname(p),
+    basename: (p: string) => nodePath.basename(p),
+    isAbsolute: (p: string) => nodePath.isAbsolute(p),
+    sep: nodePath.sep,
+  };
+  readonly maxReadSize = LOCAL_IO_SIZE;
+  readonly maxWriteSize = LOCAL_IO_SIZE;
+
+  async home(): Promise<string> {
+    return os.homedir();
+  }
+
+  async realpath(p: string): Promise<string> {
+    try {
+      return await fsp.realpath(p);
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async list(dir: string, opts: ListOptions = {}): Promise<FileEntry[]> {
+    const all: FileEntry[] = [];
+    for await (const batch of this.listBatches(dir, opts)) all.push(...batch);
+    return all;
+  }
+
+  async *listBatches(dir: string, opts: ListOptions = {}): AsyncIterable<FileEntry[]> {
+    const { signal } = opts;
+    if (signal?.aborted) throw cancelled(dir);
+    let handle: Dir;
+    try {
+      handle = await fsp.opendir(dir, { bufferSize: 128 });
+    } catch (err) {
+      throw fromNodeError(err, dir);
+    }
+    try {
+      let names: string[] = [];
+      for (;;) {
+        let d: Dirent | null;
+        try {
+          d = await handle.read();
+        } catch (err) {
+          throw fromNodeError(err, dir);
+        }
+        if (d !== null) names.push(d.name);
+        if (names.length >= LIST_BATCH || (d === null && names.length > 0)) {
+          if (signal?.aborted) throw cancelled(dir);
+          const entries = await this.describe(dir, names);
+          names = [];
+          if (signal?.aborted) throw cancelled(dir);
+          if (entries.length > 0) yield entries;
+        }
+        if (d === null) break;
+      }
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+
+  /** lstat (and for symlinks, readlink + stat) each name; entries that vanished meanwhile are dropped. */
+  private async describe(dir: string, names: string[]): Promise<FileEntry[]> {
+    const out: Array<FileEntry | null> = new Array<FileEntry | null>(names.length).fill(null);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < names.length) {
+        const i = next++;
+        const name = names[i]!;
+        const full = nodePath.join(dir, name);
+        try {
+          const st = await fsp.lstat(full);
+          const entry: FileEntry = { name, path: full, ...toFileStat(st) };
+          if (entry.type === 'symlink') {
+            entry.linkTarget = await fsp.readlink(full).catch(() => undefined);
+            const target = await fsp.stat(full).catch(() => null);
+            entry.targetType = target ? typeOf(target) : 'broken';
+          }
+          out[i] = entry;
+        } catch (err) {
+          // Deleted between readdir and lstat: not an error for a listing.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromNodeError(err, full);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LIST_PARALLEL, names.length) }, worker));
+    return out.filter((e): e is FileEntry => e !== null);
+  }
+
+  async stat(p: string): Promise<FileStat> {
+    try {
+      return toFileStat(await fsp.stat(p));
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async lstat(p: string): Promise<FileStat> {
+    try {
+      return toFileStat(await fsp.lstat(p));
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async statOrNull(p: string): Promise<FileStat | null> {
+    try {
+      return toFileStat(await fsp.stat(p));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async mkdir(p: string, opts: { recursive?: boolean; mode?: number } = {}): Promise<void> {
+    try {
+      await fsp.mkdir(p, { recursive: opts.recursive ?? false, ...(opts.mode === undefined ? {} : { mode: opts.mode }) });
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async rename(from: string, to: string, opts: { overwrite?: boolean } = {}): Promise<void> {
+    try {
+      if (!opts.overwrite) {
+        // node has no renameat2(RENAME_NOREPLACE); check first. The window is tiny and the
+        // engine only renames its own .skiffpart files, so a lost race never truncates data.
+        const existing = await fsp.lstat(to).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return null;
+          throw err;
+        });
+        if (existing) throw new SkiffError('ALREADY_EXISTS', `“${to}” already exists.`, { path: to });
+      }
+      await fsp.rename(from, to);
+    } catch (err) {
+      throw fromNodeError(err, from);
+    }
+  }
+
+  async remove(p: string, opts: { recursive?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    try {
+      const st = await fsp.lstat(p);
+      if (!st.isDirectory()) {
+        await fsp.unlink(p);
+        return;
+      }
+      if (!opts.recursive) {
+        await fsp.rmdir(p);
+        return;
+      }
+      await this.removeTree(p, opts.signal);
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  /** Depth-first delete that checks the signal between entries and never follows symlinks. */
+  private async removeTree(dir: string, signal?: AbortSignal): Promise<void> {
+    for (const d of await fsp.readdir(dir, { withFileTypes: true })) {
+      if (signal?.aborted) throw cancelled(dir);
+      const full = nodePath.join(dir, d.name);
+      if (d.isDirectory()) await this.removeTree(full, signal);
+      else await fsp.unlink(full);
+    }
+    await fsp.rmdir(dir);
+  }
+
+  async chmod(p: string, mode: number): Promise<void> {
+    try {
+      await fsp.chmod(p, mode & 0o7777);
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async utimes(p: string, atimeMs: number, mtimeMs: number): Promise<void> {
+    try {
+      await fsp.utimes(p, atimeMs / 1000, mtimeMs / 1000);
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async symlink(target: string, linkPath: string): Promise<void> {
+    try {
+      await fsp.symlink(target, linkPath);
+    } catch (err) {
+      throw fromNodeError(err, linkPath);
+    }
+  }
+
+  async readlink(p: string): Promise<string> {
+    try {
+      return await fsp.readlink(p);
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async open(p: string, flags: OpenFlags, mode?: number): Promise<FileHandle> {
+    try {
+      const fh = await fsp.open(p, OPEN_FLAGS[flags], mode ?? 0o666);
+      return new LocalFileHandle(fh, p);
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+}
