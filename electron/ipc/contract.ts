@@ -1,0 +1,689 @@
+// The ONE list of IPC channels between the renderer and main (see ARCHITECTURE.md).
+// Pure: imports only zod, so the renderer type-checks it with DOM libs and no Node.
+//
+// Shape of the boundary:
+// - `requests`: request/response channels. Every channel takes exactly ONE argument
+//   (an object, or nothing for `z.undefined()`), validated in main by its zod schema.
+//   The reply is always an envelope `{ ok: true, value } | { ok: false, error }`;
+//   createApi() unwraps it and throws SkiffApiError(code, message, path) on errors.
+// - `events`: main → renderer notifications (`api.on(event, cb)`).
+// - Questions main must ask the user (host key, keyboard-interactive, password,
+//   transfer conflict) arrive as the `question:ask` event with an `id` and a
+//   `timeoutMs`; the renderer answers with the `question:answer` request. A timeout,
+//   a closed window or `question:cancel` means "no"; `question:closed` tells the UI to
+//   drop a dialog it still shows.
+// - Big listings are paged, pull-based: `sftp:list-dir` / `local:list-dir` return the
+//   first page `{ listId, entries, done }`; call `list:next` until `done`; navigating
+//   away calls `list:cancel` (or just stops pulling: idle listings are dropped by main
+//   after a minute). Pages are small (≤ 500 entries) so the first rows show at once.
+// - Find: `sftp:find-start` returns `{ findId }`; matches stream as `sftp:find-result`
+//   events (sent only after the start reply) until one with `done: true`.
+//
+// Web bridge wire format (`npm run web`, renderer/src/bridge/web-transport.ts):
+//   WebSocket URL: ws://127.0.0.1:<port>/ws?token=<token>  (token from the page URL)
+//   client → server: {"id": <number>, "channel": "<request channel>", "args": [<arg>]}
+//   server → client: {"id": <same number>, "result": <envelope as above>}
+//                    {"event": "<event channel>", "payload": <payload>}
+//   `args` is the argument list exactly as given to transport.invoke(channel, ...args).
+//   Malformed frames get {"id": <id or null>, "result": {"ok": false, "error": {code: "INVALID_ARGUMENT", …}}}.
+import { z } from 'zod';
+
+// ───────────────────────────── errors ─────────────────────────────
+
+/** Stable error codes (mirrors electron/core/errors.ts ERROR_CODES; a test keeps them equal). */
+export const API_ERROR_CODES = [
+  'NO_SUCH_FILE',
+  'PERMISSION_DENIED',
+  'FAILURE',
+  'NOT_A_DIRECTORY',
+  'IS_A_DIRECTORY',
+  'ALREADY_EXISTS',
+  'DIRECTORY_NOT_EMPTY',
+  'NO_SPACE',
+  'READ_ONLY',
+  'INVALID_NAME',
+  'INVALID_ARGUMENT',
+  'AUTH_FAILED',
+  'HOST_KEY_REJECTED',
+  'HOST_KEY_CHANGED',
+  'HOST_KEY_REVOKED',
+  'HOST_KEY_UNKNOWN',
+  'CONNECTION_REFUSED',
+  'HOST_UNREACHABLE',
+  'HOST_NOT_FOUND',
+  'TIMEOUT',
+  'CONNECTION_LOST',
+  'NOT_CONNECTED',
+  'PROTOCOL_ERROR',
+  'UNSUPPORTED',
+  'CANCELLED',
+  'KEY_FILE_INVALID',
+  'PASSPHRASE_REQUIRED',
+  'KEYCHAIN_UNAVAILABLE',
+  'CONFIG_CORRUPT',
+  'SIZE_MISMATCH',
+  'INTERNAL',
+  // IPC-only codes
+  'UNKNOWN_CHANNEL',
+  'FORBIDDEN_SENDER',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export interface ApiErrorData {
+  code: ApiErrorCode;
+  message: string;
+  path?: string;
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
+
+// ───────────────────────────── shared schemas ─────────────────────────────
+
+const MAX_PATH = 4096;
+const MAX_NAME = 1024;
+const MAX_TEXT = 4096;
+const MAX_SECRET = 8192;
+const MAX_ITEMS = 10_000;
+
+const noNul = (s: string): boolean => !s.includes('\0');
+
+/** An id minted by main (session, list, find, job, question, bookmark). */
+export const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'not a valid id');
+
+/**
+ * A remote (SFTP, posix) path: absolute, normalized (no `.`/`..` segments, no `//`,
+ * no trailing `/` except the root), no NUL. The renderer normalizes before sending.
+ */
+export const RemotePath = z
+  .string()
+  .min(1)
+  .max(MAX_PATH)
+  .refine(noNul, 'path contains a NUL byte')
+  .refine((p) => p.startsWith('/'), 'remote path must be absolute')
+  .refine((p) => p === '/' || (!p.endsWith('/') && p.slice(1).split('/').every((s) => s !== '' && s !== '.' && s !== '..')), 'remote path must be normalized (no empty, "." or ".." segments)');
+
+/** A local path; absolute + normalized for the platform is checked in main (node:path). */
+export const LocalPath = z.string().min(1).max(MAX_PATH).refine(noNul, 'path contains a NUL byte');
+
+const Port = z.number().int().min(1).max(65535);
+const Host = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\s/@\0]+$/, 'not a valid host name');
+const Username = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((s) => !/[\0\r\n]/.test(s), 'not a valid user name');
+const Secret = z.string().max(MAX_SECRET).refine(noNul, 'contains a NUL byte');
+const Text = (max = MAX_TEXT) => z.string().max(max);
+/** Permission bits (mode & 0o7777). */
+const Mode = z.number().int().min(0).max(0o7777);
+
+// ───────────────────────────── DTOs ─────────────────────────────
+
+export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
+
+/** One directory entry (mirrors core FileEntry). Times are ms since the epoch. */
+export interface FileEntryDto {
+  name: string;
+  path: string;
+  type: EntryType;
+  size: number;
+  mtimeMs: number;
+  atimeMs: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  owner?: string;
+  group?: string;
+  linkTarget?: string;
+  targetType?: EntryType | 'broken';
+}
+
+export interface FileStatDto {
+  type: EntryType;
+  size: number;
+  mtimeMs: number;
+  atimeMs: number;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** One page of a listing; call `list:next` with `listId` until `done`. */
+export interface ListPage {
+  listId: string;
+  /** The folder listed (as resolved by the side). */
+  path: string;
+  entries: FileEntryDto[];
+  done: boolean;
+}
+
+export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';
+
+export interface SessionInfo {
+  sessionId: string;
+  host: string;
+  port: number;
+  username: string;
+  /** The method that succeeded. */
+  authMethod: AuthMethod;
+  /** The remote home folder (where to start browsing unless a path was asked for). */
+  home: string;
+  /** The bookmark used, if any. */
+  bookmarkId?: string;
+}
+
+export const ConflictPolicy = z.enum(['ask', 'overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs']);
+export type ConflictPolicy = z.infer<typeof ConflictPolicy>;
+
+export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'skipped';
+export type TransferDirection = 'upload' | 'download';
+
+/** Per-file failure inside a job (e.g. permission denied on one file of a folder). */
+export interface TransferFileError extends ApiErrorData {
+  path: string;
+}
+
+export interface TransferJobDto {
+  id: string;
+  sessionId: string;
+  direction: TransferDirection;
+  /** Source paths (local for upload, remote for download). */
+  sources: string[];
+  /** Target folder (remote for upload, local for download). */
+  targetDir: string;
+  /** A short human label, e.g. "report.pdf" or "photos (1,204 files)". */
+  label: string;
+  state: TransferState;
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+  /** Bytes per second (smoothed); 0 when not running. */
+  rate: number;
+  /** Seconds left, or null when unknown. */
+  etaSeconds: number | null;
+  currentFile?: string;
+  error?: ApiErrorData;
+  fileErrors?: TransferFileError[];
+  createdAt: number;
+  finishedAt?: number;
+}
+
+export interface TransferProgressDto {
+  id: string;
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+  rate: number;
+  etaSeconds: number | null;
+  currentFile?: string;
+}
+
+export const BookmarkAuth = z.enum(['password', 'key', 'agent', 'keyboard-interactive']);
+export type BookmarkAuth = z.infer<typeof BookmarkAuth>;
+
+/** What the user edits about a saved server (no secrets here, ever). */
+export const BookmarkInput = z.strictObject({
+  name: z.string().min(1).max(256),
+  host: Host,
+  port: Port.default(22),
+  username: Username,
+  auth: BookmarkAuth,
+  keyPath: LocalPath.optional(),
+  remotePath: RemotePath.optional(),
+  localPath: LocalPath.optional(),
+  group: Text(256).optional(),
+  notes: Text(10_000).optional(),
+});
+export type BookmarkInput = z.input<typeof BookmarkInput>;
+
+export interface BookmarkDto {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  auth: BookmarkAuth;
+  keyPath?: string;
+  remotePath?: string;
+  localPath?: string;
+  group?: string;
+  notes?: string;
+  lastConnectedAt?: number;
+  createdAt?: number;
+  updatedAt?: number;
+  /** Whether the keychain holds a password / key passphrase for it (never the secret). */
+  hasPassword?: boolean;
+}
+
+export interface BookmarkList {
+  bookmarks: BookmarkDto[];
+  /** Set when the file was corrupt: what is wrong and where the bad file was kept aside. */
+  problem?: ApiErrorData & { keptAs?: string };
+}
+
+export interface SshConfigCandidate {
+  alias: string;
+  host: string;
+  port: number;
+  username?: string;
+  keyPath?: string;
+  /** Already saved as a bookmark (same host, port, user). */
+  duplicateOf?: string;
+  /** e.g. "ProxyJump is not supported yet". */
+  notes: string[];
+}
+
+export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'yes']);
+export const Theme = z.enum(['system', 'light', 'dark']);
+
+export const WindowBounds = z.strictObject({
+  x: z.number().int().min(-100_000).max(100_000),
+  y: z.number().int().min(-100_000).max(100_000),
+  width: z.number().int().min(200).max(100_000),
+  height: z.number().int().min(150).max(100_000),
+  maximized: z.boolean().optional(),
+});
+
+/** User settings (persisted by main). `settings:set` takes a partial patch. */
+export const SettingsPatch = z.strictObject({
+  theme: Theme.optional(),
+  showHidden: z.boolean().optional(),
+  hostKeyPolicy: HostKeyPolicy.optional(),
+  extraKnownHostsFiles: z.array(LocalPath).max(32).optional(),
+  hashKnownHosts: z.boolean().optional(),
+  defaultConflictPolicy: ConflictPolicy.optional(),
+  transferConcurrency: z.number().int().min(1).max(32).optional(),
+  preservePermissions: z.boolean().optional(),
+  preserveTimes: z.boolean().optional(),
+  confirmDelete: z.boolean().optional(),
+  lastLocalPath: LocalPath.optional(),
+  windowBounds: WindowBounds.optional(),
+});
+export type SettingsPatch = z.input<typeof SettingsPatch>;
+export interface SettingsDto {
+  theme: z.infer<typeof Theme>;
+  showHidden: boolean;
+  hostKeyPolicy: z.infer<typeof HostKeyPolicy>;
+  extraKnownHostsFiles: string[];
+  hashKnownHosts: boolean;
+  defaultConflictPolicy: ConflictPolicy;
+  transferConcurrency: number;
+  preservePermissions: boolean;
+  preserveTimes: boolean;
+  confirmDelete: boolean;
+  lastLocalPath?: string;
+  windowBounds?: z.infer<typeof WindowBounds>;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** node's process.platform of main. */
+  platform: string;
+  /** 'electron' in the app, 'web' in the `npm run web` bridge. */
+  mode: 'electron' | 'web';
+  electronVersion?: string;
+  /** Local path separator, so the renderer can join local paths. */
+  localSep: '/' | '\\';
+  /** Whether native pickers work (false in web mode: type a path instead). */
+  nativeDialogs: boolean;
+}
+
+/** An `sftp://user@host:port/path` launch: prefill Quick Connect; never connect by itself. */
+export interface OpenUrlDto {
+  host: string;
+  port: number;
+  username?: string;
+  path?: string;
+}
+
+// ───────────────────────────── questions (main → renderer) ─────────────────────────────
+
+export interface KnownHostEntryDto {
+  keyType: string;
+  fingerprint: string;
+  /** `file:line` of the entry in known_hosts. */
+  file: string;
+  line: number;
+}
+
+export type QuestionDto =
+  | {
+      id: string;
+      kind: 'host-key';
+      timeoutMs: number;
+      host: string;
+      port: number;
+      keyType: string;
+      bits: number;
+      /** `SHA256:…` exactly as ssh-keygen -lf prints it. */
+      fingerprint: string;
+      /** unknown: first contact; changed: a different key is stored (see `stored`); revoked: cannot be accepted. */
+      status: 'unknown' | 'changed' | 'revoked';
+      stored?: KnownHostEntryDto[];
+    }
+  | {
+      id: string;
+      kind: 'keyboard-interactive';
+      timeoutMs: number;
+      sessionLabel: string;
+      name: string;
+      instructions: string;
+      prompts: Array<{ prompt: string; echo: boolean }>;
+    }
+  | {
+      id: string;
+      kind: 'password';
+      timeoutMs: number;
+      host: string;
+      port: number;
+      username: string;
+      /** missing: none stored; rejected: the stored/typed one was refused. */
+      reason: 'missing' | 'rejected';
+      /** passphrase: for the key file `keyPath`. */
+      secret: 'password' | 'passphrase';
+      keyPath?: string;
+      /** Whether a keychain is available to remember it. */
+      canRemember: boolean;
+    }
+  | {
+      id: string;
+      kind: 'conflict';
+      timeoutMs: number;
+      jobId: string;
+      direction: TransferDirection;
+      source: { path: string; size: number; mtimeMs: number };
+      target: { path: string; size: number; mtimeMs: number };
+      /** The target looks like an earlier partial copy of the source. */
+      canResume: boolean;
+    };
+export type QuestionKind = QuestionDto['kind'];
+
+/** The renderer's answers, one shape per question kind. */
+export const QuestionAnswer = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('host-key'),
+    /** `replace` = the user confirmed twice to replace a changed key. */
+    decision: z.enum(['trust-remember', 'trust-once', 'replace', 'cancel']),
+  }),
+  z.strictObject({
+    kind: z.literal('keyboard-interactive'),
+    /** null = cancel. */
+    responses: z.array(Secret).max(64).nullable(),
+  }),
+  z.strictObject({
+    kind: z.literal('password'),
+    /** null = cancel. */
+    secret: Secret.nullable(),
+    remember: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal('conflict'),
+    action: z.enum(['overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs', 'cancel']),
+    applyToAll: z.boolean().default(false),
+  }),
+]);
+export type QuestionAnswer = z.input<typeof QuestionAnswer>;
+
+// ───────────────────────────── argument schemas ─────────────────────────────
+
+const SessionRef = { sessionId: Id };
+
+/** Quick Connect or a bookmark. Secrets typed by the user may go to main; never the reverse. */
+export const ConnectArgs = z.union([
+  z.strictObject({
+    bookmarkId: Id,
+    /** A password typed now (else the keychain, else a `password` question). */
+    password: Secret.optional(),
+  }),
+  z.strictObject({
+    host: Host,
+    port: Port.default(22),
+    username: Username,
+    auth: BookmarkAuth.default('password'),
+    password: Secret.optional(),
+    keyPath: LocalPath.optional(),
+    passphrase: Secret.optional(),
+    /** Store the typed password in the keychain after a successful login. */
+    rememberPassword: z.boolean().default(false),
+  }),
+]);
+export type ConnectArgs = z.input<typeof ConnectArgs>;
+
+const Empty = z.undefined();
+
+/** Request/response channels: name → schema of the single argument. */
+export const requests = {
+  // app
+  'app:info': Empty,
+  /** The sftp:// URL the app was launched with (once), else null. */
+  'app:take-launch-url': Empty,
+
+  // sessions
+  'session:connect': ConnectArgs,
+  'session:disconnect': z.strictObject(SessionRef),
+  'session:list': Empty,
+
+  // remote files
+  'sftp:list-dir': z.strictObject({ ...SessionRef, path: RemotePath }),
+  'sftp:stat': z.strictObject({ ...SessionRef, path: RemotePath, followSymlinks: z.boolean().default(true) }),
+  'sftp:realpath': z.strictObject({ ...SessionRef, path: RemotePath }),
+  'sftp:mkdir': z.strictObject({ ...SessionRef, path: RemotePath, parents: z.boolean().default(false) }),
+  'sftp:rename': z.strictObject({ ...SessionRef, from: RemotePath, to: RemotePath }),
+  'sftp:delete': z.strictObject({ ...SessionRef, paths: z.array(RemotePath).min(1).max(MAX_ITEMS), recursive: z.boolean().default(false) }),
+  'sftp:chmod': z.strictObject({ ...SessionRef, paths: z.array(RemotePath).min(1).max(MAX_ITEMS), mode: Mode }),
+  'sftp:symlink': z.strictObject({
+    ...SessionRef,
+    /** The link text (may be relative; not a path we resolve). */
+    target: z.string().min(1).max(MAX_PATH).refine(noNul, 'contains a NUL byte'),
+    linkPath: RemotePath,
+  }),
+  'sftp:find-start': z.strictObject({
+    ...SessionRef,
+    root: RemotePath,
+    /** A name (exact, case-insensitive by `caseSensitive`) or a glob (`*.csv`, `**\/report-?.pdf`). */
+    pattern: z.string().min(1).max(MAX_NAME).refine(noNul, 'contains a NUL byte'),
+    mode: z.enum(['name', 'glob']).default('glob'),
+    caseSensitive: z.boolean().default(false),
+    maxResults: z.number().int().min(1).max(100_000).default(10_000),
+  }),
+  'sftp:find-cancel': z.strictObject({ findId: Id }),
+
+  // local files
+  'local:home': Empty,
+  'local:list-dir': z.strictObject({ path: LocalPath }),
+  'local:stat': z.strictObject({ path: LocalPath, followSymlinks: z.boolean().default(true) }),
+  'local:mkdir': z.strictObject({ path: LocalPath, parents: z.boolean().default(false) }),
+  'local:rename': z.strictObject({ from: LocalPath, to: LocalPath }),
+  'local:delete': z.strictObject({ paths: z.array(LocalPath).min(1).max(MAX_ITEMS), recursive: z.boolean().default(false) }),
+
+  // paged listings (both sides)
+  'list:next': z.strictObject({ listId: Id }),
+  'list:cancel': z.strictObject({ listId: Id }),
+
+  // transfers
+  'transfer:enqueue': z.strictObject({
+    ...SessionRef,
+    direction: z.enum(['upload', 'download']),
+    /** Local paths for upload, remote paths for download (validated per direction in main). */
+    sources: z.array(z.string().min(1).max(MAX_PATH)).min(1).max(MAX_ITEMS),
+    /** Remote folder for upload; an EXISTING local folder for download. */
+    targetDir: z.string().min(1).max(MAX_PATH),
+    conflict: ConflictPolicy.optional(),
+  }),
+  'transfer:cancel': z.strictObject({ jobId: Id.optional(), all: z.boolean().optional() }).refine((a) => (a.jobId === undefined) !== (a.all !== true), 'give either jobId or all: true'),
+  'transfer:pause': z.strictObject({ jobId: Id }),
+  'transfer:resume': z.strictObject({ jobId: Id }),
+  'transfer:retry': z.strictObject({ jobId: Id }),
+  'transfer:list': Empty,
+  'transfer:clear-finished': Empty,
+
+  // bookmarks
+  'bookmarks:list': Empty,
+  'bookmarks:create': BookmarkInput,
+  'bookmarks:update': z.strictObject({ id: Id, patch: BookmarkInput.partial() }),
+  'bookmarks:delete': z.strictObject({ id: Id }),
+  'bookmarks:duplicate': z.strictObject({ id: Id }),
+  'bookmarks:import-preview': Empty,
+  'bookmarks:import': z.strictObject({ aliases: z.array(z.string().min(1).max(256)).min(1).max(1000) }),
+
+  // secrets: set / has / delete — there is NO getter, by design
+  'secrets:set': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']), secret: Secret.min(1) }),
+  'secrets:has': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']) }),
+  'secrets:delete': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']) }),
+
+  // settings
+  'settings:get': Empty,
+  'settings:set': SettingsPatch,
+
+  // native pickers (main-owned; UNSUPPORTED in web mode: type a path instead)
+  'dialog:pick-folder': z.strictObject({ title: Text(256).optional(), defaultPath: LocalPath.optional() }).optional(),
+  'dialog:pick-file': z.strictObject({ title: Text(256).optional(), defaultPath: LocalPath.optional() }).optional(),
+
+  // answers to main → renderer questions
+  'question:answer': z.strictObject({ id: Id, answer: QuestionAnswer }),
+  'question:cancel': z.strictObject({ id: Id }),
+} as const satisfies Record<string, z.ZodType>;
+
+/** What each request channel resolves to (the `value` of an ok envelope). */
+export interface RequestResults {
+  'app:info': AppInfo;
+  'app:take-launch-url': OpenUrlDto | null;
+  'session:connect': SessionInfo;
+  'session:disconnect': void;
+  'session:list': SessionInfo[];
+  'sftp:list-dir': ListPage;
+  'sftp:stat': FileStatDto;
+  'sftp:realpath': string;
+  'sftp:mkdir': void;
+  'sftp:rename': void;
+  'sftp:delete': void;
+  'sftp:chmod': void;
+  'sftp:symlink': void;
+  'sftp:find-start': { findId: string };
+  'sftp:find-cancel': void;
+  'local:home': string;
+  'local:list-dir': ListPage;
+  'local:stat': FileStatDto;
+  'local:mkdir': void;
+  'local:rename': void;
+  'local:delete': void;
+  'list:next': ListPage;
+  'list:cancel': void;
+  'transfer:enqueue': TransferJobDto;
+  'transfer:cancel': void;
+  'transfer:pause': void;
+  'transfer:resume': void;
+  'transfer:retry': void;
+  'transfer:list': TransferJobDto[];
+  'transfer:clear-finished': void;
+  'bookmarks:list': BookmarkList;
+  'bookmarks:create': BookmarkDto;
+  'bookmarks:update': BookmarkDto;
+  'bookmarks:delete': void;
+  'bookmarks:duplicate': BookmarkDto;
+  'bookmarks:import-preview': SshConfigCandidate[];
+  'bookmarks:import': BookmarkDto[];
+  'secrets:set': void;
+  'secrets:has': boolean;
+  'secrets:delete': void;
+  'settings:get': SettingsDto;
+  'settings:set': SettingsDto;
+  /** null when the user cancelled the picker. */
+  'dialog:pick-folder': string | null;
+  'dialog:pick-file': string | null;
+  'question:answer': void;
+  'question:cancel': void;
+}
+
+/** main → renderer events and their payloads. */
+export interface EventPayloads {
+  'transfer:progress': TransferProgressDto[];
+  'transfer:changed': TransferJobDto;
+  'transfer:removed': { ids: string[] };
+  'session:closed': { sessionId: string; code: ApiErrorCode; message: string; byUser: boolean };
+  'sftp:find-result': { findId: string; matches: FileEntryDto[]; done: boolean; error?: ApiErrorData };
+  'question:ask': QuestionDto;
+  'question:closed': { id: string; reason: 'answered' | 'timeout' | 'cancelled' };
+  'app:open-url': OpenUrlDto;
+  /** A menu item the renderer implements (e.g. "refresh", "new-folder"). */
+  'app:menu': { command: MenuCommand };
+}
+
+export const MENU_COMMANDS = ['quick-connect', 'refresh', 'new-folder', 'rename', 'delete', 'copy-to-other-pane', 'find', 'select-all', 'toggle-hidden', 'disconnect', 'about'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+export const EVENT_CHANNELS = [
+  'transfer:progress',
+  'transfer:changed',
+  'transfer:removed',
+  'session:closed',
+  'sftp:find-result',
+  'question:ask',
+  'question:closed',
+  'app:open-url',
+  'app:menu',
+] as const satisfies ReadonlyArray<keyof EventPayloads>;
+
+export type RequestChannel = keyof typeof requests;
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+export const REQUEST_CHANNELS = Object.keys(requests) as RequestChannel[];
+
+/** The argument type the renderer passes (before defaults are applied). */
+export type RequestArg<C extends RequestChannel> = z.input<(typeof requests)[C]>;
+/** The argument type a handler receives (after validation and defaults). */
+export type ParsedArg<C extends RequestChannel> = z.output<(typeof requests)[C]>;
+export type RequestResult<C extends RequestChannel> = RequestResults[C];
+
+export function isRequestChannel(c: unknown): c is RequestChannel {
+  return typeof c === 'string' && Object.prototype.hasOwnProperty.call(requests, c);
+}
+export function isEventChannel(c: unknown): c is EventChannel {
+  return typeof c === 'string' && (EVENT_CHANNELS as readonly string[]).includes(c);
+}
+
+// Compile-time guarantees: the results map covers exactly the request channels, and the
+// event list covers exactly the payload map.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _resultsCoverRequests: Exact<keyof RequestResults, RequestChannel> = true;
+const _eventsCoverPayloads: Exact<keyof EventPayloads, EventChannel> = true;
+void _resultsCoverRequests;
+void _eventsCoverPayloads;
+
+// ───────────────────────────── the typed API (window.skiff) ─────────────────────────────
+
+type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
+type VerbOf<C extends string> = C extends `${string}:${infer V}` ? V : never;
+
+type Method<C extends RequestChannel> = undefined extends RequestArg<C> ? (arg?: RequestArg<C>) => Promise<RequestResult<C>> : (arg: RequestArg<C>) => Promise<RequestResult<C>>;
+
+/** `window.skiff`: one method per request channel, grouped by domain (`skiff.sftp.listDir({…})`). */
+export type SkiffApi = {
+  [D in DomainOf<RequestChannel>]: { [C in RequestChannel as DomainOf<C> extends D ? Camel<VerbOf<C>> : never]: Method<C> };
+} & {
+  /** Generic form of every method (unknown channels are rejected at run time). */
+  invoke<C extends RequestChannel>(channel: C, ...arg: undefined extends RequestArg<C> ? [RequestArg<C>?] : [RequestArg<C>]): Promise<RequestResult<C>>;
+  /** Subscribes to a main → renderer event; returns the unsubscribe function. */
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+};
+
+/** The generic transport both preload (ipcRenderer) and the web bridge client (WebSocket) provide. */
+export interface SkiffTransport {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (payload: unknown) => void): () => void;
+}
+
+/** camelCase method name of a channel's verb (`list-dir` → `listDir`). */
+export function methodName(channel: string): { domain: string; method: string } {
+  const i = channel.indexOf(':');
+  const domain = channel.slice(0, i);
+  const method = channel.slice(i + 1).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return { domain, method };
+}
