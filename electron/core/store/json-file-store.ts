@@ -1,0 +1,330 @@
+// One versioned JSON document on disk (bookmarks.json, settings.json): validated on load and
+// on every write, migrated forward, written atomically through one queue. A broken file never
+// stops the app and is never silently replaced: it is copied aside byte-for-byte and reported.
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, readFile } from 'node:fs/promises';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { z } from 'zod';
+import { SkiffError, fromNodeError } from '../errors';
+import { writeFileAtomic } from './atomic-write';
+
+/** One thing wrong in a document: where (e.g. `bookmarks[2].port`) and what. */
+export interface StoreIssue {
+  path: string;
+  message: string;
+}
+
+export type LoadProblemKind = 'parse' | 'schema' | 'future-version' | 'unreadable';
+
+/** Why a file did not load cleanly; shown to the user as-is (no secrets ever live in these files). */
+export interface LoadProblem {
+  kind: LoadProblemKind;
+  file: string;
+  message: string;
+  /** 1-based position of a JSON syntax error. */
+  line?: number;
+  column?: number;
+  issues?: StoreIssue[];
+  /** Where the original bytes were kept. */
+  keptAs?: string;
+}
+
+/** A document shape: anything with a numeric format version. */
+export interface VersionedDoc {
+  version: number;
+}
+
+/** Upgrades a raw document of version `n` to version `n + 1` (it must set the new version). */
+export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
+
+export interface JsonFileStoreOptions<T extends VersionedDoc> {
+  /** Absolute path of the JSON file. */
+  file: string;
+  /** Human name used in messages ("bookmarks", "settings"). */
+  label: string;
+  /** The format version this build writes. */
+  version: number;
+  /** Schema of the current version (used on load and before every write). */
+  schema: z.ZodType<T>;
+  /** The document used when there is no file (or nothing could be recovered). */
+  empty: () => T;
+  /** migrations[n] upgrades version n to n + 1. */
+  migrations?: Readonly<Record<number, Migration>>;
+  /** Recovers what it can from a document that failed the schema (e.g. keeps the valid bookmarks). */
+  salvage?: (doc: Record<string, unknown>) => { value: T; issues: StoreIssue[] } | undefined;
+  /** Clock for the `.corrupt-<time>` name (tests pin it). */
+  now?: () => Date;
+}
+
+/** A loaded, validated JSON document with serialized atomic writes. */
+export class JsonFileStore<T extends VersionedDoc> {
+  private current: T;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readOnlyReason: string | null = null;
+  private readonly loadProblems: LoadProblem[] = [];
+
+  private constructor(private readonly opts: JsonFileStoreOptions<T>) {
+    this.current = opts.empty();
+  }
+
+  /** Loads (or starts empty); never throws for a bad file — see `problems` and `readOnly`. */
+  static async open<T extends VersionedDoc>(opts: JsonFileStoreOptions<T>): Promise<JsonFileStore<T>> {
+    const store = new JsonFileStore(opts);
+    await store.load();
+    return store;
+  }
+
+  get file(): string {
+    return this.opts.file;
+  }
+
+  /** What went wrong while loading (empty when the file was fine or absent). */
+  get problems(): readonly LoadProblem[] {
+    return this.loadProblems;
+  }
+
+  /** Non-null when writes are refused (future version, unreadable file, bad file that could not be set aside). */
+  get readOnly(): string | null {
+    return this.readOnlyReason;
+  }
+
+  /** A copy of the current document. */
+  get(): T {
+    return structuredClone(this.current);
+  }
+
+  /**
+   * Applies `mutate` to the latest document, validates, writes atomically, then commits in memory.
+   * Calls run one at a time in call order, so the last call's state is what ends up on disk.
+   * On a write error the document in memory and on disk are both unchanged.
+   */
+  update(mutate: (current: T) => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.readOnlyReason !== null) throw new SkiffError('READ_ONLY', this.readOnlyReason, { path: this.opts.file });
+      const next = mutate(structuredClone(this.current));
+      const parsed = this.opts.schema.safeParse(next);
+      if (!parsed.success) {
+        const issues = zodIssues(parsed.error);
+        throw new SkiffError('INVALID_ARGUMENT', `Refusing to save invalid ${this.opts.label}: ${issues.map(formatIssue).join('; ')}`, { path: this.opts.file });
+      }
+      await this.write(parsed.data);
+      this.current = parsed.data;
+      return structuredClone(parsed.data);
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async write(doc: T): Promise<void> {
+    try {
+      await writeFileAtomic(this.opts.file, `${JSON.stringify(doc, null, 2)}\n`);
+    } catch (err) {
+      throw configWriteError(err, this.opts.file, this.opts.label);
+    }
+  }
+
+  private async load(): Promise<void> {
+    const { file, label } = this.opts;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      const cause = fromNodeError(err, file);
+      // We cannot see what is in it, so we must not overwrite it either.
+      this.readOnlyReason = `Skiff could not read its ${label} file (${cause.message}). Nothing will be saved to it until this is fixed.`;
+      this.loadProblems.push({ kind: 'unreadable', file, message: this.readOnlyReason });
+      return;
+    }
+
+    const text = bytes.toString('utf8').replace(/^\uFEFF/, ''); // a BOM from a Windows editor is not corruption
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      const where = locateJsonError(text);
+      await this.setAside(
+        { kind: 'parse', file, line: where.line, column: where.column, message: `${capitalize(label)} file is not valid JSON: ${where.what} at line ${where.line}, column ${where.column}.` },
+        this.opts.empty(),
+      );
+      return;
+    }
+
+    if (!isRecord(raw) || typeof raw.version !== 'number' || !Number.isInteger(raw.version) || raw.version < 1) {
+      const found = isRecord(raw) ? `version ${JSON.stringify(raw.version) ?? 'missing'}` : `a JSON ${Array.isArray(raw) ? 'array' : typeof raw}`;
+      const salvaged = isRecord(raw) ? this.opts.salvage?.(raw) : undefined;
+      await this.setAside(
+        {
+          kind: 'schema',
+          file,
+          message: `${capitalize(label)} file has no valid format version (found ${found}).`,
+          issues: [{ path: 'version', message: 'Expected a whole number ≥ 1' }, ...(salvaged?.issues ?? [])],
+        },
+        salvaged?.value ?? this.opts.empty(),
+      );
+      return;
+    }
+
+    if (raw.version > this.opts.version) {
+      // Written by a newer Skiff: show what this build understands, but never downgrade the file.
+      const salvaged = this.opts.salvage?.(raw);
+      if (salvaged) this.current = salvaged.value;
+      this.readOnlyReason = `${capitalize(label)} were saved by a newer version of Skiff (format ${raw.version}; this version understands up to ${this.opts.version}). They are shown read-only and will not be changed; update Skiff to edit them.`;
+      this.loadProblems.push({ kind: 'future-version', file, message: this.readOnlyReason });
+      return;
+    }
+
+    let doc: Record<string, unknown> = raw;
+    try {
+      for (let v = raw.version; v < this.opts.version; v++) {
+        const step = this.opts.migrations?.[v];
+        if (!step) throw new Error(`no migration from format ${v} to ${v + 1}`);
+        doc = step(doc);
+      }
+    } catch (err) {
+      await this.setAside(
+        { kind: 'schema', file, message: `${capitalize(label)} file (format ${raw.version}) could not be upgraded: ${(err as Error).message}.` },
+        this.opts.empty(),
+      );
+      return;
+    }
+
+    const parsed = this.opts.schema.safeParse(doc);
+    if (parsed.success) {
+      this.current = parsed.data;
+      return;
+    }
+    const issues = zodIssues(parsed.error);
+    const salvaged = this.opts.salvage?.(doc);
+    await this.setAside(
+      {
+        kind: 'schema',
+        file,
+        issues: salvaged?.issues ?? issues,
+        message: `${capitalize(label)} file has invalid entries: ${(salvaged?.issues ?? issues).slice(0, 5).map(formatIssue).join('; ')}${issues.length > 5 ? '; …' : ''}.`,
+      },
+      salvaged?.value ?? this.opts.empty(),
+    );
+  }
+
+  // Keeps the original bytes under a new name (never overwriting another kept file), then
+  // replaces the main file with what could be recovered so the next start is clean.
+  private async setAside(problem: LoadProblem, recovered: T): Promise<void> {
+    const { file, label } = this.opts;
+    this.current = recovered;
+    const stamp = isoForFileName((this.opts.now ?? (() => new Date()))());
+    let keptAs: string | undefined;
+    let copyError: unknown;
+    for (let i = 0; i < 100 && keptAs === undefined; i++) {
+      const candidate = `${file}.corrupt-${stamp}${i === 0 ? '' : `-${i}`}`;
+      try {
+        await copyFile(file, candidate, fsConstants.COPYFILE_EXCL);
+        keptAs = candidate;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          copyError = err;
+          break;
+        }
+      }
+    }
+    if (keptAs === undefined) {
+      const why = copyError === undefined ? 'too many kept copies' : fromNodeError(copyError, file).message;
+      this.readOnlyReason = `${problem.message} It could not be set aside (${why}), so Skiff will not change it; fix or move the file, then restart.`;
+      this.loadProblems.push({ ...problem, message: this.readOnlyReason });
+      return;
+    }
+    try {
+      await this.write(recovered);
+    } catch (err) {
+      this.readOnlyReason = `${problem.message} The original is kept as “${keptAs}”, but the file could not be rewritten: ${(err as Error).message}`;
+      this.loadProblems.push({ ...problem, keptAs, message: this.readOnlyReason });
+      return;
+    }
+    this.loadProblems.push({ ...problem, keptAs, message: `${problem.message} The original file is kept as “${keptAs}”; Skiff started with ${describeRecovery(label)}.` });
+  }
+}
+
+function describeRecovery(label: string): string {
+  return `the ${label} it could read (if any)`;
+}
+
+/** Maps a failed config write to READ_ONLY / NO_SPACE / PERMISSION_DENIED / … with a message that says nothing was lost. */
+export function configWriteError(err: unknown, file: string, label: string): SkiffError {
+  if (err instanceof SkiffError) return err;
+  const base = fromNodeError(err, file);
+  const reasons: Partial<Record<SkiffError['code'], string>> = {
+    READ_ONLY: 'the disk or folder is read-only',
+    NO_SPACE: 'the disk is full',
+    PERMISSION_DENIED: 'permission denied (check the owner and permissions of the folder, or an immutable attribute)',
+    NOT_A_DIRECTORY: 'a file is in the way where the config folder should be',
+    NO_SUCH_FILE: 'the config folder could not be created',
+  };
+  const reason = reasons[base.code] ?? (base.message || 'unknown error');
+  return new SkiffError(base.code, `Could not save ${label} to “${file}”: ${reason}. Your change was not saved; the existing file is unchanged.`, { path: file, cause: err });
+}
+
+/** zod issues as `bookmarks[2].port`-style paths. */
+export function zodIssues(error: z.ZodError): StoreIssue[] {
+  return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+export function formatIssue(issue: StoreIssue): string {
+  return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function locateJsonError(text: string): { line: number; column: number; what: string } {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  const offset = first?.offset ?? text.length;
+  const what = first ? humanParseError(printParseErrorCode(first.error)) : 'unexpected content';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return { line, column, what };
+}
+
+function humanParseError(code: string): string {
+  const map: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'bad number',
+    PropertyNameExpected: 'expected a "quoted" property name',
+    ValueExpected: 'expected a value',
+    ColonExpected: 'expected “:”',
+    CommaExpected: 'expected “,”',
+    CloseBraceExpected: 'expected “}”',
+    CloseBracketExpected: 'expected “]”',
+    EndOfFileExpected: 'unexpected text after the end',
+    InvalidCommentToken: 'comments are not allowed',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'bad \\u escape',
+    InvalidEscapeCharacter: 'bad escape character',
+    InvalidCharacter: 'control character in a string',
+  };
+  return map[code] ?? code;
+}
+
+// ISO 8601 without colons: Windows forbids “:” in file names.
+function isoForFileName(d: Date): string {
+  return d.toISOString().replace(/:/g, '-');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
