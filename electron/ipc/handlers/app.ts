@@ -1,0 +1,60 @@
+// App info, sessions, bookmarks, secrets (no getter), settings, pickers and question answers.
+import { checkLocalPath } from '../paths';
+import type { HandlerMap } from '../register';
+import type { Services } from '../services';
+
+type AppHandlers = Omit<HandlerMap, `sftp:${string}` | `local:${string}` | `list:${string}` | `transfer:${string}`>;
+
+export function appHandlers(s: Services): AppHandlers {
+  return {
+    'app:info': () => s.appInfo(),
+    'app:take-launch-url': () => s.takeLaunchUrl(),
+
+    'session:connect': (args) => {
+      if ('keyPath' in args && args.keyPath !== undefined) checkLocalPath(args.keyPath);
+      return s.sessions.connect(args);
+    },
+    'session:disconnect': ({ sessionId }) => s.sessions.disconnect(sessionId),
+    'session:list': () => s.sessions.list(),
+
+    'bookmarks:list': () => s.bookmarks.list(),
+    'bookmarks:create': (input) => {
+      if (input.keyPath !== undefined) checkLocalPath(input.keyPath);
+      if (input.localPath !== undefined) checkLocalPath(input.localPath);
+      return s.bookmarks.create(input);
+    },
+    'bookmarks:update': ({ id, patch }) => {
+      if (patch.keyPath !== undefined) checkLocalPath(patch.keyPath);
+      if (patch.localPath !== undefined) checkLocalPath(patch.localPath);
+      return s.bookmarks.update(id, patch);
+    },
+    'bookmarks:delete': ({ id }) => s.bookmarks.remove(id),
+    'bookmarks:duplicate': ({ id }) => s.bookmarks.duplicate(id),
+    'bookmarks:import-preview': () => s.bookmarks.importPreview(),
+    'bookmarks:import': ({ aliases }) => s.bookmarks.importAliases(aliases),
+
+    'secrets:set': ({ bookmarkId, kind, secret }) => s.secrets.set(bookmarkId, kind, secret),
+    'secrets:has': ({ bookmarkId, kind }) => s.secrets.has(bookmarkId, kind),
+    'secrets:delete': ({ bookmarkId, kind }) => s.secrets.remove(bookmarkId, kind),
+
+    'settings:get': () => s.settings.get(),
+    'settings:set': (patch) => {
+      patch.extraKnownHostsFiles?.forEach((p) => checkLocalPath(p));
+      if (patch.lastLocalPath !== undefined) checkLocalPath(patch.lastLocalPath);
+      return s.settings.set(patch);
+    },
+
+    'dialog:pick-folder': (opts) => s.dialogs.pickFolder(pickerOpts(opts)),
+    'dialog:pick-file': (opts) => s.dialogs.pickFile(pickerOpts(opts)),
+
+    'question:answer': ({ id, answer }) => s.questions.answer(id, answer),
+    'question:cancel': ({ id }) => s.questions.cancel(id),
+  };
+}
+
+function pickerOpts(opts: { title?: string | undefined; defaultPath?: string | undefined } | undefined): { title?: string; defaultPath?: string } {
+  const out: { title?: string; defaultPath?: string } = {};
+  if (opts?.title !== undefined) out.title = opts.title;
+  if (opts?.defaultPath !== undefined) out.defaultPath = checkLocalPath(opts.defaultPath);
+  return out;
+}

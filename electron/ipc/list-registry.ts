@@ -1,0 +1,103 @@
+// Paged, pull-based folder listings. A 100,000-entry folder must show its first rows at
+// once: the first page is returned as soon as the side yields its first batch, the rest is
+// pulled page by page (`list:next`), so memory and IPC stay bounded and navigating away
+// (`list:cancel`, or simply not pulling any more) stops the listing on the server.
+import { randomUUID } from 'node:crypto';
+import { SkiffError, fromNodeError } from '../core/errors';
+import type { FileEntry } from '../core/fs/file-system';
+import type { FileEntryDto, ListPage } from './contract';
+
+export const PAGE_SIZE = 500;
+
+interface Listing {
+  path: string;
+  iterator: AsyncIterator<FileEntry[]>;
+  abort: AbortController;
+  buffer: FileEntry[];
+  done: boolean;
+  busy: boolean;
+  idle: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Copies only the contract's fields (server data never smuggles extra keys across IPC). */
+export function toEntryDto(e: FileEntry): FileEntryDto {
+  const d: FileEntryDto = { name: e.name, path: e.path, type: e.type, size: e.size, mtimeMs: e.mtimeMs, atimeMs: e.atimeMs, mode: e.mode, uid: e.uid, gid: e.gid };
+  if (e.owner !== undefined) d.owner = e.owner;
+  if (e.group !== undefined) d.group = e.group;
+  if (e.linkTarget !== undefined) d.linkTarget = e.linkTarget;
+  if (e.targetType !== undefined) d.targetType = e.targetType;
+  return d;
+}
+
+export class ListRegistry {
+  private readonly lists = new Map<string, Listing>();
+
+  constructor(private readonly opts: { idleMs?: number; maxOpen?: number; pageSize?: number } = {}) {}
+
+  /** Starts a listing and returns its first page. */
+  async start(path: string, open: (signal: AbortSignal) => AsyncIterable<FileEntry[]>): Promise<ListPage> {
+    const maxOpen = this.opts.maxOpen ?? 32;
+    // Forget the oldest listing when a renderer keeps starting new ones without pulling.
+    while (this.lists.size >= maxOpen) this.drop(this.lists.keys().next().value as string);
+    const abort = new AbortController();
+    const listId = randomUUID();
+    const listing: Listing = { path, iterator: open(abort.signal)[Symbol.asyncIterator](), abort, buffer: [], done: false, busy: false, idle: undefined };
+    this.lists.set(listId, listing);
+    return this.next(listId);
+  }
+
+  /** The next page; the last one has `done: true` and forgets the listing. */
+  async next(listId: string): Promise<ListPage> {
+    const l = this.lists.get(listId);
+    if (!l) throw new SkiffError('INVALID_ARGUMENT', 'That listing is no longer open (it finished, was cancelled or sat idle).');
+    if (l.busy) throw new SkiffError('INVALID_ARGUMENT', 'Wait for the previous page of this listing before asking for the next.');
+    l.busy = true;
+    if (l.idle) clearTimeout(l.idle);
+    const size = this.opts.pageSize ?? PAGE_SIZE;
+    try {
+      while (l.buffer.length === 0 && !l.done) {
+        const r = await l.iterator.next();
+        if (r.done) l.done = true;
+        else l.buffer.push(...r.value);
+      }
+    } catch (err) {
+      this.drop(listId);
+      throw fromNodeError(err, l.path);
+    } finally {
+      l.busy = false;
+    }
+    const entries = l.buffer.splice(0, size).map(toEntryDto);
+    const done = l.done && l.buffer.length === 0;
+    if (done) this.lists.delete(listId);
+    else this.armIdle(listId, l);
+    return { listId, path: l.path, entries, done };
+  }
+
+  /** Stops a listing (the side aborts its reads). Unknown ids are fine: it may have finished. */
+  cancel(listId: string): void {
+    this.drop(listId);
+  }
+
+  cancelAll(): void {
+    for (const id of [...this.lists.keys()]) this.drop(id);
+  }
+
+  get openCount(): number {
+    return this.lists.size;
+  }
+
+  private armIdle(listId: string, l: Listing): void {
+    l.idle = setTimeout(() => this.drop(listId), this.opts.idleMs ?? 60_000);
+    l.idle.unref?.();
+  }
+
+  private drop(listId: string): void {
+    const l = this.lists.get(listId);
+    if (!l) return;
+    this.lists.delete(listId);
+    if (l.idle) clearTimeout(l.idle);
+    l.abort.abort();
+    // Closing the iterator releases the directory handle; errors after abort do not matter.
+    void Promise.resolve(l.iterator.return?.()).catch(() => undefined);
+  }
+}
