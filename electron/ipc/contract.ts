@@ -227,18 +227,26 @@ export interface TransferProgressDto {
 export const BookmarkAuth = z.enum(['password', 'key', 'agent', 'keyboard-interactive']);
 export type BookmarkAuth = z.infer<typeof BookmarkAuth>;
 
-/** What the user edits about a saved server (no secrets here, ever). */
+const OptText = (max: number) => z.string().max(max).refine(noNul, 'contains a NUL byte').nullable().optional();
+
+/**
+ * What the user edits about a saved server (mirrors core bookmark fields; no secrets here,
+ * ever). Transport checks only; core validates meaning and answers INVALID_ARGUMENT naming
+ * the field. Empty text means "not set".
+ */
 export const BookmarkInput = z.strictObject({
-  name: z.string().min(1).max(256),
-  host: Host,
-  port: Port.default(22),
-  username: Username,
-  auth: BookmarkAuth,
-  keyPath: LocalPath.optional(),
-  remotePath: RemotePath.optional(),
-  localPath: LocalPath.optional(),
-  group: Text(256).optional(),
-  notes: Text(10_000).optional(),
+  name: z.string().max(200),
+  host: z.string().max(255),
+  port: Port.optional(),
+  username: z.string().max(256),
+  authMethod: BookmarkAuth.optional(),
+  keyPath: OptText(MAX_PATH),
+  remoteDir: OptText(MAX_PATH),
+  localDir: OptText(MAX_PATH),
+  group: OptText(200),
+  notes: z.string().max(10_000).optional(),
+  /** Opt-in: only then is the password kept in the OS keychain. */
+  rememberPassword: z.boolean().optional(),
 });
 export type BookmarkInput = z.input<typeof BookmarkInput>;
 
@@ -248,23 +256,39 @@ export interface BookmarkDto {
   host: string;
   port: number;
   username: string;
-  auth: BookmarkAuth;
-  keyPath?: string;
-  remotePath?: string;
-  localPath?: string;
-  group?: string;
-  notes?: string;
-  lastConnectedAt?: number;
-  createdAt?: number;
-  updatedAt?: number;
-  /** Whether the keychain holds a password / key passphrase for it (never the secret). */
-  hasPassword?: boolean;
+  authMethod: BookmarkAuth;
+  keyPath: string | null;
+  remoteDir: string | null;
+  localDir: string | null;
+  group: string | null;
+  notes: string;
+  rememberPassword: boolean;
+  /** ISO 8601 times. */
+  lastConnectedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Why a config file did not load cleanly (shown to the user as-is). */
+export interface ConfigProblemDto {
+  kind: 'parse' | 'schema' | 'future-version' | 'unreadable';
+  file: string;
+  message: string;
+  line?: number;
+  column?: number;
+  issues?: Array<{ path: string; message: string }>;
+  /** Where the original bytes were kept aside. */
+  keptAs?: string;
 }
 
 export interface BookmarkList {
   bookmarks: BookmarkDto[];
-  /** Set when the file was corrupt: what is wrong and where the bad file was kept aside. */
-  problem?: ApiErrorData & { keptAs?: string };
+  /** Distinct group names, sorted. */
+  groups: string[];
+  /** Problems found loading bookmarks.json (corrupt file kept aside, etc.). */
+  problems: ConfigProblemDto[];
+  /** Non-null (the reason) when the file must not be written, e.g. it came from a newer Skiff. */
+  readOnly: string | null;
 }
 
 export interface SshConfigCandidate {
@@ -281,6 +305,8 @@ export interface SshConfigCandidate {
 
 export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'yes']);
 export const Theme = z.enum(['system', 'light', 'dark']);
+/** Conflict policies a user can pick as the default (mirrors core settings). */
+export const DefaultConflictPolicy = z.enum(['ask', 'overwrite', 'overwrite-if-newer', 'skip', 'rename', 'resume']);
 
 export const WindowBounds = z.strictObject({
   x: z.number().int().min(-100_000).max(100_000),
@@ -290,20 +316,18 @@ export const WindowBounds = z.strictObject({
   maximized: z.boolean().optional(),
 });
 
-/** User settings (persisted by main). `settings:set` takes a partial patch. */
+/** User settings (persisted by main; mirrors core settings). `settings:set` takes a partial patch. */
 export const SettingsPatch = z.strictObject({
   theme: Theme.optional(),
   showHidden: z.boolean().optional(),
+  /** OpenSSH StrictHostKeyChecking analogue (never "no"). */
   hostKeyPolicy: HostKeyPolicy.optional(),
-  extraKnownHostsFiles: z.array(LocalPath).max(32).optional(),
+  extraKnownHostsFiles: z.array(LocalPath).max(64).optional(),
   hashKnownHosts: z.boolean().optional(),
-  defaultConflictPolicy: ConflictPolicy.optional(),
-  transferConcurrency: z.number().int().min(1).max(32).optional(),
+  transferConcurrency: z.number().int().min(1).max(16).optional(),
+  conflictDefault: DefaultConflictPolicy.optional(),
   preservePermissions: z.boolean().optional(),
-  preserveTimes: z.boolean().optional(),
-  confirmDelete: z.boolean().optional(),
-  lastLocalPath: LocalPath.optional(),
-  windowBounds: WindowBounds.optional(),
+  windowBounds: WindowBounds.nullable().optional(),
 });
 export type SettingsPatch = z.input<typeof SettingsPatch>;
 export interface SettingsDto {
@@ -312,13 +336,10 @@ export interface SettingsDto {
   hostKeyPolicy: z.infer<typeof HostKeyPolicy>;
   extraKnownHostsFiles: string[];
   hashKnownHosts: boolean;
-  defaultConflictPolicy: ConflictPolicy;
   transferConcurrency: number;
+  conflictDefault: z.infer<typeof DefaultConflictPolicy>;
   preservePermissions: boolean;
-  preserveTimes: boolean;
-  confirmDelete: boolean;
-  lastLocalPath?: string;
-  windowBounds?: z.infer<typeof WindowBounds>;
+  windowBounds: { x: number; y: number; width: number; height: number; maximized: boolean } | null;
 }
 
 export interface AppInfo {
@@ -446,7 +467,7 @@ export const ConnectArgs = z.union([
     host: Host,
     port: Port.default(22),
     username: Username,
-    auth: BookmarkAuth.default('password'),
+    authMethod: BookmarkAuth.default('password'),
     password: Secret.optional(),
     keyPath: LocalPath.optional(),
     passphrase: Secret.optional(),

@@ -19,13 +19,13 @@ export function appHandlers(s: Services): AppHandlers {
 
     'bookmarks:list': () => s.bookmarks.list(),
     'bookmarks:create': (input) => {
-      if (input.keyPath !== undefined) checkLocalPath(input.keyPath);
-      if (input.localPath !== undefined) checkLocalPath(input.localPath);
+      checkOptionalLocal(input.keyPath);
+      checkOptionalLocal(input.localDir);
       return s.bookmarks.create(input);
     },
     'bookmarks:update': ({ id, patch }) => {
-      if (patch.keyPath !== undefined) checkLocalPath(patch.keyPath);
-      if (patch.localPath !== undefined) checkLocalPath(patch.localPath);
+      checkOptionalLocal(patch.keyPath);
+      checkOptionalLocal(patch.localDir);
       return s.bookmarks.update(id, patch);
     },
     'bookmarks:delete': ({ id }) => s.bookmarks.remove(id),
@@ -40,7 +40,6 @@ export function appHandlers(s: Services): AppHandlers {
     'settings:get': () => s.settings.get(),
     'settings:set': (patch) => {
       patch.extraKnownHostsFiles?.forEach((p) => checkLocalPath(p));
-      if (patch.lastLocalPath !== undefined) checkLocalPath(patch.lastLocalPath);
       return s.settings.set(patch);
     },
 
@@ -57,4 +56,9 @@ function pickerOpts(opts: { title?: string | undefined; defaultPath?: string | u
   if (opts?.title !== undefined) out.title = opts.title;
   if (opts?.defaultPath !== undefined) out.defaultPath = checkLocalPath(opts.defaultPath);
   return out;
+}
+
+/** Empty text means "not set" in bookmark forms; anything else must be a proper local path. */
+function checkOptionalLocal(p: string | null | undefined): void {
+  if (p !== undefined && p !== null && p.trim() !== '') checkLocalPath(p);
 }
