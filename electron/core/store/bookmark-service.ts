@@ -1,0 +1,182 @@
+// Bookmarks together with their keychain secrets: the one place that keeps the two in step
+// (remember/forget, move on host/user/port change, delete with the bookmark) and runs imports.
+import { SkiffError, isSkiffError, type SkiffErrorData } from '../errors';
+import { passphraseAccount, passwordAccount, type SecretStore, type ServerIdentity } from '../secrets/secret-store';
+import type { Bookmark, BookmarkInput } from './bookmark-schema';
+import type { BookmarkStore } from './bookmark-store';
+import { scanSshConfig, type ScanSshConfigOptions, type SshConfigScan } from './ssh-config-import';
+
+/** Secrets supplied with a create/update; only stored when the bookmark opts in (rememberPassword). */
+export interface BookmarkSecrets {
+  password?: string;
+  passphrase?: string;
+}
+
+/** A change that succeeded for the bookmark but not for the keychain (the UI shows it as a warning). */
+export interface SecretsOutcome {
+  /** null when the keychain part worked (or there was nothing to do). */
+  keychainWarning: SkiffErrorData | null;
+}
+
+export interface ImportResult {
+  created: Bookmark[];
+  /** Requested ids that were not imported, with why. */
+  skipped: Array<{ id: string; reason: string }>;
+}
+
+/** Composes the bookmark store and the secret store. */
+export class BookmarkService {
+  private lastScan: SshConfigScan | undefined;
+
+  constructor(
+    readonly store: BookmarkStore,
+    private readonly secrets: SecretStore,
+  ) {}
+
+  /** Creates a bookmark; the password/passphrase go to the keychain only if `rememberPassword` is on. */
+  async create(input: BookmarkInput, secrets: BookmarkSecrets = {}): Promise<{ bookmark: Bookmark } & SecretsOutcome> {
+    const bookmark = await this.store.create(input);
+    const keychainWarning = await this.saveSecrets(bookmark, secrets);
+    return { bookmark, keychainWarning };
+  }
+
+  /**
+   * Edits a bookmark. Secrets follow it: a changed user/host/port moves them to the new account,
+   * turning "Remember password" off deletes them, supplied ones replace the stored ones.
+   */
+  async update(id: string, patch: Partial<BookmarkInput>, secrets: BookmarkSecrets = {}): Promise<{ bookmark: Bookmark } & SecretsOutcome> {
+    const before = this.requireBookmark(id);
+    const bookmark = await this.store.update(id, patch);
+    let keychainWarning: SkiffErrorData | null = null;
+    try {
+      const moved = accountsOf(before).password !== accountsOf(bookmark).password;
+      if (moved && before.rememberPassword) await this.moveSecrets(before, bookmark);
+      else if (before.rememberPassword && !bookmark.rememberPassword) await this.deleteSecretsOf(bookmark);
+    } catch (err) {
+      keychainWarning = warning(err);
+    }
+    keychainWarning = (await this.saveSecrets(bookmark, secrets)) ?? keychainWarning;
+    return { bookmark, keychainWarning };
+  }
+
+  /** Deletes the bookmark, then its keychain secrets (unless another bookmark uses the same server account). */
+  async delete(id: string): Promise<{ deleted: Bookmark } & SecretsOutcome> {
+    const deleted = await this.store.delete(id);
+    let keychainWarning: SkiffErrorData | null = null;
+    try {
+      await this.deleteSecretsOf(deleted);
+    } catch (err) {
+      keychainWarning = warning(err);
+    }
+    return { deleted, keychainWarning };
+  }
+
+  /** Copies a bookmark; secrets are per server account, so the copy shares them. */
+  async duplicate(id: string): Promise<Bookmark> {
+    return this.store.duplicate(id);
+  }
+
+  /** Whether a password is stored for the bookmark (safe to tell the renderer). */
+  async hasPassword(id: string): Promise<boolean> {
+    return this.secrets.has(passwordAccount(this.requireBookmark(id)));
+  }
+
+  /** Stores (or replaces) the bookmark's password and turns "Remember password" on. */
+  async setPassword(id: string, password: string): Promise<Bookmark> {
+    const bookmark = this.requireBookmark(id);
+    await this.secrets.set(passwordAccount(bookmark), password);
+    return bookmark.rememberPassword ? bookmark : this.store.update(id, { rememberPassword: true });
+  }
+
+  /** Forgets the stored password and passphrase and turns "Remember password" off. */
+  async forgetSecrets(id: string): Promise<Bookmark> {
+    const bookmark = this.requireBookmark(id);
+    await this.deleteSecretsOf(bookmark);
+    return bookmark.rememberPassword ? this.store.update(id, { rememberPassword: false }) : bookmark;
+  }
+
+  /** Reads ~/.ssh/config (and Includes) into candidates, marking duplicates of existing bookmarks. */
+  async scanSshConfig(options: Omit<ScanSshConfigOptions, 'existing'> = {}): Promise<SshConfigScan> {
+    this.lastScan = await scanSshConfig({ ...options, existing: this.store.list() });
+    return this.lastScan;
+  }
+
+  /** Creates bookmarks for the chosen candidates of the last scan (one write); duplicates need `allowDuplicates`. */
+  async importCandidates(ids: readonly string[], options: { allowDuplicates?: boolean } = {}): Promise<ImportResult> {
+    if (!this.lastScan) throw new SkiffError('INVALID_ARGUMENT', 'Scan the ssh config before importing.');
+    const byId = new Map(this.lastScan.candidates.map((c) => [c.id, c]));
+    const existing = new Set(this.store.list().map(identityKey));
+    const chosen: BookmarkInput[] = [];
+    const skipped: ImportResult['skipped'] = [];
+    for (const id of new Set(ids)) {
+      const c = byId.get(id);
+      if (!c) skipped.push({ id, reason: 'Not in the last scan.' });
+      else if (c.error !== null) skipped.push({ id, reason: c.error });
+      else if (!options.allowDuplicates && existing.has(identityKey({ host: c.bookmark.host, port: c.bookmark.port ?? 22, username: c.bookmark.username }))) {
+        skipped.push({ id, reason: `A bookmark for ${c.bookmark.username}@${c.bookmark.host}:${c.bookmark.port ?? 22} already exists.` });
+      } else {
+        chosen.push(c.bookmark);
+        existing.add(identityKey({ host: c.bookmark.host, port: c.bookmark.port ?? 22, username: c.bookmark.username }));
+      }
+    }
+    const created = await this.store.createMany(chosen);
+    return { created, skipped };
+  }
+
+  private requireBookmark(id: string): Bookmark {
+    const b = this.store.get(id);
+    if (!b) throw new SkiffError('NO_SUCH_FILE', 'That bookmark no longer exists.');
+    return b;
+  }
+
+  private async saveSecrets(bookmark: Bookmark, secrets: BookmarkSecrets): Promise<SkiffErrorData | null> {
+    // Opt-in: without "Remember password" nothing reaches the keychain.
+    if (!bookmark.rememberPassword) return null;
+    const accounts = accountsOf(bookmark);
+    try {
+      if (secrets.password) await this.secrets.set(accounts.password, secrets.password);
+      if (secrets.passphrase) await this.secrets.set(accounts.passphrase, secrets.passphrase);
+      return null;
+    } catch (err) {
+      return warning(err);
+    }
+  }
+
+  private async moveSecrets(from: Bookmark, to: Bookmark): Promise<void> {
+    const a = accountsOf(from);
+    const b = accountsOf(to);
+    if (to.rememberPassword) {
+      for (const [src, dst] of [
+        [a.password, b.password],
+        [a.passphrase, b.passphrase],
+      ] as const) {
+        const secret = await this.secrets.get(src);
+        if (secret !== null && !(await this.secrets.has(dst))) await this.secrets.set(dst, secret);
+      }
+    }
+    await this.deleteSecretsOf(from);
+  }
+
+  // Accounts are per server (user@host:port); another bookmark for the same server keeps them alive.
+  private async deleteSecretsOf(bookmark: Bookmark): Promise<void> {
+    const key = identityKey(bookmark);
+    const shared = this.store.list().some((b) => b.id !== bookmark.id && identityKey(b) === key && b.rememberPassword);
+    if (shared) return;
+    const accounts = accountsOf(bookmark);
+    await this.secrets.delete(accounts.password);
+    await this.secrets.delete(accounts.passphrase);
+  }
+}
+
+function accountsOf(id: ServerIdentity): { password: string; passphrase: string } {
+  return { password: passwordAccount(id), passphrase: passphraseAccount(id) };
+}
+
+function identityKey(b: ServerIdentity): string {
+  return passwordAccount(b);
+}
+
+function warning(err: unknown): SkiffErrorData {
+  if (isSkiffError(err)) return err.toData();
+  return { code: 'KEYCHAIN_UNAVAILABLE', message: 'The system keychain could not be updated.' };
+}
