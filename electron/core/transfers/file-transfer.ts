@@ -1,0 +1,198 @@
+// Moves one file safely: data goes to `name.skiffpart` next to the target, the size is
+// verified, mtime (and mode) set, and only then is it renamed over the final name. A failure
+// or cancel at any point leaves the final name untouched (old file intact, or absent).
+//
+// Resume policy: after a lost connection the engine knows exactly which bytes landed (the
+// contiguous watermark) and continues there. For a part or partial target it did not write
+// in this run, it backs off RESUME_BACKOFF bytes from the end (the most a pipelined writer
+// can leave unwritten behind its furthest byte) and compares the TAIL_CHECK bytes before that
+// point with the source; any difference restarts the file from zero.
+import { SkiffError, fromNodeError, isSkiffError } from '../errors';
+import type { FileHandle, FileStat, FileSystem } from '../fs/file-system';
+import type { ByteBudget, PauseGate } from './flow-control';
+import { pipelinedCopy } from './pipelined-copy';
+import type { PlanFile } from './scan';
+import { CONNECTION_ERROR_CODES } from './types';
+
+export const PART_SUFFIX = '.skiffpart';
+/** Bytes re-sent when resuming a part of unknown history (≥ requests × chunk of any writer we run). */
+export const RESUME_BACKOFF = 16 * 1024 * 1024;
+/** Bytes compared before the resume point. */
+export const TAIL_CHECK = 64 * 1024;
+
+export type Side = 'source' | 'target';
+const sides = new WeakMap<object, Side>();
+
+/** Remembers which side an error came from (the engine reconnects only that side). */
+export function tagSide(err: unknown, side: Side): unknown {
+  if (err !== null && typeof err === 'object' && !sides.has(err)) sides.set(err, side);
+  return err;
+}
+
+export function sideOf(err: unknown): Side | undefined {
+  return err !== null && typeof err === 'object' ? sides.get(err) : undefined;
+}
+
+export function isConnectionError(err: unknown): boolean {
+  return isSkiffError(err) && CONNECTION_ERROR_CODES.includes(err.code);
+}
+
+async function onSide<T>(side: Side, p: Promise<T>, path: string): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    throw tagSide(err instanceof SkiffError ? err : fromNodeError(err, path), side);
+  }
+}
+
+export interface FileTransferContext {
+  src: FileSystem;
+  dst: FileSystem;
+  budget: ByteBudget;
+  gate: PauseGate;
+  signal: AbortSignal;
+  requests: number;
+  preservePermissions: boolean;
+  onBytes(n: number): void;
+}
+
+export interface FileTransferPlan {
+  /** Final path on the target side. */
+  finalPath: string;
+  /** Replace an existing final file (posix-rename) rather than refuse to. */
+  overwrite: boolean;
+  /** Mode to give the new file (old target's when overwriting, source's when preserving). */
+  mode?: number;
+  /** Continue an existing partial copy: where it lives and whether its history is known. */
+  resume?: { from: 'part' | 'target'; knownWatermark?: number };
+}
+
+async function tailMatches(src: FileHandle, part: FileHandle, at: number): Promise<boolean> {
+  const len = Math.min(TAIL_CHECK, at);
+  if (len === 0) return true;
+  const a = Buffer.alloc(len);
+  const b = Buffer.alloc(len);
+  const [na, nb] = await Promise.all([readFully(src, a, at - len), readFully(part, b, at - len)]);
+  return na === len && nb === len && a.equals(b);
+}
+
+async function readFully(h: FileHandle, buf: Buffer, pos: number): Promise<number> {
+  let got = 0;
+  while (got < buf.length) {
+    const n = await h.read(buf, got, buf.length - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/** Copies `file` to `plan.finalPath` via a .skiffpart; on a lost connection records `file.resumeFrom` and rethrows. */
+export async function transferFile(ctx: FileTransferContext, file: PlanFile, plan: FileTransferPlan): Promise<void> {
+  const { src, dst } = ctx;
+  const partPath = plan.finalPath + PART_SUFFIX;
+  const size = file.stat.size;
+  let srcH: FileHandle | null = null;
+  let dstH: FileHandle | null = null;
+  const copyState = { watermark: 0 };
+  let startAt = 0;
+  let copying = false;
+  try {
+    srcH = await onSide('source', src.open(file.srcPath, 'r'), file.srcPath);
+
+    if (plan.resume) {
+      if (plan.resume.from === 'target') {
+        // The user chose to continue a partial target: move it aside first so the final name
+        // never holds a file that is being appended to.
+        await onSide('target', dst.rename(plan.finalPath, partPath, { overwrite: true }), plan.finalPath);
+      }
+      const part = await onSide('target', dst.statOrNull(partPath), partPath);
+      if (part && part.type === 'file' && part.size <= size) {
+        const known = plan.resume.knownWatermark;
+        startAt = known !== undefined && known <= part.size ? known : Math.max(0, part.size - RESUME_BACKOFF);
+        if (startAt > 0) {
+          dstH = await onSide('target', dst.open(partPath, 'r+'), partPath);
+          if (known === undefined || known > part.size) {
+            if (!(await onSide('target', tailMatches(srcH, dstH, startAt), partPath))) {
+              await dstH.close().catch(() => undefined);
+              dstH = null;
+              startAt = 0;
+            }
+          }
+        }
+      }
+    }
+    if (!dstH) {
+      startAt = 0;
+      dstH = await onSide('target', dst.open(partPath, 'w', plan.mode), partPath);
+    }
+
+    // Progress counts resumed bytes as done, and forgets what an earlier attempt counted.
+    ctx.onBytes(startAt - file.bytesDone);
+    file.bytesDone = startAt;
+    const chunk = Math.max(1, Math.min(src.maxReadSize, dst.maxWriteSize));
+    const remaining = Math.max(0, size - startAt);
+    copying = true;
+    const finalSize = await pipelinedCopy(
+      srcH,
+      dstH,
+      {
+        chunkSize: chunk,
+        // A small file needs only its chunks plus the end-of-file probe.
+        requests: Math.max(1, Math.min(ctx.requests, Math.ceil(remaining / chunk) + 1)),
+        expectedSize: size,
+        startAt,
+        budget: ctx.budget,
+        gate: ctx.gate,
+        signal: ctx.signal,
+        onBytes: (n) => {
+          file.bytesDone += n;
+          ctx.onBytes(n);
+        },
+        onSourceError: (err) => tagSide(err, 'source'),
+        onTargetError: (err) => tagSide(err, 'target'),
+      },
+      copyState,
+    );
+    copying = false;
+
+    // Verify what the target really holds before the name is taken over.
+    const written = await onSide('target', dstH.stat(), partPath);
+    if (written.size !== finalSize) {
+      throw new SkiffError('SIZE_MISMATCH', `“${plan.finalPath}” has ${written.size} bytes after the copy, expected ${finalSize}.`, { path: plan.finalPath });
+    }
+    const h1 = srcH;
+    const h2 = dstH;
+    srcH = null;
+    dstH = null;
+    await Promise.all([onSide('source', h1.close(), file.srcPath), onSide('target', h2.close(), partPath)]);
+    // The file grew or shrank while copying: count what was really copied.
+    if (finalSize !== file.bytesDone) {
+      ctx.onBytes(finalSize - file.bytesDone);
+      file.bytesDone = finalSize;
+    }
+
+    const attrs: Array<Promise<void>> = [onSide('target', dst.utimes(partPath, file.stat.atimeMs, file.stat.mtimeMs), partPath)];
+    if (plan.mode !== undefined) attrs.push(onSide('target', dst.chmod(partPath, plan.mode), partPath));
+    await Promise.all(attrs);
+    await onSide('target', dst.rename(partPath, plan.finalPath, { overwrite: plan.overwrite }), plan.finalPath);
+    file.resumeFrom = undefined;
+  } catch (err) {
+    const lost = isConnectionError(err);
+    if (copying || lost) file.resumeFrom = lost ? (copying ? copyState.watermark : startAt) : undefined;
+    await Promise.all([srcH?.close().catch(() => undefined), dstH?.close().catch(() => undefined)]);
+    if (!lost && plan.resume?.from === 'target') {
+      // The partial target was the user's: put it back where it was rather than delete it.
+      await dst.rename(partPath, plan.finalPath, { overwrite: false }).catch(() => undefined);
+    } else if (!lost) {
+      // Nothing to resume from after a cancel or a real error: free the space, keep the final name as it was.
+      await dst.remove(partPath).catch(() => undefined);
+      file.resumeFrom = undefined;
+    }
+    throw err;
+  }
+}
+
+/** The FileStat a conflict question shows for the target. */
+export function statSummary(path: string, st: FileStat): { path: string; size: number; mtimeMs: number } {
+  return { path, size: st.size, mtimeMs: st.mtimeMs };
+}

@@ -1,0 +1,132 @@
+// Copies one open file to another with many positional reads/writes in flight, so a
+// high-latency SFTP channel stays full. Memory is bounded by `requests × chunk` per file
+// and by the queue-wide ByteBudget; nothing ever holds the whole file.
+import { SkiffError } from '../errors';
+import type { FileHandle } from '../fs/file-system';
+import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
+
+export interface PipelinedCopyOptions {
+  /** Bytes per request: min(source maxReadSize, target maxWriteSize). */
+  chunkSize: number;
+  /** Outstanding requests for this file. */
+  requests: number;
+  /** The size the listing/stat reported; the copy still reads to the real end of file. */
+  expectedSize: number;
+  /** Resume offset: bytes below it are already in the target. */
+  startAt?: number;
+  budget: ByteBudget;
+  gate?: PauseGate;
+  signal?: AbortSignal;
+  /** Called with each chunk's length once it is written. */
+  onBytes?: (n: number) => void;
+  /** Tags errors with the side they came from (the engine reconnects only that side). */
+  onSourceError?: (err: unknown) => unknown;
+  onTargetError?: (err: unknown) => unknown;
+}
+
+export interface PipelinedCopyState {
+  /** Every byte below this offset is written to the target (what a resume may trust). */
+  watermark: number;
+}
+
+/** Largest probe at the expected end of file: a file that grew is noticed without a second round trip. */
+const PROBE_BYTES = 64 * 1024;
+
+/**
+ * Copies `src` to `dst` from `startAt` to the source's end of file, with `requests` reads in
+ * flight; resolves to the final size. `state.watermark` stays valid even when it rejects.
+ */
+export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: PipelinedCopyOptions, state: PipelinedCopyState = { watermark: 0 }): Promise<number> {
+  const chunk = Math.max(1, opts.chunkSize);
+  const start = opts.startAt ?? 0;
+  const expected = Math.max(start, opts.expectedSize);
+  state.watermark = start;
+
+  let next = start;
+  // Ranges are issued up to `limit`: the expected size plus one probe read at the expected end.
+  // Only if the probe returns data (the file grew) does the copy read on to a real EOF.
+  let limit = expected + 1;
+  let eof = Number.POSITIVE_INFINITY;
+  const retry: Array<{ pos: number; len: number }> = [];
+  const completed = new Map<number, number>();
+  let failure: unknown = null;
+
+  const advance = (pos: number, end: number): void => {
+    completed.set(pos, end);
+    let w = state.watermark;
+    for (let e = completed.get(w); e !== undefined; e = completed.get(w)) {
+      completed.delete(w);
+      w = e;
+    }
+    state.watermark = w;
+  };
+
+  const take = (): { pos: number; len: number } | null => {
+    while (retry.length > 0) {
+      const r = retry.pop()!;
+      if (r.pos < eof) return { pos: r.pos, len: Math.min(r.len, eof - r.pos) };
+    }
+    if (next >= limit || next >= eof) return null;
+    const pos = next;
+    // Inside the expected size, never ask past it (a read of exactly the rest is not "short");
+    // at or past it, a probe-sized read.
+    const len = pos < expected ? Math.min(chunk, expected - pos) : Math.min(chunk, PROBE_BYTES);
+    next = pos + len;
+    return { pos, len };
+  };
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (failure !== null) return;
+      throwIfAborted(opts.signal);
+      if (opts.gate) await opts.gate.wait(opts.signal);
+      const r = take();
+      if (r === null) return;
+      await opts.budget.acquire(r.len);
+      try {
+        const buf = Buffer.allocUnsafe(r.len);
+        let n: number;
+        try {
+          n = await src.read(buf, 0, r.len, r.pos);
+        } catch (err) {
+          throw opts.onSourceError ? opts.onSourceError(err) : err;
+        }
+        if (n === 0) {
+          eof = Math.min(eof, r.pos);
+          continue;
+        }
+        if (r.pos >= expected && limit !== Number.POSITIVE_INFINITY) limit = Number.POSITIVE_INFINITY; // it grew: read to the real end
+        if (n < r.len) retry.push({ pos: r.pos + n, len: r.len - n });
+        try {
+          await dst.write(buf, 0, n, r.pos);
+        } catch (err) {
+          throw opts.onTargetError ? opts.onTargetError(err) : err;
+        }
+        advance(r.pos, r.pos + n);
+        opts.onBytes?.(n);
+      } finally {
+        opts.budget.release(r.len);
+      }
+    }
+  };
+
+  const workers = Array.from({ length: Math.max(1, opts.requests) }, () =>
+    worker().catch((err: unknown) => {
+      if (failure === null) failure = err;
+    }),
+  );
+  await Promise.all(workers);
+  // A grown file can leave work that finished workers no longer see; drain it with one worker.
+  while (failure === null && (retry.length > 0 || (next < limit && next < eof))) {
+    await worker().catch((err: unknown) => {
+      if (failure === null) failure = err;
+    });
+  }
+  if (failure !== null) throw failure;
+  throwIfAborted(opts.signal);
+  if (!Number.isFinite(eof)) throw new SkiffError('INTERNAL', 'The copy ended without reaching the end of the file.');
+  if (state.watermark !== eof) {
+    throw new SkiffError('SIZE_MISMATCH', `Only ${state.watermark} of ${eof} bytes were written.`);
+  }
+  return eof;
+}

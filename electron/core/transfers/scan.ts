@@ -1,0 +1,140 @@
+// Walks the sources of a job into a flat plan (folders first, then files) using the listing's
+// own attributes, so no file needs a separate stat. Every name is checked before it is used.
+//
+// Symlink policy (during recursion): a symlink to a file is copied as a regular file (its
+// content); a symlink to a folder is NOT descended (reported as skipped), which also rules out
+// loops; broken links, devices, sockets and FIFOs are skipped with the reason. A source the
+// user picked explicitly is followed even when it is a symlink.
+import { SkiffError, fromNodeError } from '../errors';
+import type { FileEntry, FileStat, FileSystem } from '../fs/file-system';
+import { assertSafeName, printableName } from './safe-name';
+import type { TransferFileError, TransferSkip } from './types';
+
+export type PlanFileState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
+
+export interface PlanDir {
+  /** Path components below the job's target folder. */
+  rel: string[];
+  srcPath: string;
+  stat: FileStat;
+}
+
+export interface PlanFile {
+  rel: string[];
+  srcPath: string;
+  stat: FileStat;
+  state: PlanFileState;
+  /** Bytes of this file counted in the job's bytesDone. */
+  bytesDone: number;
+  /** After a lost connection: every byte below this is in the .skiffpart (resume point we trust). */
+  resumeFrom?: number;
+  abort?: AbortController;
+}
+
+export interface Plan {
+  dirs: PlanDir[];
+  files: PlanFile[];
+  errors: TransferFileError[];
+  skipped: TransferSkip[];
+}
+
+const LIST_PARALLEL = 8;
+
+function asSkiff(err: unknown, p: string): SkiffError {
+  return err instanceof SkiffError ? err : fromNodeError(err, p);
+}
+
+/** Builds the plan for `sources` (on `fs`); per-entry problems go into `errors`/`skipped`, never abort the walk. */
+export async function scanSources(fs: FileSystem, sources: readonly string[], signal?: AbortSignal): Promise<Plan> {
+  const plan: Plan = { dirs: [], files: [], errors: [], skipped: [] };
+  const queue: PlanDir[] = [];
+
+  for (const src of sources) {
+    const name = fs.path.basename(src);
+    try {
+      assertSafeName(name);
+    } catch (err) {
+      plan.errors.push({ ...asSkiff(err, src).toData(), path: printableName(src) });
+      continue;
+    }
+    let st: FileStat;
+    try {
+      st = await fs.stat(src);
+    } catch (err) {
+      plan.errors.push({ ...asSkiff(err, src).toData(), path: name });
+      continue;
+    }
+    if (st.type === 'directory') {
+      const d = { rel: [name], srcPath: src, stat: st };
+      plan.dirs.push(d);
+      queue.push(d);
+    } else if (st.type === 'file') {
+      plan.files.push({ rel: [name], srcPath: src, stat: st, state: 'pending', bytesDone: 0 });
+    } else {
+      plan.skipped.push({ path: name, reason: 'not a regular file or folder' });
+    }
+  }
+
+  // Breadth-first with a few listings in flight: parents always precede children in plan.dirs.
+  while (queue.length > 0) {
+    if (signal?.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
+    const level = queue.splice(0, queue.length);
+    let i = 0;
+    const worker = async (): Promise<void> => {
+      while (i < level.length) {
+        const dir = level[i++]!;
+        let entries: FileEntry[];
+        try {
+          entries = await fs.list(dir.srcPath, signal ? { signal } : {});
+        } catch (err) {
+          const e = asSkiff(err, dir.srcPath);
+          if (e.code === 'CANCELLED' || e.code === 'CONNECTION_LOST' || e.code === 'NOT_CONNECTED') throw e;
+          plan.errors.push({ ...e.toData(), path: dir.rel.join('/') });
+          continue;
+        }
+        for (const entry of entries) await addEntry(fs, plan, queue, dir, entry);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LIST_PARALLEL, level.length) }, worker));
+  }
+  return plan;
+}
+
+async function addEntry(fs: FileSystem, plan: Plan, queue: PlanDir[], parent: PlanDir, entry: FileEntry): Promise<void> {
+  const relShown = [...parent.rel, printableName(entry.name)].join('/');
+  try {
+    assertSafeName(entry.name, parent.rel.join('/'));
+  } catch (err) {
+    plan.errors.push({ ...asSkiff(err, relShown).toData(), path: relShown });
+    return;
+  }
+  const rel = [...parent.rel, entry.name];
+  const srcPath = fs.path.join(parent.srcPath, entry.name);
+  if (entry.type === 'directory') {
+    const d = { rel, srcPath, stat: entry };
+    plan.dirs.push(d);
+    queue.push(d);
+    return;
+  }
+  if (entry.type === 'file') {
+    plan.files.push({ rel, srcPath, stat: entry, state: 'pending', bytesDone: 0 });
+    return;
+  }
+  if (entry.type === 'symlink') {
+    let targetType = entry.targetType;
+    let target: FileStat | null = null;
+    if (targetType === undefined || targetType === 'file') {
+      target = await fs.statOrNull(srcPath).catch(() => null);
+      targetType = target ? target.type : 'broken';
+    }
+    if (targetType === 'file' && target) {
+      plan.files.push({ rel, srcPath, stat: target, state: 'pending', bytesDone: 0 });
+    } else if (targetType === 'directory') {
+      plan.skipped.push({ path: relShown, reason: 'symbolic link to a folder (not followed)' });
+    } else {
+      plan.skipped.push({ path: relShown, reason: 'broken or special symbolic link' });
+    }
+    return;
+  }
+  plan.skipped.push({ path: relShown, reason: 'not a regular file (device, socket or pipe)' });
+}

@@ -1,0 +1,129 @@
+// The transfer engine's public shapes. They mirror the IPC contract's transfer DTOs
+// (electron/ipc/contract.ts) without importing it: core never depends on the layers above.
+import type { ErrorCode, SkiffErrorData } from '../errors';
+import type { FileSystem } from '../fs/file-system';
+
+export type TransferDirection = 'upload' | 'download';
+export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'skipped';
+
+/** What to do when the target name already exists. */
+export type ConflictPolicy = 'ask' | 'overwrite' | 'skip' | 'rename' | 'resume' | 'overwrite-if-newer' | 'overwrite-if-size-differs';
+
+/** One side of a transfer: a FileSystem plus, for SFTP, how to get more channels and how to reconnect. */
+export interface TransferEndpoint {
+  /** The primary channel: metadata (stat, mkdir, list) and single files go here. */
+  readonly fs: FileSystem;
+  /** Opens an extra channel (SFTP: `session.openChannel()`); absent means all workers share `fs`. */
+  openChannel?: () => Promise<FileSystem & { close(): Promise<void> }>;
+  /**
+   * Re-establishes the connection after CONNECTION_LOST and resolves to a fresh endpoint.
+   * Absent means a lost connection fails the job (retry() can still be called later).
+   */
+  reconnect?: () => Promise<TransferEndpoint>;
+}
+
+/** What the caller asks the queue to do. */
+export interface TransferSpec {
+  direction: TransferDirection;
+  source: TransferEndpoint;
+  /** Files and/or folders on the source side; folders are copied recursively. */
+  sources: string[];
+  target: TransferEndpoint;
+  /** An existing folder on the target side; each source lands inside it under its own name. */
+  targetDir: string;
+  /** Default: the queue's `defaultConflict` ('ask'). */
+  conflict?: ConflictPolicy;
+  /** Copy the permission bits too (default false: new files get the target's default mode). */
+  preservePermissions?: boolean;
+  /** Shown in the UI; default derived from the sources. */
+  label?: string;
+}
+
+/** Per-file failure inside a job; `path` is relative to the job's target folder. */
+export interface TransferFileError extends SkiffErrorData {
+  path: string;
+}
+
+/** An entry the engine deliberately did not copy, and why (symlinked folder, device file, conflict skip). */
+export interface TransferSkip {
+  path: string;
+  reason: string;
+}
+
+/** A point-in-time copy of a job's state (safe to send over IPC). */
+export interface TransferJobSnapshot {
+  id: string;
+  direction: TransferDirection;
+  sources: string[];
+  targetDir: string;
+  label: string;
+  state: TransferState;
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+  /** Smoothed bytes per second; 0 when not running. */
+  rate: number;
+  /** Seconds left, or null when unknown. */
+  etaSeconds: number | null;
+  currentFile?: string;
+  /** Job-level failure (e.g. target folder missing, reconnect gave up). */
+  error?: SkiffErrorData;
+  fileErrors: TransferFileError[];
+  skipped: TransferSkip[];
+  /** Automatic reconnect-and-resume rounds used so far. */
+  retries: number;
+  createdAt: number;
+  finishedAt?: number;
+}
+
+export type ConflictAction = 'overwrite' | 'skip' | 'rename' | 'resume' | 'overwrite-if-newer' | 'overwrite-if-size-differs' | 'cancel';
+
+/** The question asked (through `onConflict`) when policy is 'ask'. */
+export interface ConflictQuestion {
+  jobId: string;
+  direction: TransferDirection;
+  source: { path: string; size: number; mtimeMs: number };
+  target: { path: string; size: number; mtimeMs: number };
+  /** The target is smaller than the source, so it may be an earlier partial copy. */
+  canResume: boolean;
+}
+
+export interface ConflictAnswer {
+  action: ConflictAction;
+  /** Use the same action for every later conflict of this job without asking. */
+  applyToAll?: boolean;
+}
+
+export type TransferEvent =
+  /** Throttled (≤ one per `progressIntervalMs` per job). */
+  | { type: 'progress'; job: TransferJobSnapshot }
+  /** Immediate: added, state changed, file error. */
+  | { type: 'changed'; job: TransferJobSnapshot }
+  | { type: 'removed'; ids: string[] };
+
+export interface TransferQueueOptions {
+  /** Jobs running at once (default 2). */
+  maxConcurrentJobs?: number;
+  /** Files copied at once inside one job (default 24). */
+  filesInFlight?: number;
+  /** SFTP channels per side per job for multi-file jobs (default 4). */
+  channels?: number;
+  /** Outstanding read/write requests per file (default 32). */
+  requestsPerFile?: number;
+  /** Bytes of transfer buffers alive at once across the whole queue (default 64 MiB). */
+  bufferBudget?: number;
+  /** Minimum gap between progress events of one job (default 100 ms). */
+  progressIntervalMs?: number;
+  /** Default conflict policy for jobs that do not say (default 'ask'). */
+  defaultConflict?: ConflictPolicy;
+  /** Answers 'ask' conflicts. Without it, 'ask' means skip (never destroy data silently). */
+  onConflict?: (q: ConflictQuestion) => Promise<ConflictAnswer>;
+  /** Automatic reconnect attempts after a lost connection (default 5), and the backoff (default 500 ms doubling to 10 s). */
+  maxAutoRetries?: number;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+}
+
+/** Error codes that mean "the connection is gone": the engine reconnects and resumes instead of failing the file. */
+export const CONNECTION_ERROR_CODES: readonly ErrorCode[] = ['CONNECTION_LOST', 'NOT_CONNECTED'];

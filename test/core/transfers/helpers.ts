@@ -1,0 +1,56 @@
+// Shared helpers for transfer tests: temp trees, hashes, a queue run to completion.
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalFs } from '../../../electron/core/fs/local-fs';
+import type { TransferEndpoint } from '../../../electron/core/transfers/types';
+
+export function tempDir(prefix = 'skiff-xfer-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function sha256File(p: string): string {
+  return createHash('sha256').update(readFileSync(p)).digest('hex');
+}
+
+/** Deterministic pseudo-random bytes (so a misplaced chunk changes the hash). */
+export function patternBytes(n: number, seed = 1): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b[i] = x & 0xff;
+  }
+  return b;
+}
+
+export function writeFile(p: string, data: Buffer | string): void {
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, data);
+}
+
+/** Relative path → sha256 (files) or 'dir' / 'link', for whole-tree comparison. */
+export function treeDigest(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string, rel: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(full);
+      if (st.isDirectory()) {
+        out[r] = 'dir';
+        walk(full, r);
+      } else if (st.isSymbolicLink()) out[r] = 'link';
+      else out[r] = sha256File(full);
+    }
+  };
+  walk(root, '');
+  return out;
+}
+
+export function localEndpoint(): TransferEndpoint {
+  return { fs: new LocalFs() };
+}
