@@ -209,6 +209,10 @@ export interface TransferJobDto {
   currentFile?: string;
   error?: ApiErrorData;
   fileErrors?: TransferFileError[];
+  /** Entries deliberately not copied (symlinked folder, device file, conflict skip), and why. */
+  skipped?: Array<{ path: string; reason: string }>;
+  /** Automatic reconnect-and-resume rounds used so far. */
+  retries?: number;
   createdAt: number;
   finishedAt?: number;
 }
@@ -291,16 +295,39 @@ export interface BookmarkList {
   readOnly: string | null;
 }
 
-export interface SshConfigCandidate {
+/** Result of saving a bookmark: it was saved; the keychain part may have failed (shown as a warning). */
+export interface BookmarkSaveResult {
+  bookmark: BookmarkDto;
+  keychainWarning: ApiErrorData | null;
+}
+
+/** One concrete `Host` alias from ~/.ssh/config, ready to become a bookmark. */
+export interface SshConfigCandidateDto {
+  /** Stable within a scan (`ssh-config:<alias>`); pass it to `bookmarks:import`. */
+  id: string;
   alias: string;
-  host: string;
-  port: number;
-  username?: string;
-  keyPath?: string;
-  /** Already saved as a bookmark (same host, port, user). */
-  duplicateOf?: string;
-  /** e.g. "ProxyJump is not supported yet". */
-  notes: string[];
+  /** The bookmark it would create. */
+  bookmark: BookmarkInput;
+  /** Every IdentityFile that applies, expanded (the first becomes keyPath). */
+  identityFiles: string[];
+  /** Options Skiff cannot honour yet (ProxyJump, …). */
+  unsupported: string[];
+  /** Id of an existing bookmark for the same user@host:port. */
+  duplicateOf: string | null;
+  /** Why it cannot be imported as is; null when fine. */
+  error: string | null;
+}
+
+export interface SshConfigScanDto {
+  candidates: SshConfigCandidateDto[];
+  notes: Array<{ file: string; alias?: string; message: string }>;
+  /** Every file read (main file first, then Includes). */
+  files: string[];
+}
+
+export interface BookmarkImportResult {
+  created: BookmarkDto[];
+  skipped: Array<{ id: string; reason: string }>;
 }
 
 export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'yes']);
@@ -366,8 +393,10 @@ export interface OpenUrlDto {
 
 // ───────────────────────────── questions (main → renderer) ─────────────────────────────
 
+/** A stored known_hosts line, as the trust dialog shows it. */
 export interface KnownHostEntryDto {
   keyType: string;
+  bits: number;
   fingerprint: string;
   /** `file:line` of the entry in known_hosts. */
   file: string;
@@ -379,15 +408,27 @@ export type QuestionDto =
       id: string;
       kind: 'host-key';
       timeoutMs: number;
+      /**
+       * unknown: first contact (answers trust-remember | trust-once | cancel);
+       * changed: a different key is stored, see `stored` (answers replace | cancel; cancel is the default);
+       * confirm-replace: the second, explicit confirmation after `replace` (answers confirm-replace | cancel).
+       * A revoked key is never asked about: connect fails with HOST_KEY_REVOKED.
+       */
+      status: 'unknown' | 'changed' | 'confirm-replace';
       host: string;
       port: number;
+      /** `host` or `[host]:port`, as written in known_hosts. */
+      name: string;
       keyType: string;
       bits: number;
       /** `SHA256:…` exactly as ssh-keygen -lf prints it. */
       fingerprint: string;
-      /** unknown: first contact; changed: a different key is stored (see `stored`); revoked: cannot be accepted. */
-      status: 'unknown' | 'changed' | 'revoked';
+      /** For changed / confirm-replace: the stored keys that differ. */
       stored?: KnownHostEntryDto[];
+      /** For unknown: the file "Trust and remember" writes to. */
+      saveTo?: string;
+      /** Notes about skipped or unsupported known_hosts lines (`file:line: …`). */
+      warnings: string[];
     }
   | {
       id: string;
@@ -430,8 +471,8 @@ export type QuestionKind = QuestionDto['kind'];
 export const QuestionAnswer = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('host-key'),
-    /** `replace` = the user confirmed twice to replace a changed key. */
-    decision: z.enum(['trust-remember', 'trust-once', 'replace', 'cancel']),
+    /** See QuestionDto 'host-key' for which decisions fit which status; anything else counts as cancel. */
+    decision: z.enum(['trust-remember', 'trust-once', 'replace', 'confirm-replace', 'cancel']),
   }),
   z.strictObject({
     kind: z.literal('keyboard-interactive'),
@@ -547,12 +588,15 @@ export const requests = {
 
   // bookmarks
   'bookmarks:list': Empty,
-  'bookmarks:create': BookmarkInput,
-  'bookmarks:update': z.strictObject({ id: Id, patch: BookmarkInput.partial() }),
+  /** Secrets given here go to the keychain only when `rememberPassword` is on. */
+  'bookmarks:create': z.strictObject({ bookmark: BookmarkInput, password: Secret.optional(), passphrase: Secret.optional() }),
+  'bookmarks:update': z.strictObject({ id: Id, patch: BookmarkInput.partial(), password: Secret.optional(), passphrase: Secret.optional() }),
+  /** Deletes the bookmark and its keychain secrets. */
   'bookmarks:delete': z.strictObject({ id: Id }),
   'bookmarks:duplicate': z.strictObject({ id: Id }),
+  /** Scans ~/.ssh/config (with Includes); the user then picks candidates to import. */
   'bookmarks:import-preview': Empty,
-  'bookmarks:import': z.strictObject({ aliases: z.array(z.string().min(1).max(256)).min(1).max(1000) }),
+  'bookmarks:import': z.strictObject({ ids: z.array(z.string().min(1).max(1100)).min(1).max(1000), allowDuplicates: z.boolean().default(false) }),
 
   // secrets: set / has / delete — there is NO getter, by design
   'secrets:set': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']), secret: Secret.min(1) }),
@@ -605,12 +649,12 @@ export interface RequestResults {
   'transfer:list': TransferJobDto[];
   'transfer:clear-finished': void;
   'bookmarks:list': BookmarkList;
-  'bookmarks:create': BookmarkDto;
-  'bookmarks:update': BookmarkDto;
-  'bookmarks:delete': void;
+  'bookmarks:create': BookmarkSaveResult;
+  'bookmarks:update': BookmarkSaveResult;
+  'bookmarks:delete': { keychainWarning: ApiErrorData | null };
   'bookmarks:duplicate': BookmarkDto;
-  'bookmarks:import-preview': SshConfigCandidate[];
-  'bookmarks:import': BookmarkDto[];
+  'bookmarks:import-preview': SshConfigScanDto;
+  'bookmarks:import': BookmarkImportResult;
   'secrets:set': void;
   'secrets:has': boolean;
   'secrets:delete': void;

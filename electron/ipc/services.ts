@@ -3,10 +3,13 @@
 // tests can hand in real core objects or small real stand-ins.
 import type { FileEntry, FileSystem } from '../core/fs/file-system';
 import type {
+  ApiErrorData,
   AppInfo,
   BookmarkDto,
+  BookmarkImportResult,
   BookmarkInput,
   BookmarkList,
+  BookmarkSaveResult,
   ConflictPolicy,
   EventChannel,
   EventPayloads,
@@ -15,7 +18,7 @@ import type {
   SessionInfo,
   SettingsDto,
   SettingsPatch,
-  SshConfigCandidate,
+  SshConfigScanDto,
   TransferJobDto,
 } from './contract';
 import type { QuestionBroker } from './questions';
@@ -49,12 +52,12 @@ export interface TransferService {
 
 export interface BookmarkService {
   list(): Promise<BookmarkList>;
-  create(input: BookmarkInput): Promise<BookmarkDto>;
-  update(id: string, patch: Partial<BookmarkInput>): Promise<BookmarkDto>;
-  remove(id: string): Promise<void>;
+  create(input: BookmarkInput, secrets: { password?: string; passphrase?: string }): Promise<BookmarkSaveResult>;
+  update(id: string, patch: Partial<BookmarkInput>, secrets: { password?: string; passphrase?: string }): Promise<BookmarkSaveResult>;
+  remove(id: string): Promise<{ keychainWarning: ApiErrorData | null }>;
   duplicate(id: string): Promise<BookmarkDto>;
-  importPreview(): Promise<SshConfigCandidate[]>;
-  importAliases(aliases: string[]): Promise<BookmarkDto[]>;
+  importPreview(): Promise<SshConfigScanDto>;
+  importCandidates(ids: string[], allowDuplicates: boolean): Promise<BookmarkImportResult>;
 }
 
 export interface SecretService {

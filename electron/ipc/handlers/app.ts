@@ -18,20 +18,20 @@ export function appHandlers(s: Services): AppHandlers {
     'session:list': () => s.sessions.list(),
 
     'bookmarks:list': () => s.bookmarks.list(),
-    'bookmarks:create': (input) => {
-      checkOptionalLocal(input.keyPath);
-      checkOptionalLocal(input.localDir);
-      return s.bookmarks.create(input);
+    'bookmarks:create': ({ bookmark, password, passphrase }) => {
+      checkOptionalLocal(bookmark.keyPath);
+      checkOptionalLocal(bookmark.localDir);
+      return s.bookmarks.create(bookmark, secretsOf(password, passphrase));
     },
-    'bookmarks:update': ({ id, patch }) => {
+    'bookmarks:update': ({ id, patch, password, passphrase }) => {
       checkOptionalLocal(patch.keyPath);
       checkOptionalLocal(patch.localDir);
-      return s.bookmarks.update(id, patch);
+      return s.bookmarks.update(id, patch, secretsOf(password, passphrase));
     },
     'bookmarks:delete': ({ id }) => s.bookmarks.remove(id),
     'bookmarks:duplicate': ({ id }) => s.bookmarks.duplicate(id),
     'bookmarks:import-preview': () => s.bookmarks.importPreview(),
-    'bookmarks:import': ({ aliases }) => s.bookmarks.importAliases(aliases),
+    'bookmarks:import': ({ ids, allowDuplicates }) => s.bookmarks.importCandidates(ids, allowDuplicates),
 
     'secrets:set': ({ bookmarkId, kind, secret }) => s.secrets.set(bookmarkId, kind, secret),
     'secrets:has': ({ bookmarkId, kind }) => s.secrets.has(bookmarkId, kind),
@@ -61,4 +61,11 @@ function pickerOpts(opts: { title?: string | undefined; defaultPath?: string | u
 /** Empty text means "not set" in bookmark forms; anything else must be a proper local path. */
 function checkOptionalLocal(p: string | null | undefined): void {
   if (p !== undefined && p !== null && p.trim() !== '') checkLocalPath(p);
+}
+
+function secretsOf(password: string | undefined, passphrase: string | undefined): { password?: string; passphrase?: string } {
+  const out: { password?: string; passphrase?: string } = {};
+  if (password !== undefined && password !== '') out.password = password;
+  if (passphrase !== undefined && passphrase !== '') out.passphrase = passphrase;
+  return out;
 }
