@@ -54,3 +54,12 @@ export function treeDigest(root: string): Record<string, string> {
 export function localEndpoint(): TransferEndpoint {
   return { fs: new LocalFs() };
 }
+
+import { connect } from '../../../electron/core/sftp/session';
+import type { SftpSession } from '../../../electron/core/sftp/types';
+import type { SshdInfo } from '../../support/sshd';
+
+/** Connects to the test sshd with the fixture key (host key accepted: these tests are not about trust). */
+export function connectSshd(s: SshdInfo): Promise<SftpSession> {
+  return connect({ host: s.host, port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+}
