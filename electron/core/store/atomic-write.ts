@@ -13,7 +13,13 @@ export interface AtomicWriteOptions {
 /** Writes `data` to `file` via a temp file in the same dir + fsync + rename (+ dir fsync); the temp file is removed on failure. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+  try {
+    await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+  } catch (err) {
+    // mkdir -p reports a *file* sitting where the folder should be as EEXIST; callers need "not a folder".
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw Object.assign(new Error(`${dir} exists and is not a folder`), { code: 'ENOTDIR', cause: err });
+    throw err;
+  }
   // Same dir so rename never crosses file systems; random suffix so concurrent writers never share a temp.
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: Awaited<ReturnType<typeof open>> | undefined;

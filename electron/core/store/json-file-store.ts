@@ -130,7 +130,10 @@ export class JsonFileStore<T extends VersionedDoc> {
     try {
       bytes = await readFile(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      // No file (or no config folder, or a file where the folder should be): nothing to protect;
+      // a save will report the folder problem clearly.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
       const cause = fromNodeError(err, file);
       // We cannot see what is in it, so we must not overwrite it either.
       this.readOnlyReason = `Skiff could not read its ${label} file (${cause.message}). Nothing will be saved to it until this is fixed.`;
