@@ -2,7 +2,7 @@
 //   [@marker] hostpatterns keytype base64-key [comment]
 // A bad line never stops the rest: it is skipped and reported as `file:line: why`,
 // because OpenSSH also skips it and a user's file must never lock them out of Skiff.
-import { describeKeyBlob, fingerprintSha256 } from './host-key';
+import { describeKeyBlob } from './host-key';
 import { parseHashedName, type HashedName } from './host-pattern';
 
 export type KnownHostMarker = 'revoked' | 'cert-authority';
@@ -134,7 +134,7 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
       continue;
     }
     const key = Buffer.from(keyB64, 'base64');
-    let described: { keyType: string; bits: number };
+    let described: { keyType: string; bits: number; fingerprint: string };
     try {
       described = describeKeyBlob(key);
     } catch {
@@ -169,7 +169,7 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
       keyType,
       key,
       bits: described.bits,
-      fingerprint: fingerprintSha256(key),
+      fingerprint: described.fingerprint,
       comment,
       raw,
     };

@@ -1,0 +1,113 @@
+// Trust shared with OpenSSH, both ways, against the real test sshd:
+// what ssh-keyscan writes Skiff trusts; what Skiff writes ssh accepts under StrictHostKeyChecking=yes.
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { findOpenSsh, type HostKeys } from '../../support/sshd';
+import { describeKeyBlob } from '../../../electron/core/trust/host-key';
+import { KnownHostsStore } from '../../../electron/core/trust/known-hosts-store';
+import { readPub, tempDir } from './helpers';
+
+const s = inject('sshd');
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const TYPES: Array<{ name: keyof HostKeys; keyType: string; alg: string; label: string }> = [
+  { name: 'ed25519', keyType: 'ssh-ed25519', alg: 'ssh-ed25519', label: 'ED25519' },
+  { name: 'ecdsa', keyType: 'ecdsa-sha2-nistp256', alg: 'ecdsa-sha2-nistp256', label: 'ECDSA' },
+  { name: 'rsa', keyType: 'ssh-rsa', alg: 'rsa-sha2-512', label: 'RSA' },
+];
+
+/** Runs `ssh … true` strictly against a known_hosts file; returns exit status and stderr. */
+function strictSsh(knownHosts: string, extra: string[] = []): { status: number | null; stderr: string } {
+  const r = spawnSync(
+    findOpenSsh('ssh'),
+    [
+      '-o', 'StrictHostKeyChecking=yes',
+      '-o', `UserKnownHostsFile=${knownHosts}`,
+      '-o', 'GlobalKnownHostsFile=/dev/null',
+      '-o', 'BatchMode=yes',
+      '-o', 'IdentitiesOnly=yes',
+      '-o', 'LogLevel=ERROR',
+      '-i', s.clientKeys.ed25519,
+      '-p', String(s.port),
+      ...extra,
+      `${s.user}@${s.host}`,
+      'true',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 },
+  );
+  return { status: r.status, stderr: r.stderr };
+}
+
+describe('OpenSSH interop', () => {
+  it('fingerprint and bits equal `ssh-keygen -lf` for the sshd ed25519, ecdsa and rsa host keys', () => {
+    for (const t of TYPES) {
+      const pub = `${s.hostKeys[t.name]}.pub`;
+      const out = execFileSync(findOpenSsh('ssh-keygen'), ['-lf', pub], { encoding: 'utf8' }).trim();
+      const m = /^(\d+) (SHA256:\S+) .* \((\w+)\)$/.exec(out);
+      expect(m, out).not.toBeNull();
+      const d = describeKeyBlob(readPub(pub).key);
+      expect({ bits: d.bits, fingerprint: d.fingerprint, keyType: d.keyType }).toEqual({ bits: Number(m![1]), fingerprint: m![2], keyType: t.keyType });
+      expect(m![3]).toBe(t.label);
+    }
+  });
+
+  for (const hashed of [true, false]) {
+    it(`a file written by ssh-keyscan ${hashed ? '-H ' : ''}verifies as trusted for every key type it returns`, async () => {
+      const file = path.join(tmp.dir, `keyscan${hashed ? '-H' : ''}`);
+      const out = execFileSync(findOpenSsh('ssh-keyscan'), [...(hashed ? ['-H'] : []), '-p', String(s.port), s.host], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      writeFileSync(file, out);
+      const store = new KnownHostsStore({ userFiles: [file] });
+      const types = out.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' ')[1]);
+      expect(types.sort()).toEqual(TYPES.map((t) => t.keyType).sort());
+      for (const t of TYPES) {
+        const r = await store.verify(s.host, s.port, readPub(`${s.hostKeys[t.name]}.pub`).key);
+        expect({ type: t.name, status: r.status, hashed: r.matches.every((m) => m.hashed) }).toEqual({ type: t.name, status: 'trusted', hashed });
+        expect(r.warnings).toEqual([]);
+      }
+      // and a key the server does not have is "changed", not trusted
+      expect((await store.verify(s.host, s.port, readPub(`${s.clientKeys.stranger}.pub`).key)).status).toBe('changed');
+    });
+  }
+
+  for (const hashKnownHosts of [false, true]) {
+    it(`an entry Skiff writes (${hashKnownHosts ? 'hashed' : 'plain'} [host]:port) makes strict ssh connect without prompting, per key type`, async () => {
+      for (const t of TYPES) {
+        const file = path.join(tmp.dir, `skiff-written-${t.name}-${hashKnownHosts}`);
+        const store = new KnownHostsStore({ userFiles: [file], hashKnownHosts });
+        const { line } = await store.remember(s.host, s.port, readPub(`${s.hostKeys[t.name]}.pub`).key);
+        expect(line.startsWith(hashKnownHosts ? '|1|' : `[${s.host}]:${s.port} ${t.keyType} `)).toBe(true);
+        const r = strictSsh(file, ['-o', `HostKeyAlgorithms=${t.alg}`]);
+        expect({ type: t.name, status: r.status, stderr: r.stderr }).toEqual({ type: t.name, status: 0, stderr: '' });
+      }
+    });
+  }
+
+  it('control: strict ssh refuses when the file holds a different key (so the test above can fail)', async () => {
+    const file = path.join(tmp.dir, 'wrong-key');
+    await new KnownHostsStore({ userFiles: [file] }).remember(s.host, s.port, readPub(`${s.clientKeys.stranger}.pub`).key);
+    const r = strictSsh(file, ['-o', 'HostKeyAlgorithms=ssh-ed25519']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+  });
+
+  it('port-22 form (plain `host`, no brackets): ssh finds it by name (HostKeyAlias, ssh-keygen -F), hashed and plain', async () => {
+    for (const hashKnownHosts of [false, true]) {
+      const file = path.join(tmp.dir, `port22-${hashKnownHosts}`);
+      const store = new KnownHostsStore({ userFiles: [file], hashKnownHosts });
+      const { line } = await store.remember('skiff-alias.test', 22, readPub(`${s.hostKeys.ed25519}.pub`).key);
+      if (!hashKnownHosts) expect(line.split(' ')[0]).toBe('skiff-alias.test');
+      const found = execFileSync(findOpenSsh('ssh-keygen'), ['-F', 'skiff-alias.test', '-f', file], { encoding: 'utf8' });
+      expect(found).toMatch(/found: line 1/);
+      // HostKeyAlias makes ssh look up exactly this name, without a port: the port-22 lookup.
+      const r = strictSsh(file, ['-o', 'HostKeyAlias=skiff-alias.test', '-o', 'HostKeyAlgorithms=ssh-ed25519']);
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    }
+  });
+});
