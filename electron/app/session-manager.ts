@@ -1,24 +1,23 @@
-// Live SFTP sessions owned by main: connect (host key → core/trust verifier; secrets
-// from the keychain or a password question), look up by id, disconnect, close all on quit.
-// Secrets only flow INTO main (typed by the user or read from the keychain here).
+// Live SFTP sessions owned by main: connect (host key → core/trust verifier; secrets from the
+// keychain or a password question), look up by id, disconnect, close all on quit.
+// Secrets only flow INTO main (typed by the user, or read from the keychain here).
+import os from 'node:os';
 import { SkiffError, isSkiffError } from '../core/errors';
 import type { FileSystem } from '../core/fs/file-system';
 import type { HostKeyInfo } from '../core/trust/host-key';
-import type { ConnectOptions, SftpSession } from '../core/sftp/types';
-import type { BookmarkAuth, ParsedArg, SessionInfo } from '../ipc/contract';
+import type { ConnectOptions, KeyboardInteractiveRequest, SftpSession } from '../core/sftp/types';
+import type { SecretStore } from '../core/secrets/secret-store';
+import type { Bookmark } from '../core/store/bookmark-schema';
+import { connectWithSecretRetry, type SecretPrompt } from '../core/store/connect-by-bookmark';
+import type { ApiErrorData, ParsedArg, SessionInfo } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
 import type { Emit, SessionService } from '../ipc/services';
 
-/** Where a connection's secrets live (keychain by bookmark); null when no keychain is usable. */
-export interface SessionSecrets {
-  available(): Promise<boolean>;
-  get(bookmarkId: string, kind: 'password' | 'passphrase'): Promise<string | null>;
-  set(bookmarkId: string, kind: 'password' | 'passphrase', secret: string): Promise<void>;
-}
-
 export interface SessionBookmarks {
-  get(id: string): { id: string; host: string; port: number; username: string; authMethod: BookmarkAuth; keyPath: string | null; rememberPassword: boolean } | undefined;
+  get(id: string): Bookmark | undefined;
   markConnected(id: string): Promise<unknown>;
+  /** The user ticked "Remember" in a password question: turn it on for the bookmark. */
+  setRemember(id: string): Promise<unknown>;
 }
 
 export interface SessionManagerDeps {
@@ -27,25 +26,15 @@ export interface SessionManagerDeps {
   hostKeyVerifier(): (info: HostKeyInfo) => Promise<boolean>;
   questions: QuestionBroker;
   emit: Emit;
-  secrets: SessionSecrets;
+  secrets: SecretStore;
   bookmarks: SessionBookmarks;
-  /** Extra connect options (timeouts) for tests. */
+  /** For `~` in key paths. */
+  home?: string;
+  /** Extra connect options (timeouts), e.g. for tests. */
   connectDefaults?: Partial<Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>;
 }
 
-interface Target {
-  host: string;
-  port: number;
-  username: string;
-  authMethod: BookmarkAuth;
-  keyPath?: string;
-  password?: string;
-  passphrase?: string;
-  bookmarkId?: string;
-  remember: boolean;
-}
-
-const MAX_PASSWORD_TRIES = 3;
+const MAX_TRIES = 3;
 
 export class SessionManager implements SessionService {
   private readonly sessions = new Map<string, { session: SftpSession; info: SessionInfo }>();
@@ -53,41 +42,8 @@ export class SessionManager implements SessionService {
   constructor(private readonly deps: SessionManagerDeps) {}
 
   async connect(args: ParsedArg<'session:connect'>): Promise<SessionInfo> {
-    const target = this.target(args);
-    const secrets = this.deps.secrets;
-    if (target.bookmarkId !== undefined && target.authMethod === 'password' && target.password === undefined && (await secrets.available())) {
-      target.password = (await secrets.get(target.bookmarkId, 'password')) ?? undefined;
-    }
-    if (target.bookmarkId !== undefined && target.authMethod === 'key' && target.passphrase === undefined && (await secrets.available())) {
-      target.passphrase = (await secrets.get(target.bookmarkId, 'passphrase')) ?? undefined;
-    }
-
-    let reason: 'missing' | 'rejected' = 'missing';
-    for (let attempt = 0; ; attempt += 1) {
-      if (target.authMethod === 'password' && target.password === undefined) {
-        const typed = await this.askSecret(target, 'password', reason);
-        target.password = typed.secret;
-        target.remember ||= typed.remember;
-      }
-      try {
-        const session = await this.deps.connect(this.options(target));
-        return await this.adopt(session, target);
-      } catch (err) {
-        const retryable = attempt + 1 < MAX_PASSWORD_TRIES;
-        if (isSkiffError(err, 'AUTH_FAILED') && target.authMethod === 'password' && retryable) {
-          target.password = undefined;
-          reason = 'rejected';
-          continue;
-        }
-        if (isSkiffError(err, 'PASSPHRASE_REQUIRED') && target.authMethod === 'key' && retryable) {
-          const typed = await this.askSecret(target, 'passphrase', target.passphrase === undefined ? 'missing' : 'rejected');
-          target.passphrase = typed.secret;
-          target.remember ||= typed.remember;
-          continue;
-        }
-        throw err;
-      }
-    }
+    if ('bookmarkId' in args) return this.connectBookmark(args.bookmarkId, args.password);
+    return this.connectDirect(args);
   }
 
   async disconnect(sessionId: string): Promise<void> {
@@ -111,65 +67,123 @@ export class SessionManager implements SessionService {
     return s.session;
   }
 
+  /** Opens a fresh connection like the one `sessionId` was opened with (the transfer engine's reconnect). */
+  reconnector(sessionId: string): (() => Promise<SftpSession>) | undefined {
+    return this.reconnects.get(sessionId);
+  }
+
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.sessions.values()].map((s) => s.session.close()));
   }
 
-  private target(args: ParsedArg<'session:connect'>): Target {
-    if ('bookmarkId' in args) {
-      const b = this.deps.bookmarks.get(args.bookmarkId);
-      if (!b) throw new SkiffError('INVALID_ARGUMENT', 'That saved server no longer exists.');
-      const t: Target = { host: b.host, port: b.port, username: b.username, authMethod: b.authMethod, bookmarkId: b.id, remember: false };
-      if (b.keyPath) t.keyPath = b.keyPath;
-      if (args.password !== undefined) t.password = args.password;
-      return t;
-    }
-    const t: Target = { host: args.host, port: args.port, username: args.username, authMethod: args.authMethod, remember: args.rememberPassword };
-    if (args.keyPath !== undefined) t.keyPath = args.keyPath;
-    if (args.password !== undefined) t.password = args.password;
-    if (args.passphrase !== undefined) t.passphrase = args.passphrase;
-    if (t.authMethod === 'key' && t.keyPath === undefined) throw new SkiffError('INVALID_ARGUMENT', 'Choose a private key file for key authentication.');
-    return t;
+  private readonly reconnects = new Map<string, () => Promise<SftpSession>>();
+
+  private base(): Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'> {
+    return { ...this.deps.connectDefaults };
   }
 
-  private options(t: Target): ConnectOptions {
-    const o: ConnectOptions = {
-      ...this.deps.connectDefaults,
-      host: t.host,
-      port: t.port,
-      username: t.username,
-      verifyHostKey: this.deps.hostKeyVerifier(),
+  private kbdInt(label: string): (req: KeyboardInteractiveRequest) => Promise<string[] | null> {
+    return async (req) => {
+      const a = await this.deps.questions.ask({ kind: 'keyboard-interactive', sessionLabel: label, name: req.name, instructions: req.instructions, prompts: req.prompts });
+      return a?.responses ?? null;
     };
-    switch (t.authMethod) {
+  }
+
+  private async connectBookmark(bookmarkId: string, typed: string | undefined): Promise<SessionInfo> {
+    const bookmark = this.deps.bookmarks.get(bookmarkId);
+    if (!bookmark) throw new SkiffError('INVALID_ARGUMENT', 'That saved server no longer exists.');
+    let preset = typed;
+    const askPassword = async (p: SecretPrompt): Promise<{ secret: string; remember: boolean } | null> => {
+      // A password typed in the connect form answers the first question.
+      if (preset !== undefined && p.reason !== 'rejected' && p.reason !== 'stored-rejected') {
+        const secret = preset;
+        preset = undefined;
+        return { secret, remember: false };
+      }
+      const a = await this.deps.questions.ask({
+        kind: 'password',
+        host: bookmark.host,
+        port: bookmark.port,
+        username: bookmark.username,
+        bookmarkName: bookmark.name,
+        reason: p.reason,
+        secret: p.kind,
+        canRemember: p.canRemember,
+        ...(bookmark.keyPath ? { keyPath: bookmark.keyPath } : {}),
+        ...(p.keychainMessage ? { keychainMessage: p.keychainMessage } : {}),
+      });
+      return a && a.secret !== null ? { secret: a.secret, remember: a.remember } : null;
+    };
+    const label = `${bookmark.username}@${bookmark.host}:${bookmark.port}`;
+    const open = () =>
+      connectWithSecretRetry(bookmark, {
+        secrets: this.deps.secrets,
+        askPassword,
+        verifyHostKey: this.deps.hostKeyVerifier(),
+        onKeyboardInteractive: this.kbdInt(label),
+        home: this.deps.home ?? os.homedir(),
+        connect: (o) => this.deps.connect({ ...this.base(), ...o }),
+        maxAttempts: MAX_TRIES,
+      });
+    const r = await open();
+    if (r.rememberRequested && !bookmark.rememberPassword) await this.deps.bookmarks.setRemember(bookmark.id).catch(() => undefined);
+    await this.deps.bookmarks.markConnected(bookmark.id).catch(() => undefined);
+    return this.adopt(r.session, { bookmarkId: bookmark.id, keychainWarning: r.keychainWarning, reconnect: async () => (await open()).session });
+  }
+
+  private async connectDirect(args: Exclude<ParsedArg<'session:connect'>, { bookmarkId: string }>): Promise<SessionInfo> {
+    const label = `${args.username}@${args.host}:${args.port}`;
+    const o: ConnectOptions = { ...this.base(), host: args.host, port: args.port, username: args.username, verifyHostKey: this.deps.hostKeyVerifier() };
+    let secretKind: 'password' | 'passphrase' | null = null;
+    switch (args.authMethod) {
       case 'password':
-        if (t.password !== undefined) o.password = t.password;
+        secretKind = 'password';
+        if (args.password !== undefined) o.password = args.password;
         break;
       case 'key':
-        if (t.keyPath !== undefined) o.privateKeyPath = t.keyPath;
-        if (t.passphrase !== undefined) o.passphrase = t.passphrase;
+        if (args.keyPath === undefined) throw new SkiffError('INVALID_ARGUMENT', 'Choose a private key file for key authentication.');
+        secretKind = 'passphrase';
+        o.privateKeyPath = args.keyPath;
+        if (args.passphrase !== undefined) o.passphrase = args.passphrase;
         break;
       case 'agent':
         o.agent = true;
         break;
       case 'keyboard-interactive':
-        o.onKeyboardInteractive = async (req) => {
-          const a = await this.deps.questions.ask({ kind: 'keyboard-interactive', sessionLabel: `${t.username}@${t.host}:${t.port}`, name: req.name, instructions: req.instructions, prompts: req.prompts });
-          return a?.responses ?? null;
-        };
+        o.onKeyboardInteractive = this.kbdInt(label);
         break;
     }
-    return o;
+    const ask = async (reason: 'not-stored' | 'rejected', kind: 'password' | 'passphrase'): Promise<string> => {
+      const a = await this.deps.questions.ask({
+        kind: 'password',
+        host: args.host,
+        port: args.port,
+        username: args.username,
+        reason,
+        secret: kind,
+        canRemember: false,
+        ...(args.keyPath !== undefined ? { keyPath: args.keyPath } : {}),
+      });
+      if (!a || a.secret === null || a.secret === '') throw new SkiffError('CANCELLED', `Connecting to ${args.host} was cancelled.`);
+      return a.secret;
+    };
+    if (secretKind === 'password' && o.password === undefined) o.password = await ask('not-stored', 'password');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const session = await this.deps.connect(o);
+        // Reconnect (after a drop mid-transfer) reuses what worked, without asking again.
+        const again = { ...o, verifyHostKey: this.deps.hostKeyVerifier() };
+        return this.adopt(session, { keychainWarning: null, reconnect: () => this.deps.connect({ ...again, verifyHostKey: this.deps.hostKeyVerifier() }) });
+      } catch (err) {
+        if (attempt >= MAX_TRIES) throw err;
+        if (secretKind === 'password' && isSkiffError(err, 'AUTH_FAILED')) o.password = await ask('rejected', 'password');
+        else if (secretKind === 'passphrase' && isSkiffError(err, 'PASSPHRASE_REQUIRED')) o.passphrase = await ask(o.passphrase === undefined ? 'not-stored' : 'rejected', 'passphrase');
+        else throw err;
+      }
+    }
   }
 
-  private async askSecret(t: Target, secret: 'password' | 'passphrase', reason: 'missing' | 'rejected'): Promise<{ secret: string; remember: boolean }> {
-    const canRemember = t.bookmarkId !== undefined && (await this.deps.secrets.available());
-    const q = { kind: 'password' as const, host: t.host, port: t.port, username: t.username, reason, secret, canRemember, ...(t.keyPath !== undefined ? { keyPath: t.keyPath } : {}) };
-    const a = await this.deps.questions.ask(q);
-    if (!a || a.secret === null) throw new SkiffError('CANCELLED', `Login to ${t.host} was cancelled.`);
-    return { secret: a.secret, remember: a.remember && canRemember };
-  }
-
-  private async adopt(session: SftpSession, t: Target): Promise<SessionInfo> {
+  private async adopt(session: SftpSession, extra: { bookmarkId?: string; keychainWarning: ApiErrorData | null; reconnect: () => Promise<SftpSession> }): Promise<SessionInfo> {
     let home = '/';
     try {
       home = await session.fs.home();
@@ -177,17 +191,15 @@ export class SessionManager implements SessionService {
       // Some servers refuse realpath("."); browsing from / still works.
     }
     const info: SessionInfo = { sessionId: session.id, host: session.host, port: session.port, username: session.username, authMethod: session.authMethod, home };
-    if (t.bookmarkId !== undefined) info.bookmarkId = t.bookmarkId;
+    if (extra.bookmarkId !== undefined) info.bookmarkId = extra.bookmarkId;
+    if (extra.keychainWarning) info.keychainWarning = extra.keychainWarning;
     this.sessions.set(session.id, { session, info });
+    this.reconnects.set(session.id, extra.reconnect);
     session.onClosed((reason) => {
       this.sessions.delete(session.id);
+      this.reconnects.delete(session.id);
       this.deps.emit('session:closed', { sessionId: session.id, code: reason.code, message: reason.message, byUser: reason.byUser });
     });
-    if (t.bookmarkId !== undefined) {
-      await this.deps.bookmarks.markConnected(t.bookmarkId).catch(() => undefined);
-      if (t.remember && t.password !== undefined && t.authMethod === 'password') await this.deps.secrets.set(t.bookmarkId, 'password', t.password).catch(() => undefined);
-      if (t.remember && t.passphrase !== undefined && t.authMethod === 'key') await this.deps.secrets.set(t.bookmarkId, 'passphrase', t.passphrase).catch(() => undefined);
-    }
     return info;
   }
 }

@@ -165,6 +165,8 @@ export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'passw
 
 export interface SessionInfo {
   sessionId: string;
+  /** The keychain could not be read or updated (the connection itself worked): show as a warning. */
+  keychainWarning?: ApiErrorData;
   host: string;
   port: number;
   username: string;
@@ -446,13 +448,19 @@ export type QuestionDto =
       host: string;
       port: number;
       username: string;
-      /** missing: none stored; rejected: the stored/typed one was refused. */
-      reason: 'missing' | 'rejected';
+      /** The bookmark's name when connecting by bookmark. */
+      bookmarkName?: string;
+      /**
+       * not-stored: nothing saved; keychain-unavailable: the keychain could not be read (see keychainMessage);
+       * stored-rejected: the saved one was refused (offer to update it); rejected: the typed one was refused.
+       */
+      reason: 'not-stored' | 'keychain-unavailable' | 'stored-rejected' | 'rejected';
       /** passphrase: for the key file `keyPath`. */
       secret: 'password' | 'passphrase';
       keyPath?: string;
-      /** Whether a keychain is available to remember it. */
+      /** Whether to offer "Remember" (a bookmark and a usable keychain). */
       canRemember: boolean;
+      keychainMessage?: string;
     }
   | {
       id: string;

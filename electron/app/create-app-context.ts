@@ -1,0 +1,238 @@
+// Wires the core services together behind the IPC `Services` shape. Shared by main.ts (the
+// Electron app) and electron/web/server.ts (the browser bridge), so both run the same code.
+// Nothing here imports Electron: native bits (dialogs, the event sink) are passed in.
+import path from 'node:path';
+import { SkiffError } from '../core/errors';
+import { LocalFs } from '../core/fs/local-fs';
+import { connect as sftpConnect } from '../core/sftp/session';
+import type { ConnectOptions, SftpSession } from '../core/sftp/types';
+import { KeytarSecretStore } from '../core/secrets/keytar-secret-store';
+import { passphraseAccount, passwordAccount, type SecretStore } from '../core/secrets/secret-store';
+import { BookmarkStore } from '../core/store/bookmark-store';
+import { BookmarkService as CoreBookmarkService } from '../core/store/bookmark-service';
+import type { Bookmark } from '../core/store/bookmark-schema';
+import { SettingsStore, type Settings } from '../core/store/settings';
+import { defaultKnownHostsPaths } from '../core/trust/default-paths';
+import { createHostKeyVerifier, type HostKeyQuestion } from '../core/trust/host-key-verifier';
+import { KnownHostsStore } from '../core/trust/known-hosts-store';
+import type { AppInfo, BookmarkDto, KnownHostEntryDto, OpenUrlDto, SettingsDto } from '../ipc/contract';
+import { FindRegistry } from '../ipc/find-registry';
+import { ListRegistry } from '../ipc/list-registry';
+import { QuestionBroker } from '../ipc/questions';
+import type { BookmarkService, DialogService, Emit, SecretService, Services, SettingsService } from '../ipc/services';
+import { findEntries } from './find';
+import { SessionManager } from './session-manager';
+import { createTransferService } from './transfer-service';
+
+export interface AppContextOptions {
+  /** $XDG_CONFIG_HOME/Skiff (or the platform's equivalent). */
+  configDir: string;
+  /** The user's home (known_hosts, ~/.ssh/config). */
+  home: string;
+  emit: Emit;
+  dialogs: DialogService;
+  info: Omit<AppInfo, 'localSep' | 'platform'>;
+  launchUrl?: OpenUrlDto | null;
+  /** Overrides for tests (e.g. a keytar loader, connect timeouts). */
+  secretStore?: SecretStore;
+  connect?: (opts: ConnectOptions) => Promise<SftpSession>;
+  connectDefaults?: Partial<Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>;
+}
+
+export interface AppContext {
+  services: Services;
+  sessions: SessionManager;
+  /** Stops everything: cancels questions and listings, stops transfers, closes sessions. */
+  dispose(): Promise<void>;
+}
+
+function bookmarkDto(b: Bookmark): BookmarkDto {
+  return {
+    id: b.id,
+    name: b.name,
+    host: b.host,
+    port: b.port,
+    username: b.username,
+    authMethod: b.authMethod,
+    keyPath: b.keyPath,
+    remoteDir: b.remoteDir,
+    localDir: b.localDir,
+    group: b.group,
+    notes: b.notes,
+    rememberPassword: b.rememberPassword,
+    lastConnectedAt: b.lastConnectedAt,
+    createdAt: b.createdAt,
+    updatedAt: b.updatedAt,
+  };
+}
+
+function settingsDto(s: Settings): SettingsDto {
+  const { version: _v, windowBounds, ...rest } = s;
+  return { ...rest, extraKnownHostsFiles: [...rest.extraKnownHostsFiles], windowBounds: windowBounds ? { ...windowBounds } : null };
+}
+
+function refDto(r: { file: string; line: number; keyType: string; bits: number; fingerprint: string }): KnownHostEntryDto {
+  return { file: r.file, line: r.line, keyType: r.keyType, bits: r.bits, fingerprint: r.fingerprint };
+}
+
+/** Opens the stores and builds every service main needs. */
+export async function createAppContext(opts: AppContextOptions): Promise<AppContext> {
+  const emit = opts.emit;
+  const questions = new QuestionBroker(emit);
+  const lists = new ListRegistry();
+  const finds = new FindRegistry(emit);
+  const local = new LocalFs();
+  const settingsStore = await SettingsStore.open({ configDir: opts.configDir });
+  const bookmarkStore = await BookmarkStore.open({ configDir: opts.configDir });
+  const secretStore = opts.secretStore ?? new KeytarSecretStore();
+  const bookmarkCore = new CoreBookmarkService(bookmarkStore, secretStore);
+  let launchUrl = opts.launchUrl ?? null;
+
+  // One known_hosts store (it keeps "trust once" for this process); rebuilt when its settings change.
+  const knownPaths = defaultKnownHostsPaths(opts.home);
+  let known: { key: string; store: KnownHostsStore } | undefined;
+  const knownHosts = (s: Settings): KnownHostsStore => {
+    const key = JSON.stringify([s.extraKnownHostsFiles, s.hashKnownHosts]);
+    if (known?.key !== key) {
+      known = { key, store: new KnownHostsStore({ userFiles: knownPaths.userFiles, systemFiles: knownPaths.systemFiles, extraFiles: s.extraKnownHostsFiles, hashKnownHosts: s.hashKnownHosts }) };
+    }
+    return known.store;
+  };
+
+  const askHostKey = async (q: HostKeyQuestion): Promise<'trust-remember' | 'trust-once' | 'replace' | 'confirm-replace' | 'cancel'> => {
+    const stored = q.kind === 'unknown' ? undefined : q.offending.map(refDto);
+    const a = await questions.ask({
+      kind: 'host-key',
+      status: q.kind,
+      host: q.host,
+      port: q.port,
+      name: q.name,
+      keyType: q.keyType,
+      bits: q.bits,
+      fingerprint: q.fingerprint,
+      warnings: q.warnings,
+      ...(stored ? { stored } : {}),
+      ...(q.kind === 'unknown' ? { saveTo: q.saveTo } : {}),
+    });
+    return a?.decision ?? 'cancel';
+  };
+
+  const requireBookmark = (id: string): Bookmark => {
+    const b = bookmarkStore.get(id);
+    if (!b) throw new SkiffError('INVALID_ARGUMENT', 'That saved server no longer exists.');
+    return b;
+  };
+
+  const sessions = new SessionManager({
+    connect: opts.connect ?? sftpConnect,
+    hostKeyVerifier: () => {
+      const s = settingsStore.get();
+      return createHostKeyVerifier({ store: knownHosts(s), policy: s.hostKeyPolicy, ask: askHostKey });
+    },
+    questions,
+    emit,
+    secrets: secretStore,
+    home: opts.home,
+    bookmarks: {
+      get: (id) => bookmarkStore.get(id),
+      markConnected: (id) => bookmarkStore.markConnected(id),
+      setRemember: (id) => bookmarkStore.update(id, { rememberPassword: true }),
+    },
+    ...(opts.connectDefaults ? { connectDefaults: opts.connectDefaults } : {}),
+  });
+
+  const bookmarks: BookmarkService = {
+    async list() {
+      return {
+        bookmarks: bookmarkStore.list().map(bookmarkDto),
+        groups: bookmarkStore.groups(),
+        problems: bookmarkStore.problems.map((p) => ({ ...p, ...(p.issues ? { issues: [...p.issues] } : {}) })),
+        readOnly: bookmarkStore.readOnly,
+      };
+    },
+    async create(input, secrets) {
+      const r = await bookmarkCore.create(input, secrets);
+      return { bookmark: bookmarkDto(r.bookmark), keychainWarning: r.keychainWarning };
+    },
+    async update(id, patch, secrets) {
+      const r = await bookmarkCore.update(id, patch, secrets);
+      return { bookmark: bookmarkDto(r.bookmark), keychainWarning: r.keychainWarning };
+    },
+    async remove(id) {
+      const r = await bookmarkCore.delete(id);
+      return { keychainWarning: r.keychainWarning };
+    },
+    async duplicate(id) {
+      return bookmarkDto(await bookmarkCore.duplicate(id));
+    },
+    async importPreview() {
+      const scan = await bookmarkCore.scanSshConfig({ home: opts.home });
+      return { candidates: scan.candidates.map((c) => ({ ...c, identityFiles: [...c.identityFiles], unsupported: [...c.unsupported] })), notes: scan.notes, files: scan.files };
+    },
+    async importCandidates(ids, allowDuplicates) {
+      const r = await bookmarkCore.importCandidates(ids, { allowDuplicates });
+      return { created: r.created.map(bookmarkDto), skipped: r.skipped };
+    },
+  };
+
+  const secrets: SecretService = {
+    async set(bookmarkId, kind, secret) {
+      if (kind === 'password') await bookmarkCore.setPassword(bookmarkId, secret);
+      else await secretStore.set(passphraseAccount(requireBookmark(bookmarkId)), secret);
+    },
+    async has(bookmarkId, kind) {
+      const b = requireBookmark(bookmarkId);
+      return secretStore.has(kind === 'password' ? passwordAccount(b) : passphraseAccount(b));
+    },
+    async remove(bookmarkId, kind) {
+      const b = requireBookmark(bookmarkId);
+      await secretStore.delete(kind === 'password' ? passwordAccount(b) : passphraseAccount(b));
+    },
+  };
+
+  const settings: SettingsService = {
+    async get() {
+      return settingsDto(settingsStore.get());
+    },
+    async set(patch) {
+      const { windowBounds, ...rest } = patch;
+      const p: Parameters<SettingsStore['update']>[0] = { ...rest };
+      if (windowBounds !== undefined) p.windowBounds = windowBounds === null ? null : { ...windowBounds, maximized: windowBounds.maximized ?? false };
+      return settingsDto(await settingsStore.update(p));
+    },
+  };
+
+  const transfers = createTransferService({ sessions, local, questions, emit, settings: () => settingsStore.get() });
+
+  const services: Services = {
+    appInfo: () => ({ ...opts.info, platform: process.platform, localSep: path.sep === '\\' ? '\\' : '/' }),
+    takeLaunchUrl: () => {
+      const u = launchUrl;
+      launchUrl = null;
+      return u;
+    },
+    sessions,
+    local,
+    find: findEntries,
+    lists,
+    finds,
+    transfers,
+    bookmarks,
+    secrets,
+    settings,
+    dialogs: opts.dialogs,
+    questions,
+  };
+
+  return {
+    services,
+    sessions,
+    async dispose() {
+      questions.cancelAll();
+      lists.cancelAll();
+      finds.cancelAll();
+      await transfers.cancelAll().catch(() => undefined);
+      await sessions.closeAll();
+    },
+  };
+}

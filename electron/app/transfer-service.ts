@@ -1,0 +1,121 @@
+// The IPC face of core's TransferQueue: endpoints built from live sessions (with reconnect),
+// conflicts asked through the question broker, engine events forwarded as contract events.
+import type { FileSystem } from '../core/fs/file-system';
+import { sessionEndpoint } from '../core/transfers/session-endpoint';
+import { TransferQueue } from '../core/transfers/transfer-queue';
+import type { ConflictAnswer, TransferJobSnapshot } from '../core/transfers/types';
+import type { Settings } from '../core/store/settings';
+import type { TransferJobDto, TransferProgressDto } from '../ipc/contract';
+import type { QuestionBroker } from '../ipc/questions';
+import type { Emit, TransferService } from '../ipc/services';
+import type { SessionManager } from './session-manager';
+
+export interface TransferServiceDeps {
+  sessions: SessionManager;
+  local: FileSystem;
+  questions: QuestionBroker;
+  emit: Emit;
+  settings: () => Settings;
+}
+
+const ACTIVE = new Set(['queued', 'running', 'paused']);
+
+export function createTransferService(deps: TransferServiceDeps): TransferService & { queue: TransferQueue } {
+  const s = deps.settings();
+  const sessionOf = new Map<string, string>();
+  const queue = new TransferQueue({
+    maxConcurrentJobs: s.transferConcurrency,
+    onConflict: async (q): Promise<ConflictAnswer> => {
+      const a = await deps.questions.ask({ kind: 'conflict', jobId: q.jobId, direction: q.direction, source: q.source, target: q.target, canResume: q.canResume });
+      // No answer (timeout, closed window) never destroys data: skip this file.
+      return a ? { action: a.action, applyToAll: a.applyToAll } : { action: 'skip' };
+    },
+  });
+
+  const dto = (j: TransferJobSnapshot): TransferJobDto => {
+    const d: TransferJobDto = {
+      id: j.id,
+      sessionId: sessionOf.get(j.id) ?? '',
+      direction: j.direction,
+      sources: [...j.sources],
+      targetDir: j.targetDir,
+      label: j.label,
+      state: j.state,
+      bytesDone: j.bytesDone,
+      bytesTotal: j.bytesTotal,
+      filesDone: j.filesDone,
+      filesTotal: j.filesTotal,
+      rate: j.rate,
+      etaSeconds: j.etaSeconds,
+      fileErrors: j.fileErrors.map((e) => ({ ...e })),
+      skipped: j.skipped.map((x) => ({ ...x })),
+      retries: j.retries,
+      createdAt: j.createdAt,
+    };
+    if (j.currentFile !== undefined) d.currentFile = j.currentFile;
+    if (j.error !== undefined) d.error = { ...j.error };
+    if (j.finishedAt !== undefined) d.finishedAt = j.finishedAt;
+    return d;
+  };
+  const progress = (j: TransferJobSnapshot): TransferProgressDto => {
+    const p: TransferProgressDto = { id: j.id, bytesDone: j.bytesDone, bytesTotal: j.bytesTotal, filesDone: j.filesDone, filesTotal: j.filesTotal, rate: j.rate, etaSeconds: j.etaSeconds };
+    if (j.currentFile !== undefined) p.currentFile = j.currentFile;
+    return p;
+  };
+
+  queue.onEvent((e) => {
+    if (e.type === 'progress') deps.emit('transfer:progress', [progress(e.job)]);
+    else if (e.type === 'changed') deps.emit('transfer:changed', dto(e.job));
+    else {
+      for (const id of e.ids) sessionOf.delete(id);
+      deps.emit('transfer:removed', { ids: e.ids });
+    }
+  });
+
+  return {
+    queue,
+    async enqueue(req) {
+      const session = deps.sessions.session(req.sessionId);
+      const remote = sessionEndpoint(session, deps.sessions.reconnector(req.sessionId));
+      const local = { fs: deps.local };
+      const spec = {
+        direction: req.direction,
+        source: req.direction === 'upload' ? local : remote,
+        target: req.direction === 'upload' ? remote : local,
+        sources: req.sources,
+        targetDir: req.targetDir,
+        preservePermissions: deps.settings().preservePermissions,
+        ...(req.conflict !== undefined ? { conflict: req.conflict } : {}),
+      };
+      // The id is only known after add(); events for it fire synchronously inside add(), so the
+      // changed event may carry an empty sessionId once. The returned snapshot is complete.
+      const snap = queue.add(spec);
+      sessionOf.set(snap.id, req.sessionId);
+      return dto(snap);
+    },
+    async cancel(jobId) {
+      queue.cancel(jobId);
+    },
+    async cancelAll() {
+      queue.cancelAll();
+    },
+    async pause(jobId) {
+      queue.pause(jobId);
+    },
+    async resume(jobId) {
+      queue.resume(jobId);
+    },
+    async retry(jobId) {
+      queue.retry(jobId);
+    },
+    list() {
+      return queue.list().map(dto);
+    },
+    clearFinished() {
+      queue.clearFinished();
+    },
+    hasActive() {
+      return queue.list().some((j) => ACTIVE.has(j.state));
+    },
+  };
+}
