@@ -1,0 +1,93 @@
+// The transfer queue at the bottom: one row per job with a progress bar, bytes, rate,
+// ETA and state; per-job cancel/pause/resume/retry and "Clear finished"; a total badge.
+import type { TransferJobDto } from '../../../electron/ipc/contract';
+import { displayName } from '../model/display-name';
+import { formatEta, formatRate, formatSize } from '../model/format';
+
+const STATE_LABEL: Record<TransferJobDto['state'], string> = {
+  queued: 'Queued',
+  running: 'Running',
+  paused: 'Paused',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  skipped: 'Skipped',
+};
+
+export type JobAction = 'cancel' | 'pause' | 'resume' | 'retry';
+
+const isFinished = (j: TransferJobDto): boolean => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled' || j.state === 'skipped';
+
+/** The queue panel (region "Transfers"). */
+export function TransferQueue(props: { jobs: readonly TransferJobDto[]; onAction: (job: TransferJobDto, action: JobAction) => void; onClearFinished: () => void }) {
+  const active = props.jobs.filter((j) => !isFinished(j)).length;
+  const finished = props.jobs.length - active;
+  return (
+    <section className="queue" role="region" aria-label="Transfers">
+      <div className="queue-head">
+        <span className="queue-title">Transfers</span>
+        <span className="badge" aria-label={`${active} active, ${props.jobs.length} total`}>
+          {active > 0 ? `${active} active` : `${props.jobs.length}`}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="small-button" disabled={finished === 0} onClick={props.onClearFinished}>
+          Clear finished
+        </button>
+      </div>
+      {props.jobs.length === 0 ? (
+        <div className="queue-empty">No transfers. Drag files between the panes or press F5 to copy.</div>
+      ) : (
+        <ul className="queue-list">
+          {props.jobs.map((j) => {
+            const pct = j.bytesTotal > 0 ? Math.min(100, Math.round((j.bytesDone / j.bytesTotal) * 100)) : j.state === 'done' ? 100 : 0;
+            const label = displayName(j.label);
+            return (
+              <li key={j.id} className={`job job-${j.state}`}>
+                <span className="job-dir" aria-hidden="true">
+                  {j.direction === 'upload' ? '↑' : '↓'}
+                </span>
+                <span className="job-label" title={displayName(j.currentFile ?? j.label)}>
+                  {label}
+                </span>
+                <progress className="job-bar" max={100} value={pct} aria-label={`${j.direction === 'upload' ? 'Upload' : 'Download'} ${label}`} aria-valuetext={`${pct}%`} />
+                <span className="job-bytes">
+                  {formatSize(j.bytesDone)} / {formatSize(j.bytesTotal)}
+                  {j.filesTotal > 1 ? ` · ${j.filesDone}/${j.filesTotal} files` : ''}
+                </span>
+                <span className="job-rate">{j.state === 'running' ? formatRate(j.rate) : ''}</span>
+                <span className="job-eta">{j.state === 'running' && j.etaSeconds !== null ? formatEta(j.etaSeconds) : ''}</span>
+                <span className="job-state" title={j.error ? j.error.message : undefined}>
+                  {STATE_LABEL[j.state]}
+                  {j.error ? `: ${displayName(j.error.message)}` : ''}
+                  {j.fileErrors && j.fileErrors.length > 0 ? ` (${j.fileErrors.length} file${j.fileErrors.length === 1 ? '' : 's'} failed)` : ''}
+                </span>
+                <span className="job-actions">
+                  {j.state === 'running' || j.state === 'queued' ? (
+                    <button type="button" className="small-button" aria-label={`Pause ${label}`} onClick={() => props.onAction(j, 'pause')}>
+                      Pause
+                    </button>
+                  ) : null}
+                  {j.state === 'paused' ? (
+                    <button type="button" className="small-button" aria-label={`Resume ${label}`} onClick={() => props.onAction(j, 'resume')}>
+                      Resume
+                    </button>
+                  ) : null}
+                  {j.state === 'failed' || j.state === 'cancelled' ? (
+                    <button type="button" className="small-button" aria-label={`Retry ${label}`} onClick={() => props.onAction(j, 'retry')}>
+                      Retry
+                    </button>
+                  ) : null}
+                  {!isFinished(j) ? (
+                    <button type="button" className="small-button" aria-label={`Cancel ${label}`} onClick={() => props.onAction(j, 'cancel')}>
+                      Cancel
+                    </button>
+                  ) : null}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

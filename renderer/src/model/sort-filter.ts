@@ -1,0 +1,69 @@
+// Sorting and filtering of a pane's entries. Folders always come first (like every
+// native file manager); names compare naturally ("file2" before "file10").
+import { isDirLike, type Entry, type SortSpec } from './types';
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+function compareBy(spec: SortSpec): (a: Entry, b: Entry) => number {
+  const byName = (a: Entry, b: Entry): number => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  switch (spec.key) {
+    case 'size':
+      return (a, b) => a.size - b.size || byName(a, b);
+    case 'modified':
+      return (a, b) => a.mtimeMs - b.mtimeMs || byName(a, b);
+    case 'permissions':
+      return (a, b) => (a.mode & 0o7777) - (b.mode & 0o7777) || byName(a, b);
+    case 'owner':
+      return (a, b) => collator.compare(a.owner ?? String(a.uid), b.owner ?? String(b.uid)) || byName(a, b);
+    default:
+      return byName;
+  }
+}
+
+/** The full row order for `spec`: folders first regardless of direction, then the column. */
+export function entryComparator(spec: SortSpec): (a: Entry, b: Entry) => number {
+  const cmp = compareBy(spec);
+  const sign = spec.dir === 'asc' ? 1 : -1;
+  return (a, b) => (isDirLike(a) ? 0 : 1) - (isDirLike(b) ? 0 : 1) || sign * cmp(a, b);
+}
+
+/** A new array sorted by `spec`, folders first regardless of direction. */
+export function sortEntries(entries: readonly Entry[], spec: SortSpec): Entry[] {
+  return [...entries].sort(entryComparator(spec));
+}
+
+/** Merges two arrays already sorted by `cmp` (new listing pages join the rows in O(n)). */
+export function mergeSorted<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => number): T[] {
+  if (b.length === 0) return a as T[];
+  if (a.length === 0) return b as T[];
+  const out: T[] = new Array<T>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = cmp(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Turns the filter box text into a predicate: `*`/`?` make it a glob, otherwise case-insensitive substring. */
+export function nameMatcher(filter: string): (name: string) => boolean {
+  const f = filter.trim();
+  if (f === '') return () => true;
+  if (/[*?]/.test(f)) {
+    const re = new RegExp(`^${escapeRegExp(f).replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    return (name) => re.test(name);
+  }
+  const lower = f.toLowerCase();
+  return (name) => name.toLowerCase().includes(lower);
+}
+
+/** Entries the pane shows: hidden (dot) files only when asked, and those matching the filter. */
+export function filterEntries(entries: readonly Entry[], opts: { filter: string; showHidden: boolean }): Entry[] {
+  const match = nameMatcher(opts.filter);
+  return entries.filter((e) => (opts.showHidden || !e.name.startsWith('.')) && match(e.name));
+}
