@@ -69,9 +69,20 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
     setPathState(p);
   }, []);
 
+  // Pages that arrived since the last paint: sorted once and merged in O(n) per paint,
+  // not per page, so a 100,000-entry listing costs a few merges, not hundreds.
+  const pendingRef = useRef<Entry[]>([]);
   const repaint = useCallback(() => {
     if (flushTimer.current) clearTimeout(flushTimer.current);
     flushTimer.current = null;
+    if (pendingRef.current.length > 0) {
+      const v = viewRef.current;
+      const cmp = entryComparator(v.sort);
+      const match = nameMatcher(v.filter);
+      const add = pendingRef.current.filter((e) => (v.showHidden || !e.name.startsWith('.')) && match(e.name)).sort(cmp);
+      pendingRef.current = [];
+      visibleRef.current = mergeSorted(visibleRef.current, add, cmp);
+    }
     setView({ visible: visibleRef.current, total: raw.current.length });
   }, []);
   const scheduleRepaint = useCallback(() => {
@@ -80,6 +91,7 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
 
   const recompute = useCallback(() => {
     const v = viewRef.current;
+    pendingRef.current = [];
     visibleRef.current = filterEntries(raw.current, v).sort(entryComparator(v.sort));
     repaint();
   }, [repaint]);
@@ -91,6 +103,7 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
       const ac = new AbortController();
       abortRef.current = ac;
       raw.current = [];
+      pendingRef.current = [];
       visibleRef.current = [];
       if (!keepSelection) setNamed({ selected: new Set() });
       setLoading(true);
@@ -109,11 +122,7 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
           return;
         }
         raw.current.push(...entries);
-        const v = viewRef.current;
-        const cmp = entryComparator(v.sort);
-        const match = nameMatcher(v.filter);
-        const add = entries.filter((e) => (v.showHidden || !e.name.startsWith('.')) && match(e.name)).sort(cmp);
-        visibleRef.current = mergeSorted(visibleRef.current, add, cmp);
+        pendingRef.current.push(...entries);
         scheduleRepaint();
       };
       list(target, onPage, ac.signal)
@@ -153,8 +162,9 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
 
   const navigate = useCallback(
     (target: string) => {
-      if (target === pathRef.current && !error) return;
-      setHistory((h) => ({ back: [...h.back, pathRef.current].slice(-100), forward: [] }));
+      const from = pathRef.current;
+      if (target === from && !error) return;
+      setHistory((h) => ({ back: [...h.back, from].slice(-100), forward: [] }));
       load(target, false);
     },
     [load, error],
