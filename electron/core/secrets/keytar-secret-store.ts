@@ -62,8 +62,9 @@ export class KeytarSecretStore implements SecretStore {
   private module(): Promise<KeytarApi> {
     this.keytar ??= this.load().then(
       (mod) => {
-        const m = mod as { default?: unknown } & Partial<KeytarApi>;
-        const api = (typeof m.getPassword === 'function' ? m : m.default) as Partial<KeytarApi> | undefined;
+        // keytar is CommonJS: the ESM namespace exposes only what the lexer could see, so prefer `default`.
+        const m = mod as { default?: Partial<KeytarApi> } & Partial<KeytarApi>;
+        const api = m.default && typeof m.default.setPassword === 'function' ? m.default : m;
         if (!api || typeof api.getPassword !== 'function' || typeof api.setPassword !== 'function' || typeof api.deletePassword !== 'function') {
           throw new SkiffError('KEYCHAIN_UNAVAILABLE', `${MODULE_BROKEN} (keytar has an unexpected shape). ${ASK_EACH_TIME}`);
         }
@@ -93,6 +94,8 @@ export function keychainError(err: unknown, platform: NodeJS.Platform, secret?: 
     hint = 'No desktop session bus (D-Bus) is reachable. Start Skiff from a desktop session with gnome-keyring or KWallet running.';
   } else if (/org\.freedesktop\.secrets|not provided by any \.service|ServiceUnknown|No such interface/i.test(raw)) {
     hint = 'No Secret Service is running. Install and start gnome-keyring (or KWallet with its Secret Service) and log in again.';
+  } else if (/does not exist at path|collection\/login|No such object/i.test(raw)) {
+    hint = 'There is no default keyring yet. Create one (e.g. in Passwords and Keys / Seahorse, or by logging in to the desktop again) and retry.';
   } else if (/locked|prompt|dismissed|cancel/i.test(raw)) {
     hint = 'The keyring is locked. Unlock it (e.g. in Passwords and Keys / Seahorse, or by logging in again) and retry.';
   } else {
