@@ -54,7 +54,7 @@ async function runChild(envFor: (home: string) => NodeJS.ProcessEnv, command?: (
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
   const last = stdout.trim().split('\n').pop() ?? '';
-  let results: Record<string, unknown> = {};
+  let results: Record<string, unknown>;
   try {
     results = (JSON.parse(last) as { results: Record<string, unknown> }).results;
   } catch {
