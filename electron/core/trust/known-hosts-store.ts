@@ -171,9 +171,14 @@ export class KnownHostsStore {
   /** Checks a presented host key against every file: trusted, unknown, changed (with the offending lines) or revoked. */
   async verify(host: string, port: number, presented: PresentedKey): Promise<VerifyResult> {
     const key = blobOf(presented);
+    let presentedType: string;
+    try {
+      presentedType = describeKeyBlob(key).keyType;
+    } catch (err) {
+      throw new SkiffError('PROTOCOL_ERROR', `The host key presented by ${host}:${port} is malformed, so it cannot be checked.`, { cause: err });
+    }
     const { files, warnings } = await this.loadAll();
     const name = knownHostsName(host, port);
-    const presentedType = describeKeyBlob(key).keyType;
     const entries = this.matchAll(files, name);
     const matches = entries.map((e) => ({ ...ref(e), sameKey: e.key.equals(key) }));
     for (const e of entries) {

@@ -21,7 +21,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SkiffError, fromNodeError } from '../errors';
 
-function writeError(err: unknown, file: string): SkiffError {
+const APPEND_HINT = 'Fix the file’s permissions (or free space), or choose “Trust once” to connect without saving.';
+const REWRITE_HINT = 'Fix the file’s permissions (or free space) and try again, or edit that line yourself (ssh-keygen -R removes a host).';
+
+function writeError(err: unknown, file: string, hint: string): SkiffError {
   const e = err as NodeJS.ErrnoException;
   const base = fromNodeError(err, file);
   const reason =
@@ -34,8 +37,7 @@ function writeError(err: unknown, file: string): SkiffError {
           : (e?.message ?? String(err));
   return new SkiffError(
     base.code,
-    `Skiff could not save the host key to ${file}: ${reason}. Nothing in the file was changed. ` +
-      'Fix the file’s permissions (or free space), or choose “Trust once” to connect without saving.',
+    `Skiff could not save the host key to ${file}: ${reason}. Nothing in the file was changed. ${hint}`,
     { path: file, cause: err },
   );
 }
@@ -78,7 +80,7 @@ export async function appendKnownHostsLine(file: string, line: string): Promise<
       throw err;
     }
   } catch (err) {
-    throw err instanceof SkiffError ? err : writeError(err, file);
+    throw err instanceof SkiffError ? err : writeError(err, file, APPEND_HINT);
   } finally {
     await fh?.close().catch(() => undefined);
   }
@@ -97,12 +99,15 @@ export async function rewriteKnownHostsLines(file: string, replacements: LineRep
   try {
     target = await fsp.realpath(file);
   } catch (err) {
-    throw writeError(err, file);
+    throw writeError(err, file, REWRITE_HINT);
   }
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.skiff-${randomBytes(6).toString('hex')}.tmp`);
   try {
     const st = await fsp.stat(target);
+    // A rename would succeed even on a read-only file (only the folder must be writable);
+    // a user who made known_hosts read-only does not want it replaced behind their back.
+    await fsp.access(target, fsc.W_OK);
     const text = await fsp.readFile(target, 'utf8');
     const lines = text.split('\n');
     for (const r of replacements) {
@@ -137,6 +142,6 @@ export async function rewriteKnownHostsLines(file: string, replacements: LineRep
     await dh?.close().catch(() => undefined);
   } catch (err) {
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw err instanceof SkiffError ? err : writeError(err, file);
+    throw err instanceof SkiffError ? err : writeError(err, file, REWRITE_HINT);
   }
 }

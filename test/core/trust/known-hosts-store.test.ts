@@ -194,7 +194,7 @@ describe('remember (append)', () => {
   });
 
   it('a read-only known_hosts gives a clear error and stays unchanged', async (ctx) => {
-    const f = fileWith([`ro ${keyText(serverRsa)}`]);
+    const f = fileWith([`ro ${keyText(serverRsa)}`, `ro2 ${keyText(serverB)}`]);
     const before = readFileSync(f, 'utf8');
     if (process.getuid?.() === 0) {
       // root ignores permission bits; the immutable attribute stops root too (ext4/xfs/btrfs).
@@ -213,6 +213,13 @@ describe('remember (append)', () => {
     expect(isSkiffError(err, 'PERMISSION_DENIED')).toBe(true);
     expect((err as Error).message).toContain(f);
     expect((err as Error).message).toMatch(/permission denied/i);
+    expect(readFileSync(f, 'utf8')).toBe(before);
+    // replacing a changed key in a read-only file is refused too (a rename would otherwise get around it)
+    const err2 = await store(f)
+      .replace('ro2', 22, serverA.key) // same key type: the in-place rewrite path
+      .then(() => null, (e: unknown) => e);
+    expect(isSkiffError(err2, 'PERMISSION_DENIED')).toBe(true);
+    expect((err2 as Error).message).toContain(f);
     expect(readFileSync(f, 'utf8')).toBe(before);
   });
 });
