@@ -54,7 +54,7 @@ describe('host-key dialog', () => {
 
   it('a changed key is a red warning with old and new fingerprints and known_hosts file:line; default is Disconnect; replacing takes two steps', async () => {
     const { fake, ask } = await startApp();
-    const base = { timeoutMs: 60_000, host: 'srv', port: 22, name: 'srv', keyType: 'ssh-ed25519', bits: 256, fingerprint: FP, warnings: [], stored: [{ keyType: 'ssh-ed25519', fingerprint: OLD_FP, file: '/home/me/.ssh/known_hosts', line: 7 }] } as const;
+    const base: Omit<Extract<QuestionDto, { kind: 'host-key' }>, 'id' | 'kind' | 'status'> = { timeoutMs: 60_000, host: 'srv', port: 22, name: 'srv', keyType: 'ssh-ed25519', bits: 256, fingerprint: FP, warnings: [], stored: [{ keyType: 'ssh-ed25519', bits: 256, fingerprint: OLD_FP, file: '/home/me/.ssh/known_hosts', line: 7 }] };
     ask({ id: 'c1', kind: 'host-key', status: 'changed', ...base });
     const dialog = await screen.findByRole('alertdialog', { name: /host key/i });
     expect(dialog.className).toContain('danger');
