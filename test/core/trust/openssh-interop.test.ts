@@ -1,12 +1,13 @@
 // Trust shared with OpenSSH, both ways, against the real test sshd:
 // what ssh-keyscan writes Skiff trusts; what Skiff writes ssh accepts under StrictHostKeyChecking=yes.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findOpenSsh, type HostKeys } from '../../support/sshd';
 import { describeKeyBlob } from '../../../electron/core/trust/host-key';
 import { KnownHostsStore } from '../../../electron/core/trust/known-hosts-store';
+import { parseKnownHosts } from '../../../electron/core/trust/known-hosts-file';
 import { readPub, tempDir } from './helpers';
 
 const s = inject('sshd');
@@ -94,6 +95,44 @@ describe('OpenSSH interop', () => {
     const r = strictSsh(file, ['-o', 'HostKeyAlgorithms=ssh-ed25519']);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+  });
+
+  it('ssh adding hosts (accept-new) while Skiff appends: no line from either is lost or torn', async () => {
+    const file = path.join(tmp.dir, 'shared-concurrent');
+    writeFileSync(file, '# shared with ssh\n');
+    const store = new KnownHostsStore({ userFiles: [file] });
+    const sshRuns = Array.from({ length: 4 }, (_, i) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(
+          findOpenSsh('ssh'),
+          ['-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${file}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'HashKnownHosts=no',
+            '-o', `HostKeyAlias=ssh-added-${i}`, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'LogLevel=ERROR', '-i', s.clientKeys.ed25519,
+            '-p', String(s.port), `${s.user}@${s.host}`, 'true'],
+          { stdio: 'ignore' },
+        );
+        child.on('exit', (code) => resolve(code));
+      }),
+    );
+    const ours = readPub(`${s.hostKeys.ecdsa}.pub`).key;
+    // Keep appending (4 at a time) for as long as any ssh is running, so the writes really overlap.
+    let sshDone = false;
+    const allSsh = Promise.all(sshRuns).finally(() => {
+      sshDone = true;
+    });
+    let added = 0;
+    while (!sshDone || added < 40) {
+      await Promise.all(Array.from({ length: 4 }, () => store.remember(`skiff-added-${added}`, 2200 + (added++ % 60000), ours)));
+    }
+    const codes = await allSsh;
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const parsed = parseKnownHosts(readFileSync(file, 'utf8'), file);
+    expect(parsed.warnings).toEqual([]);
+    const names = parsed.entries.map((e) => e.hostField);
+    for (let i = 0; i < 4; i += 1) expect(names).toContain(`ssh-added-${i}`);
+    for (let i = 0; i < added; i += 1) expect(names).toContain(`[skiff-added-${i}]:${2200 + (i % 60000)}`);
+    expect(parsed.entries).toHaveLength(4 + added);
+    console.log(`[trust] ${added} Skiff appends interleaved with 4 ssh accept-new writes; all ${4 + added} lines intact`);
+    expect(readFileSync(file, 'utf8').startsWith('# shared with ssh\n')).toBe(true);
   });
 
   it('port-22 form (plain `host`, no brackets): ssh finds it by name (HostKeyAlias, ssh-keygen -F), hashed and plain', async () => {
