@@ -745,6 +745,11 @@ export type SkiffApi = {
   invoke<C extends RequestChannel>(channel: C, ...arg: undefined extends RequestArg<C> ? [RequestArg<C>?] : [RequestArg<C>]): Promise<RequestResult<C>>;
   /** Subscribes to a main → renderer event; returns the unsubscribe function. */
   on<E extends EventChannel>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+  /**
+   * Electron only (absent in the web preview): the real local path of a `File` dropped from the
+   * OS file manager, or null. Pass the result to `transfer:enqueue` as an upload source.
+   */
+  pathForFile?: (file: unknown) => string | null;
 };
 
 /** The generic transport both preload (ipcRenderer) and the web bridge client (WebSocket) provide. */

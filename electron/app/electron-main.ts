@@ -1,0 +1,175 @@
+// The Electron app's life cycle: single instance, app:// protocol, the one window, IPC host,
+// menu, sftp:// launches, remembered bounds, and a careful quit. Takes the electron module as
+// a parameter (main.ts passes the real one) so nothing here needs the binary to type-check.
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type * as ElectronNs from 'electron';
+import { defaultConfigDir } from '../core/paths';
+import type { EventChannel, EventPayloads, OpenUrlDto } from '../ipc/contract';
+import { registerHandlers, type IpcHost, type IpcSender } from '../ipc/register';
+import { MIME, resolveAppFile } from './app-protocol';
+import { createAppContext, type AppContext } from './create-app-context';
+import { findSftpUrl, parseSftpUrl } from './launch-url';
+import { buildMenuTemplate } from './menu';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, createMainWindow, type WindowBoundsLike } from './window';
+
+type ElectronModule = typeof ElectronNs;
+
+export interface RunAppOptions {
+  /** Folder holding main.cjs, preload.cjs and renderer/ (the build output). */
+  distDir: string;
+  version: string;
+}
+
+/** Adapts ipcMain to the registry's host: the sender is trusted only if it is OUR window's top frame. */
+export function electronIpcHost(ipcMain: Pick<ElectronNs.IpcMain, 'handle'>, currentWindow: () => ElectronNs.BrowserWindow | null): IpcHost {
+  return {
+    handle(channel, listener) {
+      ipcMain.handle(channel, (event, ...args: unknown[]) => {
+        const win = currentWindow();
+        const frame = event.senderFrame;
+        const ours = win !== null && !win.isDestroyed() && event.sender === win.webContents;
+        const sender: IpcSender = { url: frame?.url ?? '', isMainFrame: ours && frame !== null && frame === win.webContents.mainFrame };
+        return listener(sender, args);
+      });
+    },
+  };
+}
+
+/** Bounds are used only if they still overlap a connected display (monitors come and go). */
+export function visibleBounds(bounds: WindowBoundsLike | null | undefined, displays: Array<{ workArea: { x: number; y: number; width: number; height: number } }>): WindowBoundsLike | null {
+  if (!bounds) return null;
+  const ok = displays.some(({ workArea: a }) => bounds.x < a.x + a.width - 50 && bounds.x + bounds.width > a.x + 50 && bounds.y < a.y + a.height - 50 && bounds.y + bounds.height > a.y);
+  return ok ? bounds : null;
+}
+
+/** Starts the app. */
+export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
+  const { app, BrowserWindow, ipcMain, protocol, Menu, dialog, screen } = electron;
+  app.setName('Skiff');
+  // One config place for the app and the web bridge ($XDG_CONFIG_HOME/Skiff on Linux).
+  const configDir = defaultConfigDir(process.env, process.platform, os.homedir());
+  app.setPath('userData', configDir);
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+  let win: ElectronNs.BrowserWindow | null = null;
+  let ctx: AppContext | null = null;
+  let pendingUrl: OpenUrlDto | null = findSftpUrl(process.argv.slice(1));
+  let quitting = false;
+
+  const emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]): void => {
+    if (win && !win.isDestroyed()) win.webContents.send(event, payload);
+  };
+
+  const openUrl = (u: OpenUrlDto | null): void => {
+    if (!u) return;
+    if (win && !win.isDestroyed()) {
+      emit('app:open-url', u);
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    } else pendingUrl = u;
+  };
+
+  app.on('second-instance', (_e, argv) => openUrl(findSftpUrl(argv)));
+  app.on('open-url', (e, url) => {
+    e.preventDefault();
+    openUrl(parseSftpUrl(url));
+  });
+  // Nothing may open other windows or webviews, whichever contents asks.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (ev) => ev.preventDefault());
+  });
+
+  const createWindow = async (): Promise<void> => {
+    if (!ctx) return;
+    const settings = await ctx.services.settings.get();
+    win = createMainWindow(electron, { preloadPath: path.join(opts.distDir, 'preload.cjs'), bounds: visibleBounds(settings.windowBounds, screen.getAllDisplays()) });
+    const w = win;
+    w.on('close', (e) => {
+      if (!quitting && ctx?.services.transfers.hasActive()) {
+        const choice = dialog.showMessageBoxSync(w, {
+          type: 'question',
+          buttons: ['Keep Transfers Running', 'Cancel Transfers and Quit'],
+          defaultId: 0,
+          cancelId: 0,
+          title: 'Transfers are running',
+          message: 'Transfers are still running. Quit anyway?',
+          detail: 'Quitting cancels them. Partly copied files are kept aside under a temporary name, never under the final one.',
+        });
+        if (choice === 0) {
+          e.preventDefault();
+          return;
+        }
+      }
+      const maximized = w.isMaximized();
+      const b = w.getNormalBounds();
+      void ctx?.services.settings.set({ windowBounds: { x: b.x, y: b.y, width: Math.max(200, b.width), height: Math.max(150, b.height), maximized } }).catch(() => undefined);
+    });
+    w.on('closed', () => {
+      // A closed window answers every open question "no".
+      ctx?.services.questions.cancelAll();
+      win = null;
+    });
+  };
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  let disposed = false;
+  app.on('will-quit', (e) => {
+    if (disposed || !ctx) return;
+    // Close sessions (and stop transfers) before the process goes away.
+    e.preventDefault();
+    disposed = true;
+    void ctx.dispose().finally(() => app.quit());
+  });
+
+  void app.whenReady().then(async () => {
+    const rendererDir = path.join(opts.distDir, 'renderer');
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = resolveAppFile(request.url, rendererDir, APP_HOST);
+      if (!file) return new Response('Not found', { status: 404 });
+      try {
+        const body = await readFile(file);
+        return new Response(body, { headers: { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' } });
+      } catch {
+        return new Response('Not found', { status: 404 });
+      }
+    });
+
+    ctx = await createAppContext({
+      configDir,
+      home: os.homedir(),
+      emit,
+      info: { name: 'Skiff', version: opts.version, mode: 'electron', electronVersion: process.versions.electron ?? '', nativeDialogs: true },
+      launchUrl: pendingUrl,
+      dialogs: {
+        async pickFolder(o) {
+          const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'], ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties: ['openDirectory'] }));
+          return r.canceled ? null : (r.filePaths[0] ?? null);
+        },
+        async pickFile(o) {
+          const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a file', properties: ['openFile', 'showHiddenFiles'], ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties: ['openFile'] }));
+          return r.canceled ? null : (r.filePaths[0] ?? null);
+        },
+      },
+    });
+    pendingUrl = null;
+    registerHandlers(electronIpcHost(ipcMain, () => win), ctx.services, { allowedOrigins: [APP_ORIGIN] });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate((command) => emit('app:menu', { command }), { isMac: process.platform === 'darwin', devTools: !app.isPackaged })));
+    if (app.isPackaged) app.setAsDefaultProtocolClient('sftp');
+    await createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+    });
+  });
+}
