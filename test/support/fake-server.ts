@@ -20,6 +20,7 @@
 //   dropAfterReaddirReplies Cut the TCP connection when READDIR is asked for the (N+1)th time.
 //   rekeyAfterAuth          'same-key' | 'new-key': right after login, start a re-key, presenting the
 //                           same host key or a different one (a man-in-the-middle swap).
+//   denied       Absolute paths that answer PERMISSION_DENIED to OPENDIR/OPEN/MKDIR/REMOVE (works as root too).
 //   noSftp       Refuse the sftp subsystem.
 //
 // Returned: { port, host, hostKey (public key blob, wire format), hostKeyFingerprint,
@@ -61,6 +62,7 @@ export interface FakeServerOptions {
   dropAfterBytesRead?: number;
   dropAfterReaddirReplies?: number;
   rekeyAfterAuth?: 'same-key' | 'new-key';
+  denied?: string[];
   noSftp?: boolean;
 }
 
@@ -252,8 +254,10 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       if (n?.type !== 'symlink') return status(id, n ? STATUS.FAILURE : STATUS.NO_SUCH_FILE);
       later(() => sftp.name(id, [{ filename: n.target, longname: n.target, attrs: {} } as never]));
     });
+    const denied = new Set(opts.denied ?? []);
     sftp.on('OPENDIR', (id, p) => {
       const a = abs(p);
+      if (denied.has(a)) return status(id, STATUS.PERMISSION_DENIED, 'Permission denied');
       const scripted = opts.listings?.[a];
       const n = resolveLinks(a);
       if (!scripted && !n) return status(id, STATUS.NO_SUCH_FILE, 'No such file');
@@ -279,6 +283,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     });
     sftp.on('OPEN', (id, p, flags) => {
       const a = abs(p);
+      if (denied.has(a) || denied.has(posix.dirname(a))) return status(id, STATUS.PERMISSION_DENIED, 'Permission denied');
       const n = files.get(a);
       const parent = files.get(posix.dirname(a));
       if (n?.type === 'dir') return status(id, STATUS.FAILURE, 'Is a directory');
@@ -336,6 +341,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     });
     sftp.on('MKDIR', (id, p, attrs) => {
       const a = abs(p);
+      if (denied.has(a) || denied.has(posix.dirname(a))) return status(id, STATUS.PERMISSION_DENIED, 'Permission denied');
       if (files.has(a)) return status(id, STATUS.FAILURE, 'Failure');
       if (files.get(posix.dirname(a))?.type !== 'dir') return status(id, STATUS.NO_SUCH_FILE, 'No such file');
       files.set(a, { type: 'dir', mode: (attrs.mode ?? 0o755) & 0o7777, mtime: now() });
@@ -351,6 +357,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     });
     sftp.on('REMOVE', (id, p) => {
       const a = abs(p);
+      if (denied.has(a) || denied.has(posix.dirname(a))) return status(id, STATUS.PERMISSION_DENIED, 'Permission denied');
       const n = files.get(a);
       if (!n) return status(id, STATUS.NO_SUCH_FILE, 'No such file');
       if (n.type === 'dir') return status(id, STATUS.FAILURE, 'Is a directory');

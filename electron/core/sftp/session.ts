@@ -116,6 +116,11 @@ function sftpMeta(sftp: SFTPWrapper): SftpMeta {
   };
 }
 
+/** Destroys the TCP socket under an ssh2 Client, whatever state its protocol is in. */
+function hardClose(client: InstanceType<typeof Client>): void {
+  (client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
+}
+
 function openSftp(client: InstanceType<typeof Client>): Promise<SFTPWrapper> {
   return new Promise((resolve, reject) => {
     try {
@@ -152,13 +157,14 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
   const fail = (err: SkiffError): void => {
     failure ??= err;
     client.end();
-    // end() waits for the server; a silent server never answers, so cut the socket too.
-    setImmediate(() => client.destroy());
+    // end() waits for the server; a silent server never answers, so cut the socket too
+    // (ssh2's own destroy() is a no-op once end() ran).
+    setImmediate(() => hardClose(client));
   };
 
   const readyMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const deadline = new PausableDeadline(readyMs, () => {
-    fail(new SkiffError('TIMEOUT', `${host}:${port} did not complete the connection and login within ${Math.round(readyMs / 1000)} s.`));
+    fail(new SkiffError('TIMEOUT', `${host}:${port} did not complete the connection and login within ${readyMs >= 1000 ? `${Math.round(readyMs / 1000)} s` : `${readyMs} ms`}.`));
   });
 
   const plan = new AuthPlan({
@@ -291,15 +297,26 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
     throw connectError(err, host, port);
   }
 
-  await established;
+  await established.catch((err: unknown) => {
+    // Never leave a half-open socket behind a failed attempt.
+    hardClose(client);
+    throw err;
+  });
+  let socketClosed = false;
+  client.once('close', () => {
+    socketClosed = true;
+  });
 
   let sftp: SFTPWrapper;
   try {
     sftp = await openSftp(client);
   } catch (err) {
     client.end();
+    if (failure) throw failure;
+    if (socketClosed) throw new SkiffError('CONNECTION_LOST', `The connection to ${host} was lost right after login.`, { cause: err });
     throw new SkiffError('UNSUPPORTED', `Logged in to ${host}, but it refused to start SFTP (${(err as Error).message}). The server may not offer the SFTP subsystem.`, { cause: err });
   }
+  if (socketClosed) throw failure ?? new SkiffError('CONNECTION_LOST', `The connection to ${host} was lost right after login.`);
   return new Session(client, sftp, {
     host,
     port,
@@ -404,7 +421,7 @@ class Session implements SftpSession {
     this.byUser = true;
     this.client.end();
     // A vanished server never acknowledges the disconnect; don't let close() hang on it.
-    const force = setTimeout(() => this.client.destroy(), 2000);
+    const force = setTimeout(() => hardClose(this.client), 2000);
     await this.closedPromise;
     clearTimeout(force);
   }
