@@ -54,6 +54,8 @@ export interface JsonFileStoreOptions<T extends VersionedDoc> {
   salvage?: (doc: Record<string, unknown>) => { value: T; issues: StoreIssue[] } | undefined;
   /** Clock for the `.corrupt-<time>` name (tests pin it). */
   now?: () => Date;
+  /** Says what the app starts with after a bad file (e.g. "2 of 3 bookmarks were recovered"). */
+  describeRecovered?: (value: T) => string;
 }
 
 /** A loaded, validated JSON document with serialized atomic writes. */
@@ -244,12 +246,9 @@ export class JsonFileStore<T extends VersionedDoc> {
       this.loadProblems.push({ ...problem, keptAs, message: this.readOnlyReason });
       return;
     }
-    this.loadProblems.push({ ...problem, keptAs, message: `${problem.message} The original file is kept as “${keptAs}”; Skiff started with ${describeRecovery(label)}.` });
+    const recoveredText = this.opts.describeRecovered?.(recovered) ?? `Skiff started with the ${label} it could read`;
+    this.loadProblems.push({ ...problem, keptAs, message: `${problem.message} The original file is kept as “${keptAs}”. ${recoveredText}.` });
   }
-}
-
-function describeRecovery(label: string): string {
-  return `the ${label} it could read (if any)`;
 }
 
 /** Maps a failed config write to READ_ONLY / NO_SPACE / PERMISSION_DENIED / … with a message that says nothing was lost. */

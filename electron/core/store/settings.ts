@@ -64,6 +64,7 @@ export class SettingsStore {
       schema: settingsSchema,
       empty: defaults,
       salvage: salvageSettings,
+      describeRecovered: () => 'Valid settings were kept; the others are back to their defaults',
       ...(options.now ? { now: options.now } : {}),
     });
     return new SettingsStore(doc);

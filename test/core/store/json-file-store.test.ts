@@ -65,7 +65,7 @@ describe('JsonFileStore via BookmarkStore', () => {
     expect(p?.kind).toBe('parse');
     expect(p?.line).toBe(4);
     expect(p?.column).toBe(20);
-    expect(p?.message).toMatch(/not valid JSON.*line 4, column 20/);
+    expect(p?.message).toMatch(/not valid JSON: expected a "quoted" property name at line 4, column 20\..*No bookmarks could be recovered/);
     expect(p?.keptAs).toBe(path.join(dir, KEPT));
     expect(readFileSync(path.join(dir, KEPT), 'utf8')).toBe(broken);
     // The main file is now valid and editable; the kept copy is never touched again.
@@ -105,6 +105,7 @@ describe('JsonFileStore via BookmarkStore', () => {
     expect(p.kind).toBe('schema');
     expect(p.issues?.map((i) => i.path)).toEqual(['bookmarks[1].port', 'bookmarks[2].host']);
     expect(p.message).toContain('bookmarks[1].port');
+    expect(p.message).toContain(`kept as “${path.join(dir, KEPT)}”. 1 valid bookmark was recovered.`);
     expect(readFileSync(path.join(dir, KEPT), 'utf8')).toBe(text);
     // What was recovered is written back, so the next start is clean.
     const reopened = await BookmarkStore.open({ configDir: dir });
