@@ -46,6 +46,9 @@ export interface ParsedKnownHosts {
   endsWithNewline: boolean;
 }
 
+/** A file full of junk (a wrong path in settings) must not flood every dialog: report this many lines, then a count. */
+export const MAX_WARNINGS_PER_FILE = 50;
+
 const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 // How many SSH strings make up each plain public key blob; a cut-off line (full disk,
@@ -87,6 +90,7 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
   const warnings: KnownHostsWarning[] = [];
   let hashedCount = 0;
   let plainCount = 0;
+  let skipped = 0;
   const lines = text.split('\n');
   // A trailing newline yields one empty last element; it is not a line of its own.
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -96,7 +100,10 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
     const raw = lines[i]!;
     const trimmed = raw.replace(/\r$/, '').replace(/^[ \t]+/, '');
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const warn = (message: string) => warnings.push(knownHostsWarning(file, lineNo, message));
+    const warn = (message: string) => {
+      skipped += 1;
+      if (warnings.length < MAX_WARNINGS_PER_FILE) warnings.push(knownHostsWarning(file, lineNo, message));
+    };
 
     // [@marker] hosts keytype key [comment…] — the comment keeps its inner spacing.
     const m = /^(?:(@\S*)[ \t]+)?(\S+)(?:[ \t]+(\S+))?(?:[ \t]+(\S+))?(?:[ \t]+(.*))?$/.exec(trimmed);
@@ -176,6 +183,9 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
     if (marker) entry.marker = marker;
     if (hashed) entry.hashed = hashed;
     entries.push(entry);
+  }
+  if (skipped > warnings.length) {
+    warnings.push(knownHostsWarning(file, 0, `${skipped - warnings.length} more unreadable lines were skipped (is this really a known_hosts file?)`));
   }
   return { file, entries, warnings, hashedCount, plainCount, endsWithNewline: text === '' || text.endsWith('\n') };
 }

@@ -66,6 +66,9 @@ export interface ReplaceResult {
   appendedTo?: string;
 }
 
+/** ~200,000 RSA lines; anything bigger is a wrong path, not a known_hosts file. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 interface CachedFile {
   stamp: string;
   parsed: ParsedKnownHosts;
@@ -117,6 +120,7 @@ export class KnownHostsStore {
     try {
       const st = await fsp.stat(file, { bigint: true });
       if (!st.isFile()) return { file, warning: knownHostsWarning(file, 0, 'is not a regular file; ignored') };
+      if (st.size > MAX_FILE_BYTES) return { file, warning: knownHostsWarning(file, 0, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, which no known_hosts file is; ignored`) };
       stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

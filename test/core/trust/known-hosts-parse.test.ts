@@ -1,6 +1,6 @@
 // Parsing a real-world-messy known_hosts: comments, markers, garbage, CRLF, SSH-1 lines.
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatKnownHostsLine, parseKnownHosts } from '../../../electron/core/trust/known-hosts-file';
+import { MAX_WARNINGS_PER_FILE, formatKnownHostsLine, parseKnownHosts } from '../../../electron/core/trust/known-hosts-file';
 import { newKey, tempDir } from './helpers';
 
 const tmp = tempDir();
@@ -49,5 +49,17 @@ describe('parseKnownHosts', () => {
     expect(p.plainCount).toBe(1);
     expect(p.hashedCount).toBe(1);
     expect(p.endsWithNewline).toBe(true);
+  });
+});
+
+describe('a file that is not a known_hosts at all', () => {
+  it('reports the first lines by number and then a count, instead of thousands of warnings', () => {
+    const junk = Array.from({ length: 1000 }, (_, i) => `junk line ${i}`).join('\n');
+    const p = parseKnownHosts(junk, '/wrong/file');
+    expect(p.entries).toEqual([]);
+    expect(p.warnings).toHaveLength(MAX_WARNINGS_PER_FILE + 1);
+    expect(p.warnings[0]!.text).toMatch(/^\/wrong\/file:1: .*skipped/);
+    expect(p.warnings[MAX_WARNINGS_PER_FILE - 1]!.line).toBe(MAX_WARNINGS_PER_FILE);
+    expect(p.warnings.at(-1)!.text).toBe(`/wrong/file: ${1000 - MAX_WARNINGS_PER_FILE} more unreadable lines were skipped (is this really a known_hosts file?)`);
   });
 });
