@@ -29,8 +29,8 @@ export interface PipelinedCopyState {
   watermark: number;
 }
 
-/** Largest probe at the expected end of file: a file that grew is noticed without a second round trip. */
-const PROBE_BYTES = 64 * 1024;
+/** Request size past the expected end (a file that grew while we copy it). */
+const PROBE_BYTES = 256 * 1024;
 
 /**
  * Copies `src` to `dst` from `startAt` to the source's end of file, with `requests` reads in
@@ -43,8 +43,10 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
   state.watermark = start;
 
   let next = start;
-  // Ranges are issued up to `limit`: the expected size plus one probe read at the expected end.
-  // Only if the probe returns data (the file grew) does the copy read on to a real EOF.
+  // Ranges cover [start, expected + 1): the last one asks for ONE byte more than the listing
+  // promised. A short read ending exactly at the expected size is then two sources agreeing on
+  // the end of file (no extra probe round trip per small file); a full one means the file grew,
+  // and the copy reads on to a real EOF.
   let limit = expected + 1;
   let eof = Number.POSITIVE_INFINITY;
   const retry: Array<{ pos: number; len: number }> = [];
@@ -68,9 +70,7 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
     }
     if (next >= limit || next >= eof) return null;
     const pos = next;
-    // Inside the expected size, never ask past it (a read of exactly the rest is not "short");
-    // at or past it, a probe-sized read.
-    const len = pos < expected ? Math.min(chunk, expected - pos) : Math.min(chunk, PROBE_BYTES);
+    const len = limit === Number.POSITIVE_INFINITY ? Math.min(chunk, PROBE_BYTES) : Math.min(chunk, limit - pos);
     next = pos + len;
     return { pos, len };
   };
@@ -95,8 +95,14 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
           eof = Math.min(eof, r.pos);
           continue;
         }
-        if (r.pos >= expected && limit !== Number.POSITIVE_INFINITY) limit = Number.POSITIVE_INFINITY; // it grew: read to the real end
-        if (n < r.len) retry.push({ pos: r.pos + n, len: r.len - n });
+        if (r.pos + n > expected && limit !== Number.POSITIVE_INFINITY) {
+          limit = Number.POSITIVE_INFINITY; // it grew: read on to the real end
+          next = Math.max(next, r.pos + r.len);
+        }
+        if (n < r.len) {
+          if (r.pos + n === expected && limit !== Number.POSITIVE_INFINITY) eof = Math.min(eof, expected);
+          else retry.push({ pos: r.pos + n, len: r.len - n });
+        }
         try {
           await dst.write(buf, 0, n, r.pos);
         } catch (err) {

@@ -1,0 +1,299 @@
+// `npm run bench`: times Skiff's transfer engine against OpenSSH's own `sftp` client on the
+// same real sshd and the same data, alternating A B A B so machine noise hits both alike.
+// Every Skiff run is verified (size + sha256) so a fast but wrong engine cannot win.
+//
+//   npm run bench -- [--quick | --scale 0.1] [--pairs 3] [--only large-download,small-upload] [--json out.json]
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalFs } from '../../electron/core/fs/local-fs';
+import { connect } from '../../electron/core/sftp/session';
+import type { SftpSession } from '../../electron/core/sftp/types';
+import { TransferQueue } from '../../electron/core/transfers/transfer-queue';
+import { sessionEndpoint } from '../../electron/core/transfers/session-endpoint';
+import { findOpenSsh, startSshd, type SshdHandle } from '../support/sshd';
+
+type CaseName = 'large-download' | 'large-upload' | 'small-download' | 'small-upload';
+const ALL_CASES: CaseName[] = ['large-download', 'large-upload', 'small-download', 'small-upload'];
+
+interface Args {
+  scale: number;
+  pairs: number;
+  json?: string;
+  only: CaseName[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { scale: 1, pairs: 3, only: ALL_CASES };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    if (k === '--quick') a.scale = 0.1;
+    else if (k === '--scale') a.scale = Number(argv[++i]);
+    else if (k === '--pairs') a.pairs = Math.max(1, Number(argv[++i]));
+    else if (k === '--json') a.json = argv[++i];
+    else if (k === '--only') a.only = String(argv[++i]).split(',') as CaseName[];
+    else throw new Error(`unknown argument ${k}`);
+  }
+  if (!(a.scale > 0 && a.scale <= 1)) throw new Error('--scale must be in (0, 1]');
+  return a;
+}
+
+const MiB = 1024 * 1024;
+
+function sha256(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file, { highWaterMark: 4 * MiB })
+      .on('data', (d) => h.update(d))
+      .on('end', () => resolve(h.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+/** Writes `size` bytes of incompressible data without holding it in memory. */
+function makeLargeFile(file: string, size: number): void {
+  const fd = openSync(file, 'w');
+  const block = Buffer.allocUnsafe(4 * MiB);
+  let x = 0x9e3779b9;
+  for (let off = 0; off < size; off += block.length) {
+    for (let i = 0; i < block.length; i += 4) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      block.writeUInt32LE(x >>> 0, i);
+    }
+    writeSync(fd, block, 0, Math.min(block.length, size - off));
+  }
+  closeSync(fd);
+}
+
+function makeSmallFiles(dir: string, count: number, size: number): void {
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const b = Buffer.allocUnsafe(size);
+    for (let j = 0; j < size; j += 4) b.writeUInt32LE((i * 2654435761 + j * 40503) >>> 0, j);
+    writeFileSync(path.join(dir, `f${String(i).padStart(5, '0')}.bin`), b);
+  }
+}
+
+async function digestDir(dir: string): Promise<Map<string, string>> {
+  const m = new Map<string, string>();
+  for (const n of readdirSync(dir).sort()) m.set(n, await sha256(path.join(dir, n)));
+  return m;
+}
+
+function dirSize(dir: string): number {
+  return readdirSync(dir).reduce((a, n) => a + statSync(path.join(dir, n)).size, 0);
+}
+
+function runSftp(s: SshdHandle, batch: string[]): Promise<void> {
+  const file = path.join(s.dir, `batch-${process.pid}-${Date.now()}`);
+  writeFileSync(file, batch.join('\n') + '\n');
+  const args = ['-q', '-b', file, '-i', s.clientKeys.ed25519, '-P', String(s.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${s.user}@127.0.0.1`];
+  return new Promise((resolve, reject) => {
+    const child = spawn(findOpenSsh('sftp'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sftp exited ${code}: ${err}`))));
+  });
+}
+
+let peakRss = 0;
+function sampleRss(): void {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}
+
+/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _REQUESTS) for experiments. */
+function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
+  const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
+  const t: ConstructorParameters<typeof TransferQueue>[0] = { defaultConflict: 'overwrite' };
+  if (n('SKIFF_BENCH_FILES')) t.filesInFlight = n('SKIFF_BENCH_FILES');
+  if (n('SKIFF_BENCH_CHANNELS')) t.channels = n('SKIFF_BENCH_CHANNELS');
+  if (n('SKIFF_BENCH_REQUESTS')) t.requestsPerFile = n('SKIFF_BENCH_REQUESTS');
+  return t;
+}
+
+/**
+ * One Skiff transfer. The engine is timed from an open session, as in the app (where the
+ * session exists before anything is dragged); connect + login is measured and printed apart.
+ */
+async function skiffRun(s: SshdHandle, direction: 'upload' | 'download', source: string, targetDir: string): Promise<{ connectMs: number; seconds: number }> {
+  const t0 = performance.now();
+  const session: SftpSession = await connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+  const connectMs = performance.now() - t0;
+  let seconds: number;
+  try {
+    const t1 = performance.now();
+    const remote = sessionEndpoint(session);
+    const local = { fs: new LocalFs() };
+    const q = new TransferQueue(tuning());
+    const job = q.add(direction === 'upload' ? { direction, source: local, sources: [source], target: remote, targetDir } : { direction, source: remote, sources: [source], target: local, targetDir });
+    const snap = await q.whenSettled(job.id);
+    if (snap.state !== 'done') throw new Error(`Skiff ${direction} of ${source} ended ${snap.state}: ${JSON.stringify(snap.error ?? snap.fileErrors.slice(0, 3))}`);
+    seconds = (performance.now() - t1) / 1000;
+  } finally {
+    await session.close();
+  }
+  return { connectMs, seconds };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface CaseResult {
+  name: CaseName;
+  skiff_mibps: number;
+  openssh_mibps: number;
+  ratio: number;
+  ratio_min: number;
+  ratio_max: number;
+  skiff_seconds: number[];
+  openssh_seconds: number[];
+  skiff_connect_ms: number;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const largeSize = Math.round(1024 * MiB * args.scale);
+  const smallCount = Math.max(10, Math.round(2000 * args.scale));
+  const smallSize = 16 * 1024;
+
+  const s = await startSshd();
+  const work = mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-'));
+  const remote = path.join(s.scratch, 'bench');
+  mkdirSync(remote, { recursive: true });
+  const rss = setInterval(sampleRss, 20);
+  try {
+    console.log(`Skiff bench: sshd on port ${s.port} (OpenSSH ${execFileSync(findOpenSsh('ssh'), ['-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || 'version on stderr'}), ${os.cpus().length} CPUs`);
+    console.log(`data: large ${(largeSize / MiB).toFixed(0)} MiB, small ${smallCount} × ${smallSize / 1024} KiB, ${args.pairs} pairs A B per case`);
+
+    const localLarge = path.join(work, 'large.bin');
+    const remoteLarge = path.join(remote, 'large.bin');
+    const localSmall = path.join(work, 'small');
+    const remoteSmall = path.join(remote, 'small');
+    const need = (c: CaseName) => args.only.includes(c);
+    if (need('large-upload') || need('large-download')) {
+      makeLargeFile(localLarge, largeSize);
+      execFileSync('cp', [localLarge, remoteLarge]);
+    }
+    if (need('small-upload') || need('small-download')) {
+      makeSmallFiles(localSmall, smallCount, smallSize);
+      execFileSync('cp', ['-r', localSmall, remoteSmall]);
+    }
+    const largeHash = need('large-upload') || need('large-download') ? await sha256(localLarge) : '';
+    const smallHashes = need('small-upload') || need('small-download') ? await digestDir(localSmall) : new Map<string, string>();
+
+    // What OpenSSH spends on connect + login alone (its timings below include it).
+    const sshConnect: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      await runSftp(s, ['pwd']);
+      sshConnect.push(performance.now() - t);
+    }
+
+    const results: CaseResult[] = [];
+    for (const name of args.only) {
+      const isLarge = name.startsWith('large');
+      const isUp = name.endsWith('upload');
+      const bytes = isLarge ? largeSize : smallCount * smallSize;
+      const outDir = isUp ? path.join(remote, 'out') : path.join(work, 'out');
+      const src = isUp ? (isLarge ? localLarge : localSmall) : isLarge ? remoteLarge : remoteSmall;
+      const produced = path.join(outDir, isLarge ? 'large.bin' : 'small');
+      const reset = () => {
+        rmSync(outDir, { recursive: true, force: true });
+        mkdirSync(outDir, { recursive: true });
+      };
+      const verify = async () => {
+        if (isLarge) {
+          if (statSync(produced).size !== largeSize || (await sha256(produced)) !== largeHash) throw new Error(`${name}: Skiff produced a wrong ${produced}`);
+        } else {
+          const got = await digestDir(produced);
+          if (got.size !== smallHashes.size || [...smallHashes].some(([k, v]) => got.get(k) !== v)) throw new Error(`${name}: Skiff produced a wrong tree in ${produced}`);
+        }
+      };
+      const skiffT: number[] = [];
+      const sshT: number[] = [];
+      const connects: number[] = [];
+      for (let p = 0; p < args.pairs; p++) {
+        reset();
+        const run = await skiffRun(s, isUp ? 'upload' : 'download', src, outDir);
+        skiffT.push(run.seconds);
+        connects.push(run.connectMs);
+        await verify();
+
+        reset();
+        const cmd = isUp ? `put ${isLarge ? '' : '-r '}${src} ${outDir}/` : `get ${isLarge ? '' : '-r '}${src} ${outDir}/`;
+        const t = performance.now();
+        await runSftp(s, [cmd]);
+        sshT.push((performance.now() - t) / 1000);
+        const got = isLarge ? statSync(produced).size : dirSize(produced);
+        if (got !== bytes) throw new Error(`${name}: OpenSSH sftp produced ${got} bytes, expected ${bytes}`);
+        process.stdout.write(`  ${name} pair ${p + 1}: skiff ${skiffT[p]!.toFixed(2)} s, openssh ${sshT[p]!.toFixed(2)} s, ratio ${(sshT[p]! / skiffT[p]!).toFixed(2)}\n`);
+      }
+      reset();
+      const ratios = skiffT.map((t, i) => sshT[i]! / t);
+      results.push({
+        name,
+        skiff_mibps: bytes / MiB / median(skiffT),
+        openssh_mibps: bytes / MiB / median(sshT),
+        ratio: median(ratios),
+        ratio_min: Math.min(...ratios),
+        ratio_max: Math.max(...ratios),
+        skiff_seconds: skiffT,
+        openssh_seconds: sshT,
+        skiff_connect_ms: median(connects),
+      });
+    }
+
+    const peak = peakRss / MiB;
+    console.log('');
+    console.log('case              Skiff MiB/s  OpenSSH MiB/s  ratio (median, min–max)');
+    for (const r of results) {
+      console.log(
+        `${r.name.padEnd(18)}${r.skiff_mibps.toFixed(1).padStart(11)}  ${r.openssh_mibps.toFixed(1).padStart(13)}  ${r.ratio.toFixed(2)}× (${r.ratio_min.toFixed(2)}–${r.ratio_max.toFixed(2)})`,
+      );
+    }
+    console.log(`peak RSS of the engine process: ${peak.toFixed(0)} MB`);
+    console.log(
+      `Skiff is timed on an open session (its connect + login took a median ${median(results.map((r) => r.skiff_connect_ms)).toFixed(0)} ms); ` +
+        `OpenSSH times include its own connect + login (an empty batch takes ${median(sshConnect).toFixed(0)} ms).`,
+    );
+    if (args.json) {
+      writeFileSync(
+        args.json,
+        JSON.stringify(
+          {
+            cases: results.map((r) => ({ ...r, skiff_mibps: round(r.skiff_mibps), openssh_mibps: round(r.openssh_mibps), ratio: round(r.ratio), ratio_min: round(r.ratio_min), ratio_max: round(r.ratio_max) })),
+            peak_rss_mb: Math.round(peak),
+            openssh_connect_ms: Math.round(median(sshConnect)),
+            scale: args.scale,
+            pairs: args.pairs,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+      console.log(`wrote ${args.json}`);
+    }
+  } finally {
+    clearInterval(rss);
+    rmSync(work, { recursive: true, force: true });
+    rmSync(remote, { recursive: true, force: true });
+    await s.stop();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
