@@ -2,7 +2,8 @@
 // on every write, migrated forward, written atomically through one queue. A broken file never
 // stops the app and is never silently replaced: it is copied aside byte-for-byte and reported.
 import { constants as fsConstants } from 'node:fs';
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { SkiffError, fromNodeError } from '../errors';
@@ -64,6 +65,8 @@ export class JsonFileStore<T extends VersionedDoc> {
   private queue: Promise<unknown> = Promise.resolve();
   private readOnlyReason: string | null = null;
   private readonly loadProblems: LoadProblem[] = [];
+  /** Identity of the file as we last read or wrote it (to notice edits made outside Skiff). */
+  private seen: FileStamp | null = null;
 
   private constructor(private readonly opts: JsonFileStoreOptions<T>) {
     this.current = opts.empty();
@@ -102,6 +105,7 @@ export class JsonFileStore<T extends VersionedDoc> {
    */
   update(mutate: (current: T) => T): Promise<T> {
     const run = async (): Promise<T> => {
+      if (this.readOnlyReason === null) await this.refreshIfChangedOnDisk();
       if (this.readOnlyReason !== null) throw new SkiffError('READ_ONLY', this.readOnlyReason, { path: this.opts.file });
       const next = mutate(structuredClone(this.current));
       const parsed = this.opts.schema.safeParse(next);
@@ -121,63 +125,107 @@ export class JsonFileStore<T extends VersionedDoc> {
   private async write(doc: T): Promise<void> {
     try {
       await writeFileAtomic(this.opts.file, `${JSON.stringify(doc, null, 2)}\n`);
+      this.seen = stampOf(await stat(this.opts.file));
     } catch (err) {
       throw configWriteError(err, this.opts.file, this.opts.label);
     }
   }
 
   private async load(): Promise<void> {
-    const { file, label } = this.opts;
-    let bytes: Buffer;
+    const read = await this.readBytes();
+    if (read === null) return;
+    const result = this.interpret(read.bytes);
+    this.seen = read.stamp;
+    if (result.kind === 'ok') this.current = result.value;
+    else if (result.kind === 'future') this.enterFutureMode(result);
+    else await this.setAside(result.problem, result.recovered);
+  }
+
+  // Someone (a text editor, a sync tool, another Skiff) replaced the file since we last read or
+  // wrote it. Adopt their version so our write lands on top of it instead of erasing it; a bad
+  // external version is kept aside like any corrupt file and our own copy stays in use.
+  private async refreshIfChangedOnDisk(): Promise<void> {
+    let now: FileStamp;
     try {
-      bytes = await readFile(file);
+      now = stampOf(await stat(this.opts.file));
+    } catch {
+      return; // gone or unreachable: the write will recreate it or report why not
+    }
+    if (this.seen !== null && sameStamp(now, this.seen)) return;
+    const read = await this.readBytes();
+    if (read === null) return;
+    this.seen = read.stamp;
+    const result = this.interpret(read.bytes);
+    if (result.kind === 'ok') this.current = result.value;
+    else if (result.kind === 'future') this.enterFutureMode(result);
+    else await this.setAside({ ...result.problem, message: `${result.problem.message.replace(/\.$/, '')} (changed outside Skiff).` }, this.current, `Skiff kept the ${this.opts.label} it had loaded`);
+  }
+
+  private enterFutureMode(result: Extract<Interpretation<T>, { kind: 'future' }>): void {
+    if (result.value) this.current = result.value;
+    this.readOnlyReason = result.problem.message;
+    this.loadProblems.push(result.problem);
+  }
+
+  private async readBytes(): Promise<{ bytes: Buffer; stamp: FileStamp } | null> {
+    const { file, label } = this.opts;
+    try {
+      const handle = await open(file, 'r');
+      try {
+        // fstat of the handle we read from: the stamp belongs to exactly these bytes.
+        const stamp = stampOf(await handle.stat());
+        return { bytes: await handle.readFile(), stamp };
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
       // No file (or no config folder, or a file where the folder should be): nothing to protect;
       // a save will report the folder problem clearly.
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       const cause = fromNodeError(err, file);
       // We cannot see what is in it, so we must not overwrite it either.
       this.readOnlyReason = `Skiff could not read its ${label} file (${cause.message}). Nothing will be saved to it until this is fixed.`;
       this.loadProblems.push({ kind: 'unreadable', file, message: this.readOnlyReason });
-      return;
+      return null;
     }
+  }
 
+  /** Parses, checks the version, migrates and validates file bytes; touches nothing. */
+  private interpret(bytes: Buffer): Interpretation<T> {
+    const { file, label } = this.opts;
     const text = bytes.toString('utf8').replace(/^\uFEFF/, ''); // a BOM from a Windows editor is not corruption
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch {
       const where = locateJsonError(text);
-      await this.setAside(
-        { kind: 'parse', file, line: where.line, column: where.column, message: `${capitalize(label)} file is not valid JSON: ${where.what} at line ${where.line}, column ${where.column}.` },
-        this.opts.empty(),
-      );
-      return;
+      return {
+        kind: 'bad',
+        problem: { kind: 'parse', file, line: where.line, column: where.column, message: `${capitalize(label)} file is not valid JSON: ${where.what} at line ${where.line}, column ${where.column}.` },
+        recovered: this.opts.empty(),
+      };
     }
 
     if (!isRecord(raw) || typeof raw.version !== 'number' || !Number.isInteger(raw.version) || raw.version < 1) {
       const found = isRecord(raw) ? `version ${JSON.stringify(raw.version) ?? 'missing'}` : `a JSON ${Array.isArray(raw) ? 'array' : typeof raw}`;
       const salvaged = isRecord(raw) ? this.opts.salvage?.(raw) : undefined;
-      await this.setAside(
-        {
+      return {
+        kind: 'bad',
+        problem: {
           kind: 'schema',
           file,
           message: `${capitalize(label)} file has no valid format version (found ${found}).`,
           issues: [{ path: 'version', message: 'Expected a whole number ≥ 1' }, ...(salvaged?.issues ?? [])],
         },
-        salvaged?.value ?? this.opts.empty(),
-      );
-      return;
+        recovered: salvaged?.value ?? this.opts.empty(),
+      };
     }
 
     if (raw.version > this.opts.version) {
       // Written by a newer Skiff: show what this build understands, but never downgrade the file.
-      const salvaged = this.opts.salvage?.(raw);
-      if (salvaged) this.current = salvaged.value;
-      this.readOnlyReason = `${capitalize(label)} were saved by a newer version of Skiff (format ${raw.version}; this version understands up to ${this.opts.version}). They are shown read-only and will not be changed; update Skiff to edit them.`;
-      this.loadProblems.push({ kind: 'future-version', file, message: this.readOnlyReason });
-      return;
+      const message = `${capitalize(label)} were saved by a newer version of Skiff (format ${raw.version}; this version understands up to ${this.opts.version}). They are shown read-only and will not be changed; update Skiff to edit them.`;
+      return { kind: 'future', value: this.opts.salvage?.(raw)?.value, problem: { kind: 'future-version', file, message } };
     }
 
     let doc: Record<string, unknown> = raw;
@@ -188,34 +236,32 @@ export class JsonFileStore<T extends VersionedDoc> {
         doc = step(doc);
       }
     } catch (err) {
-      await this.setAside(
-        { kind: 'schema', file, message: `${capitalize(label)} file (format ${raw.version}) could not be upgraded: ${(err as Error).message}.` },
-        this.opts.empty(),
-      );
-      return;
+      return {
+        kind: 'bad',
+        problem: { kind: 'schema', file, message: `${capitalize(label)} file (format ${raw.version}) could not be upgraded: ${(err as Error).message}.` },
+        recovered: this.opts.empty(),
+      };
     }
 
     const parsed = this.opts.schema.safeParse(doc);
-    if (parsed.success) {
-      this.current = parsed.data;
-      return;
-    }
-    const issues = zodIssues(parsed.error);
+    if (parsed.success) return { kind: 'ok', value: parsed.data };
     const salvaged = this.opts.salvage?.(doc);
-    await this.setAside(
-      {
+    const issues = salvaged?.issues ?? zodIssues(parsed.error);
+    return {
+      kind: 'bad',
+      problem: {
         kind: 'schema',
         file,
-        issues: salvaged?.issues ?? issues,
-        message: `${capitalize(label)} file has invalid entries: ${(salvaged?.issues ?? issues).slice(0, 5).map(formatIssue).join('; ')}${issues.length > 5 ? '; …' : ''}.`,
+        issues,
+        message: `${capitalize(label)} file has invalid entries: ${issues.slice(0, 5).map(formatIssue).join('; ')}${issues.length > 5 ? '; …' : ''}.`,
       },
-      salvaged?.value ?? this.opts.empty(),
-    );
+      recovered: salvaged?.value ?? this.opts.empty(),
+    };
   }
 
   // Keeps the original bytes under a new name (never overwriting another kept file), then
   // replaces the main file with what could be recovered so the next start is clean.
-  private async setAside(problem: LoadProblem, recovered: T): Promise<void> {
+  private async setAside(problem: LoadProblem, recovered: T, recoveredText?: string): Promise<void> {
     const { file, label } = this.opts;
     this.current = recovered;
     const stamp = isoForFileName((this.opts.now ?? (() => new Date()))());
@@ -246,8 +292,8 @@ export class JsonFileStore<T extends VersionedDoc> {
       this.loadProblems.push({ ...problem, keptAs, message: this.readOnlyReason });
       return;
     }
-    const recoveredText = this.opts.describeRecovered?.(recovered) ?? `Skiff started with the ${label} it could read`;
-    this.loadProblems.push({ ...problem, keptAs, message: `${problem.message} The original file is kept as “${keptAs}”. ${recoveredText}.` });
+    const what = recoveredText ?? this.opts.describeRecovered?.(recovered) ?? `Skiff started with the ${label} it could read`;
+    this.loadProblems.push({ ...problem, keptAs, message: `${problem.message} The original file is kept as “${keptAs}”. ${what}.` });
   }
 }
 
@@ -329,4 +375,24 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+type Interpretation<T> =
+  | { kind: 'ok'; value: T }
+  | { kind: 'future'; value: T | undefined; problem: LoadProblem }
+  | { kind: 'bad'; problem: LoadProblem; recovered: T };
+
+interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+function stampOf(st: Stats): FileStamp {
+  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }

@@ -190,6 +190,45 @@ describe('JsonFileStore via BookmarkStore', () => {
     expect(reopened.list()).toHaveLength(30);
   });
 
+  it('an edit made outside Skiff while it runs is adopted, not erased, by the next save', async () => {
+    const dir = tempDir();
+    const store = await BookmarkStore.open({ configDir: dir });
+    await store.create({ name: 'A', host: 'a.example', username: 'u' });
+    const file = path.join(dir, 'bookmarks.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.bookmarks.push(validBookmark({ name: 'B (hand-added)' }));
+    writeFileSync(file, JSON.stringify(doc, null, 2)); // an editor saving in place
+    await store.create({ name: 'C', host: 'c.example', username: 'u' });
+    const names = JSON.parse(readFileSync(file, 'utf8')).bookmarks.map((b: { name: string }) => b.name);
+    expect(names).toEqual(['A', 'B (hand-added)', 'C']);
+    expect(store.list().map((b) => b.name)).toEqual(['A', 'B (hand-added)', 'C']);
+  });
+
+  it('a file broken outside Skiff while it runs is kept aside on the next save; the loaded bookmarks survive', async () => {
+    const dir = tempDir();
+    const store = await BookmarkStore.open({ configDir: dir, now: fixedNow });
+    await store.create({ name: 'A', host: 'a.example', username: 'u' });
+    const file = path.join(dir, 'bookmarks.json');
+    writeFileSync(file, '{ "version": 2, "bookmarks": [ oops ] }');
+    await store.create({ name: 'B', host: 'b.example', username: 'u' });
+    expect(readFileSync(path.join(dir, KEPT), 'utf8')).toBe('{ "version": 2, "bookmarks": [ oops ] }');
+    expect(JSON.parse(readFileSync(file, 'utf8')).bookmarks.map((b: { name: string }) => b.name)).toEqual(['A', 'B']);
+    const p = store.problems.at(-1)!;
+    expect(p.message).toMatch(/not valid JSON.*\(changed outside Skiff\).*kept as.*Skiff kept the bookmarks it had loaded/);
+  });
+
+  it('a newer Skiff replacing the file while this one runs makes it read-only instead of downgrading it', async () => {
+    const dir = tempDir();
+    const store = await BookmarkStore.open({ configDir: dir });
+    await store.create({ name: 'A', host: 'a.example', username: 'u' });
+    const file = path.join(dir, 'bookmarks.json');
+    const future = JSON.stringify({ version: 3, bookmarks: [] });
+    writeFileSync(file, future);
+    const err = await store.create({ name: 'B', host: 'b.example', username: 'u' }).catch((e: unknown) => e);
+    expect(isSkiffError(err, 'READ_ONLY')).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(future);
+  });
+
   it('config path blocked by a file: the store opens, saving fails clearly, nothing is lost', async () => {
     const base = tempDir();
     const blocker = path.join(base, 'Skiff');
