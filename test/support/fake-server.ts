@@ -108,6 +108,23 @@ function longnameOf(name: string, node: FakeNode): string {
   return `${t}${perms}    1 tester   staff    ${String(a.size).padStart(8)} Jan  1 00:00 ${name}`;
 }
 
+/**
+ * An ed25519 pair ssh2 can read back. ssh2 1.17's generateKeyPairSync now and then (≈1 in 200)
+ * emits a malformed private key (ssh-keygen -y rejects it too), so draw again until both halves parse.
+ */
+function goodKeyPair(): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+}
+
+function publicBlob(privateKey: string): Buffer {
+  const k = utils.parseKey(privateKey);
+  if (k instanceof Error) throw k;
+  return (Array.isArray(k) ? k[0]! : k).getPublicSSH();
+}
+
 /** Starts the fake server on 127.0.0.1 and a free port. Stop it in afterAll. */
 export async function startFakeServer(opts: FakeServerOptions = {}): Promise<FakeServer> {
   const users = opts.users ?? { tester: { password: 'secret' } };
@@ -118,11 +135,9 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     >);
   const home = opts.home ?? '/home/tester';
   const batch = Math.max(1, opts.readdirBatch ?? 100);
-  const hostPair = utils.generateKeyPairSync('ed25519');
-  const otherPair = utils.generateKeyPairSync('ed25519');
-  const pub = utils.parseKey(hostPair.public);
-  if (pub instanceof Error) throw pub;
-  const hostKey = (Array.isArray(pub) ? pub[0]! : pub).getPublicSSH();
+  const hostPair = goodKeyPair();
+  const otherPair = goodKeyPair();
+  const hostKey = publicBlob(hostPair.private);
 
   const files = new Map<string, FakeNode>();
   const mkdirp = (p: string): void => {
