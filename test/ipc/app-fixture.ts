@@ -1,0 +1,64 @@
+// A real app context (real stores in temp dirs, real LocalFs, real known_hosts store, keytar as
+// installed) with a recording event sink, for registry-level tests.
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SkiffError } from '../../electron/core/errors';
+import { createAppContext, type AppContext } from '../../electron/app/create-app-context';
+import type { EventChannel, EventPayloads } from '../../electron/ipc/contract';
+import { createDispatcher, type Dispatch, type IpcSender } from '../../electron/ipc/register';
+import { createHandlers } from '../../electron/ipc/handlers';
+
+export const APP_SENDER: IpcSender = { url: 'app://skiff/index.html', isMainFrame: true };
+
+export interface AppFixture {
+  ctx: AppContext;
+  dispatch: Dispatch;
+  call(channel: string, ...args: unknown[]): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string; path?: string } }>;
+  events: Array<{ event: EventChannel; payload: unknown }>;
+  onEvent?: (event: EventChannel, payload: unknown) => void;
+  tmp: string;
+  home: string;
+  close(): Promise<void>;
+}
+
+export async function createAppFixture(): Promise<AppFixture> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-ipc-'));
+  const home = path.join(tmp, 'home');
+  mkdirSync(home);
+  const events: AppFixture['events'] = [];
+  const fixture = {} as AppFixture;
+  const emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]): void => {
+    events.push({ event, payload });
+    fixture.onEvent?.(event, payload);
+  };
+  const ctx = await createAppContext({
+    configDir: path.join(tmp, 'config', 'Skiff'),
+    home,
+    emit,
+    info: { name: 'Skiff', version: 'test', mode: 'web', nativeDialogs: false },
+    dialogs: {
+      pickFolder: async () => {
+        throw new SkiffError('UNSUPPORTED', 'no pickers in tests');
+      },
+      pickFile: async () => {
+        throw new SkiffError('UNSUPPORTED', 'no pickers in tests');
+      },
+    },
+    connectDefaults: { readyTimeoutMs: 15_000 },
+  });
+  const dispatch = createDispatcher(createHandlers(ctx.services), { allowedOrigins: ['app://skiff'] }, () => undefined);
+  Object.assign(fixture, {
+    ctx,
+    dispatch,
+    events,
+    tmp,
+    home,
+    call: (channel: string, ...args: unknown[]) => dispatch(channel, APP_SENDER, args) as ReturnType<AppFixture['call']>,
+    close: async () => {
+      await ctx.dispose();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  });
+  return fixture;
+}
