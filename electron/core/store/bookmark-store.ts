@@ -76,7 +76,7 @@ export class BookmarkStore {
 
   /** Bookmarks filtered and sorted (default: by name). */
   list(query: BookmarkQuery = {}): Bookmark[] {
-    let list = this.doc.get().bookmarks;
+    let list: Bookmark[] = this.doc.peek().bookmarks.map((b) => ({ ...b })); // bookmarks are flat: a shallow copy is a full copy
     const needle = query.search?.trim().toLocaleLowerCase();
     if (needle) list = list.filter((b) => b.name.toLocaleLowerCase().includes(needle) || b.host.toLocaleLowerCase().includes(needle));
     if (query.group !== undefined) list = list.filter((b) => b.group === query.group);
@@ -85,13 +85,14 @@ export class BookmarkStore {
 
   /** The bookmark with this id, or undefined. */
   get(id: string): Bookmark | undefined {
-    return this.doc.get().bookmarks.find((b) => b.id === id);
+    const found = this.doc.peek().bookmarks.find((b) => b.id === id);
+    return found && { ...found };
   }
 
   /** Distinct group names, sorted. */
   groups(): string[] {
     const set = new Set<string>();
-    for (const b of this.doc.get().bookmarks) if (b.group !== null) set.add(b.group);
+    for (const b of this.doc.peek().bookmarks) if (b.group !== null) set.add(b.group);
     return [...set].sort(collator.compare);
   }
 

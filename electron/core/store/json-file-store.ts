@@ -62,7 +62,8 @@ export interface JsonFileStoreOptions<T extends VersionedDoc> {
 /** A loaded, validated JSON document with serialized atomic writes. */
 export class JsonFileStore<T extends VersionedDoc> {
   private current: T;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: PendingUpdate<T>[] = [];
+  private flushing: Promise<void> | null = null;
   private readOnlyReason: string | null = null;
   private readonly loadProblems: LoadProblem[] = [];
   /** Identity of the file as we last read or wrote it (to notice edits made outside Skiff). */
@@ -98,28 +99,67 @@ export class JsonFileStore<T extends VersionedDoc> {
     return structuredClone(this.current);
   }
 
+  /** The current document itself, for read-only use without a copy (it is replaced, never mutated, on update). */
+  peek(): Readonly<T> {
+    return this.current;
+  }
+
   /**
-   * Applies `mutate` to the latest document, validates, writes atomically, then commits in memory.
-   * Calls run one at a time in call order, so the last call's state is what ends up on disk.
-   * On a write error the document in memory and on disk are both unchanged.
+   * Applies `mutate` (a pure function: return a new document) to the latest document, validates,
+   * writes atomically, then commits in memory. Calls apply in call order; calls that arrive while a
+   * write is in flight are applied together and written once, so the last call's state is what
+   * ends up on disk. On a write error the document in memory and on disk are both unchanged.
    */
-  update(mutate: (current: T) => T): Promise<T> {
-    const run = async (): Promise<T> => {
+  update(mutate: (current: T) => T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ mutate, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    await null; // let a burst of synchronous update() calls join the first batch
+    try {
+      while (this.pending.length > 0) await this.runBatch(this.pending.splice(0));
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  private async runBatch(batch: PendingUpdate<T>[]): Promise<void> {
+    try {
       if (this.readOnlyReason === null) await this.refreshIfChangedOnDisk();
       if (this.readOnlyReason !== null) throw new SkiffError('READ_ONLY', this.readOnlyReason, { path: this.opts.file });
-      const next = mutate(structuredClone(this.current));
-      const parsed = this.opts.schema.safeParse(next);
-      if (!parsed.success) {
-        const issues = zodIssues(parsed.error);
-        throw new SkiffError('INVALID_ARGUMENT', `Refusing to save invalid ${this.opts.label}: ${issues.map(formatIssue).join('; ')}`, { path: this.opts.file });
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    let doc = structuredClone(this.current);
+    const applied: PendingUpdate<T>[] = [];
+    for (const p of batch) {
+      try {
+        doc = p.mutate(doc);
+        applied.push(p);
+      } catch (err) {
+        p.reject(err); // this call alone fails (e.g. unknown id); the others still apply
       }
+    }
+    if (applied.length === 0) return;
+    const parsed = this.opts.schema.safeParse(doc);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      const err = new SkiffError('INVALID_ARGUMENT', `Refusing to save invalid ${this.opts.label}: ${issues.map(formatIssue).join('; ')}`, { path: this.opts.file });
+      for (const p of applied) p.reject(err);
+      return;
+    }
+    try {
       await this.write(parsed.data);
-      this.current = parsed.data;
-      return structuredClone(parsed.data);
-    };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    } catch (err) {
+      for (const p of applied) p.reject(err);
+      return;
+    }
+    this.current = parsed.data;
+    for (const p of applied) p.resolve();
   }
 
   private async write(doc: T): Promise<void> {
@@ -395,4 +435,10 @@ function stampOf(st: Stats): FileStamp {
 
 function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
+interface PendingUpdate<T> {
+  mutate: (current: T) => T;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }

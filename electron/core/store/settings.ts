@@ -93,11 +93,13 @@ export class SettingsStore {
     if (!parsed.success) throw new InvalidFieldsError('setting', zodIssues(parsed.error));
     // Only keys the caller actually sent: partial() would otherwise fill defaults over current values.
     const sent = Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in patch));
-    return this.doc.update((current) => ({ ...current, ...sent }));
+    await this.doc.update((current) => ({ ...current, ...sent }));
+    return this.doc.get();
   }
 
   /** Back to defaults (one atomic write). */
   async reset(): Promise<Settings> {
-    return this.doc.update(() => defaults());
+    await this.doc.update(() => defaults());
+    return this.doc.get();
   }
 }

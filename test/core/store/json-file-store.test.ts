@@ -182,6 +182,20 @@ describe('JsonFileStore via BookmarkStore', () => {
     expect(readdirSync(dir)).toEqual(['bookmarks.json']); // no temp files left behind
   });
 
+  it('in a burst, a failing call (unknown id) fails alone; the calls around it are saved', async () => {
+    const dir = tempDir();
+    const store = await BookmarkStore.open({ configDir: dir });
+    const b = await store.create({ name: 'n0', host: 'h.example', username: 'u' });
+    const results = await Promise.allSettled([
+      store.update(b.id, { name: 'before' }),
+      store.update('00000000-0000-4000-8000-000000000000', { name: 'ghost' }),
+      store.update(b.id, { port: 2022 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const reopened = await BookmarkStore.open({ configDir: dir });
+    expect(reopened.get(b.id)).toMatchObject({ name: 'before', port: 2022 });
+  });
+
   it('concurrent creates all survive (each write sees the previous one)', async () => {
     const dir = tempDir();
     const store = await BookmarkStore.open({ configDir: dir });
