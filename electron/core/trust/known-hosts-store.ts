@@ -280,6 +280,18 @@ export class KnownHostsStore {
     return { rewritten, appendedTo: file };
   }
 
+  /**
+   * Reads (and caches) every file now and summarises them: call at startup so the first connection
+   * does not pay for parsing, and to show the user which files are used and which lines are skipped.
+   */
+  async inspect(): Promise<{ files: Array<{ file: string; entries: number; hashed: number; plain: number }>; warnings: KnownHostsWarning[] }> {
+    const { files, warnings } = await this.loadAll();
+    return {
+      files: files.map((f) => ({ file: f.file, entries: f.parsed.entries.length, hashed: f.parsed.hashedCount, plain: f.parsed.plainCount })),
+      warnings,
+    };
+  }
+
   /** Forgets cached parses (e.g. after settings changed the file list). */
   clearCache(): void {
     this.cache.clear();

@@ -104,6 +104,17 @@ describe('verify', () => {
     expect(texts.some((t) => t.includes('missing'))).toBe(false);
   });
 
+  it('inspect() reads every file up front and summarises entries and skipped lines', async () => {
+    const user = fileWith([`${hashName('h1')} ${keyText(serverA)}`, `plain ${keyText(serverA)}`, 'junk']);
+    const extra = fileWith([`@revoked * ${keyText(serverB)}`]);
+    const r = await store(user, { extraFiles: [extra, path.join(tmp.dir, 'absent')] }).inspect();
+    expect(r.files).toEqual([
+      { file: user, entries: 2, hashed: 1, plain: 1 },
+      { file: extra, entries: 1, hashed: 0, plain: 1 },
+    ]);
+    expect(r.warnings.map((w) => `${w.file}:${w.line}`)).toEqual([`${user}:3`]);
+  });
+
   it('"trust once" lasts for this store (process) only and writes nothing', async () => {
     const f = fileWith([]);
     const s = store(f);
@@ -127,6 +138,8 @@ describe('verify', () => {
     for (let i = 0; i < 10_000; i += 1) lines.push(`${hashName(`host-${i}.example.com`)} ${keyText(i % 2 ? serverA : serverRsa)}`);
     const f = fileWith(lines);
     const s = store(f);
+    const tLoad = performance.now();
+    const summary = await s.inspect();
     const t0 = performance.now();
     const first = await s.verify('host-9999.example.com', 22, serverA.key);
     const t1 = performance.now();
@@ -136,13 +149,14 @@ describe('verify', () => {
     const t3 = performance.now();
     const unknown = await s.verify('nope.example.com', 2222, serverA.key);
     const t4 = performance.now();
+    expect(summary.files).toEqual([{ file: f, entries: 10_000, hashed: 10_000, plain: 0 }]);
     expect(first.status).toBe('trusted');
     expect(first.matches).toMatchObject([{ line: 10_000, hashed: true }]);
     expect(again.status).toBe('trusted');
     expect(other.status).toBe('trusted');
     expect(unknown.status).toBe('unknown');
     console.log(
-      `[trust] 10,000-line hashed known_hosts (${(statSync(f).size / 1024).toFixed(0)} KiB): first verify (read+parse+10k HMAC) ${(t1 - t0).toFixed(1)} ms, ` +
+      `[trust] 10,000-line hashed known_hosts (${(statSync(f).size / 1024).toFixed(0)} KiB, half RSA-2048): read+parse ${(t0 - tLoad).toFixed(1)} ms, first verify (10k HMAC) ${(t1 - t0).toFixed(1)} ms, ` +
         `same host again (cached) ${(t2 - t1).toFixed(2)} ms, another host (10k HMAC) ${(t3 - t2).toFixed(1)} ms, unknown host on port 2222 (2×10k HMAC) ${(t4 - t3).toFixed(1)} ms`,
     );
   });
