@@ -196,7 +196,17 @@ export class SftpFs implements FileSystem {
   async *listBatches(dir: string, opts: ListOptions = {}): AsyncIterable<FileEntry[]> {
     const { signal } = opts;
     if (signal?.aborted) throw cancelled(dir);
-    const handle = await this.call<Buffer>('list', dir, (cb) => this.sftp.opendir(dir, cb));
+    let handle: Buffer;
+    try {
+      handle = await this.call<Buffer>('list', dir, (cb) => this.sftp.opendir(dir, cb));
+    } catch (err) {
+      // OpenSSH reports ENOTDIR as NO_SUCH_FILE; tell "is a file" apart from "is not there".
+      if (isSkiffError(err, 'NO_SUCH_FILE') || isSkiffError(err, 'FAILURE')) {
+        const st = await this.statOrNull(dir).catch(() => null);
+        if (st && st.type !== 'directory') throw refine('NOT_A_DIRECTORY', 'list', dir, err);
+      }
+      throw err;
+    }
     try {
       for (;;) {
         if (signal?.aborted) throw cancelled(dir);
@@ -356,8 +366,17 @@ export class SftpFs implements FileSystem {
   }
 
   async readlink(p: string): Promise<string> {
-    const out = await this.call<string>('readlink', p, (cb) => this.sftp.readlink(p, cb));
-    return z.string().parse(out);
+    try {
+      const out = await this.call<string>('readlink', p, (cb) => this.sftp.readlink(p, cb));
+      return z.string().parse(out);
+    } catch (err) {
+      // readlink(2) on a non-link is EINVAL, which OpenSSH sends as BAD_MESSAGE.
+      if (isSkiffError(err, 'INVALID_ARGUMENT') || isSkiffError(err, 'FAILURE')) {
+        const st = await this.lstatOrNull(p).catch(() => null);
+        if (st && st.type !== 'symlink') throw new SkiffError('INVALID_ARGUMENT', `“${p}” is not a symbolic link.`, { path: p, cause: err });
+      }
+      throw err;
+    }
   }
 
   async open(p: string, flags: OpenFlags, mode?: number): Promise<FileHandle> {
