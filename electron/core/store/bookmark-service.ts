@@ -5,6 +5,8 @@ import { passphraseAccount, passwordAccount, type SecretStore, type ServerIdenti
 import type { Bookmark, BookmarkInput } from './bookmark-schema';
 import type { BookmarkStore } from './bookmark-store';
 import { scanSshConfig, type ScanSshConfigOptions, type SshConfigScan } from './ssh-config-import';
+import { connectWithSecretRetry, type ConnectByBookmarkResult, type ResolveConnectDeps } from './connect-by-bookmark';
+import type { ConnectOptions } from '../sftp/types';
 
 /** Secrets supplied with a create/update; only stored when the bookmark opts in (rememberPassword). */
 export interface BookmarkSecrets {
@@ -93,6 +95,28 @@ export class BookmarkService {
     const bookmark = this.requireBookmark(id);
     await this.deleteSecretsOf(bookmark);
     return bookmark.rememberPassword ? this.store.update(id, { rememberPassword: false }) : bookmark;
+  }
+
+  /**
+   * Connects by bookmark (secret from the keychain, asking when needed, see connectWithSecretRetry),
+   * then records the connection time and turns "Remember password" on if the user ticked it.
+   */
+  async connect<S>(
+    id: string,
+    deps: Omit<ResolveConnectDeps, 'secrets'> & { connect: (options: ConnectOptions) => Promise<S>; maxAttempts?: number },
+  ): Promise<ConnectByBookmarkResult<S> & { bookmark: Bookmark; storeWarning: SkiffErrorData | null }> {
+    const before = this.requireBookmark(id);
+    const result = await connectWithSecretRetry(before, { ...deps, secrets: this.secrets });
+    let bookmark = before;
+    let storeWarning: SkiffErrorData | null = null;
+    try {
+      bookmark = await this.store.markConnected(id);
+      if (result.rememberRequested && !bookmark.rememberPassword) bookmark = await this.store.update(id, { rememberPassword: true });
+    } catch (err) {
+      // The session is up; failing to note it in bookmarks.json must not take it down.
+      storeWarning = isSkiffError(err) ? err.toData() : { code: 'FAILURE', message: 'The bookmark could not be updated.' };
+    }
+    return { ...result, bookmark, storeWarning };
   }
 
   /** Reads ~/.ssh/config (and Includes) into candidates, marking duplicates of existing bookmarks. */

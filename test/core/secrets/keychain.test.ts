@@ -219,4 +219,29 @@ describe('connecting by bookmark with the real keychain', () => {
     expect(isSkiffError(err, 'AUTH_FAILED')).toBe(true);
     expect(secretToolFind(account)).toBe('stored-pw');
   });
+
+  it('BookmarkService.connect: Remember ticked on a prompt stores the password after success, flips the flag, records the time', async (ctx) => {
+    needKeychain(ctx);
+    const { svc } = await service();
+    const { bookmark } = await svc.create({ name: 'svc', host: host('svc-connect'), username: 'u' });
+    const account = track(passwordAccount(bookmark));
+    const result = await svc.connect(bookmark.id, {
+      verifyHostKey: async () => true,
+      askPassword: async () => ({ secret: 'typed-and-remembered', remember: true }),
+      connect: async (o) => (o.password === 'typed-and-remembered' ? 'session' : Promise.reject(new SkiffError('AUTH_FAILED', 'no'))),
+    });
+    expect(result).toMatchObject({ session: 'session', keychainUpdated: true, rememberRequested: true, storeWarning: null });
+    expect(result.bookmark.rememberPassword).toBe(true);
+    expect(result.bookmark.lastConnectedAt).not.toBeNull();
+    expect(secretToolFind(account)).toBe('typed-and-remembered');
+    // Next time: no prompt at all, the keychain answers.
+    const again = await svc.connect(bookmark.id, {
+      verifyHostKey: async () => true,
+      askPassword: async () => {
+        throw new Error('should not ask');
+      },
+      connect: async (o) => o.password,
+    });
+    expect(again.session).toBe('typed-and-remembered');
+  });
 });
