@@ -1,5 +1,5 @@
 // App info, sessions, bookmarks, secrets (no getter), settings, pickers and question answers.
-import { checkLocalPath } from '../paths';
+import { checkLocalPath, checkRemotePath } from '../paths';
 import type { HandlerMap } from '../register';
 import type { Services } from '../services';
 
@@ -21,11 +21,13 @@ export function appHandlers(s: Services): AppHandlers {
     'bookmarks:create': ({ bookmark, password, passphrase }) => {
       checkOptionalLocal(bookmark.keyPath);
       checkOptionalLocal(bookmark.localDir);
+      checkOptionalRemote(bookmark.remoteDir);
       return s.bookmarks.create(bookmark, secretsOf(password, passphrase));
     },
     'bookmarks:update': ({ id, patch, password, passphrase }) => {
       checkOptionalLocal(patch.keyPath);
       checkOptionalLocal(patch.localDir);
+      checkOptionalRemote(patch.remoteDir);
       return s.bookmarks.update(id, patch, secretsOf(password, passphrase));
     },
     'bookmarks:delete': ({ id }) => s.bookmarks.remove(id),
@@ -68,4 +70,8 @@ function secretsOf(password: string | undefined, passphrase: string | undefined)
   if (password !== undefined && password !== '') out.password = password;
   if (passphrase !== undefined && passphrase !== '') out.passphrase = passphrase;
   return out;
+}
+
+function checkOptionalRemote(p: string | null | undefined): void {
+  if (p !== undefined && p !== null && p.trim() !== '') checkRemotePath(p);
 }
