@@ -18,6 +18,7 @@ import type {
   ConflictPolicy,
   TransferEndpoint,
   TransferEvent,
+  TransferFileError,
   TransferJobSnapshot,
   TransferQueueOptions,
   TransferSpec,
@@ -49,6 +50,10 @@ interface Job {
   conflictForAll?: ConflictAction;
   askChain: Promise<unknown>;
   plan?: Plan;
+  /** Files that finished or hold a resumable part, carried over when a retry re-scans. */
+  carry?: Map<string, PlanFile>;
+  /** Failures of single files while copying (scan-time ones live in plan.errors). */
+  fileErrors: TransferFileError[];
   dirs: Map<string, TargetDirInfo>;
   bytesDone: number;
   bytesTotal: number;
@@ -139,6 +144,7 @@ export class TransferQueue {
       state: 'queued',
       conflict: spec.conflict ?? this.opts.defaultConflict,
       askChain: Promise.resolve(),
+      fileErrors: [],
       dirs: new Map(),
       bytesDone: 0,
       bytesTotal: 0,
@@ -213,14 +219,23 @@ export class TransferQueue {
     if (!f || f.state === 'done' || f.state === 'skipped' || f.state === 'failed') return false;
     if (!f.abort) f.abort = new AbortController();
     f.abort.abort();
-    if (f.state === 'pending') f.state = 'cancelled';
+    if (f.state === 'pending') {
+      f.state = 'cancelled';
+      job.plan!.skipped.push({ path: relPath, reason: 'cancelled' });
+      this.changed(job);
+    }
     return true;
   }
 
-  /** Runs a failed or cancelled job again: finished files stay, the rest resume or restart. */
-  retry(id: string): void {
+  /**
+   * Runs a failed or cancelled job again: finished files stay, the rest resume (from what their
+   * .skiffpart holds after a lost connection) or restart. Pass fresh endpoints after a reconnect.
+   */
+  retry(id: string, endpoints: { source?: TransferEndpoint; target?: TransferEndpoint } = {}): void {
     const job = this.mustGet(id);
     if (job.state !== 'failed' && job.state !== 'cancelled') return;
+    if (endpoints.source) job.source = endpoints.source;
+    if (endpoints.target) job.target = endpoints.target;
     if (job.plan) {
       for (const f of job.plan.files) {
         if (f.state === 'failed' || f.state === 'cancelled' || f.state === 'running') {
@@ -228,13 +243,16 @@ export class TransferQueue {
           f.abort = undefined;
         }
       }
-      // Scan-time problems (unreadable folder, refused names) are looked at again.
-      if (job.plan.errors.length > 0) job.plan = undefined;
+      job.plan.skipped = job.plan.skipped.filter((x) => x.reason !== 'cancelled');
+      // Scan-time problems (unreadable folder, refused names) are looked at again; what is
+      // already done (or resumable) is carried over into the new plan.
+      if (job.plan.errors.length > 0) {
+        job.carry = new Map(job.plan.files.filter((f) => f.state === 'done' || f.resumeFrom !== undefined).map((f) => [relKey(f.rel), f]));
+        job.plan = undefined;
+      }
     }
-    if (!job.plan) {
-      job.bytesDone = 0;
-      job.dirs.clear();
-    }
+    job.fileErrors = [];
+    job.dirs.clear();
     job.error = undefined;
     job.finishedAt = undefined;
     job.abort = new AbortController();
@@ -287,6 +305,14 @@ export class TransferQueue {
           await job.gate.wait(signal);
           if (!job.plan) {
             job.plan = await scanSources(job.source.fs, job.spec.sources, signal);
+            if (job.carry) {
+              job.plan.files = job.plan.files.map((f) => {
+                const old = job.carry!.get(relKey(f.rel));
+                return old && old.stat.size === f.stat.size && old.stat.mtimeMs === f.stat.mtimeMs ? old : f;
+              });
+              job.carry = undefined;
+            }
+            job.bytesDone = job.plan.files.reduce((a, f) => a + f.bytesDone, 0);
             job.bytesTotal = job.plan.files.reduce((a, f) => a + f.stat.size, 0);
             job.filesTotal = job.plan.files.length;
             job.dirs.clear();
@@ -319,7 +345,7 @@ export class TransferQueue {
         }
       }
       const files = job.plan!.files;
-      const failed = files.some((f) => f.state === 'failed') || job.plan!.errors.length > 0;
+      const failed = files.some((f) => f.state === 'failed') || job.plan!.errors.length > 0 || job.fileErrors.length > 0;
       const cancelled = files.some((f) => f.state === 'cancelled');
       const done = files.filter((f) => f.state === 'done').length;
       const skipped = files.filter((f) => f.state === 'skipped').length + job.plan!.skipped.length;
@@ -487,7 +513,7 @@ export class TransferQueue {
     const parent = job.dirs.get(relKey(f.rel.slice(0, -1)));
     const fail = (e: SkiffError) => {
       f.state = 'failed';
-      job.plan!.errors.push({ ...e.toData(), path: key });
+      job.fileErrors.push({ ...e.toData(), path: key });
       this.changed(job);
     };
     if (!parent) return fail(new SkiffError('INTERNAL', 'The target folder was not prepared.', { path: key }));
@@ -495,6 +521,7 @@ export class TransferQueue {
     f.abort ??= new AbortController();
     if (f.abort.signal.aborted) {
       f.state = 'cancelled';
+      job.plan!.skipped.push({ path: key, reason: 'cancelled' });
       return;
     }
     const signal = AbortSignal.any([jobSignal, f.abort.signal]);
@@ -553,6 +580,8 @@ export class TransferQueue {
       if (signal.aborted || e.code === 'CANCELLED') {
         f.state = 'cancelled';
         if (jobSignal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
+        job.plan!.skipped.push({ path: key, reason: 'cancelled' });
+        this.changed(job);
         return;
       }
       fail(new SkiffError(e.code, e.message, { path: key, cause: e }));
@@ -616,6 +645,9 @@ export class TransferQueue {
     job.rate.sample(job.bytesDone, now);
     const wait = job.lastEmit + this.opts.progressIntervalMs - now;
     if (wait <= 0) {
+      // A late timer must not fire right after this one.
+      if (job.emitTimer) clearTimeout(job.emitTimer);
+      job.emitTimer = undefined;
       job.lastEmit = now;
       this.emit({ type: 'progress', job: this.snapshot(job) });
     } else if (!job.emitTimer) {
@@ -659,7 +691,7 @@ export class TransferQueue {
       filesTotal: job.filesTotal,
       rate: running ? job.rate.rate : 0,
       etaSeconds: running ? job.rate.eta(job.bytesTotal - job.bytesDone) : null,
-      fileErrors: [...(job.plan?.errors ?? [])],
+      fileErrors: [...(job.plan?.errors ?? []), ...job.fileErrors],
       skipped: [...(job.plan?.skipped ?? [])],
       retries: job.retries,
       createdAt: job.createdAt,
