@@ -222,8 +222,16 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     const handles = new Map<number, Handle>();
     let nextHandle = 1;
     const later = (fn: () => void): void => {
-      if (opts.delayMs) setTimeout(fn, opts.delayMs);
-      else fn();
+      // A reply may come due after the client or the server went away: drop it quietly.
+      const safe = (): void => {
+        try {
+          fn();
+        } catch {
+          /* channel gone */
+        }
+      };
+      if (opts.delayMs) setTimeout(safe, opts.delayMs).unref();
+      else safe();
     };
     const abs = (p: string): string => posix.resolve(home, p || '.');
     const handleOf = (buf: Buffer): Handle | undefined => (buf.length === 4 ? handles.get(buf.readUInt32BE(0)) : undefined);

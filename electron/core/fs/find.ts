@@ -61,7 +61,7 @@ export async function* find(fs: FileSystem, root: string, opts: FindOptions): As
   const onAbort = (): void => abortReject?.(cancelled(root));
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  type Done = { dir: string; depth: number; entries?: FileEntry[]; error?: unknown };
+  type Done = { id: number; dir: string; depth: number; entries?: FileEntry[]; error?: unknown };
   const queue: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 1 }];
   const inFlight = new Map<number, Promise<Done>>();
   let ticket = 0;
@@ -69,13 +69,11 @@ export async function* find(fs: FileSystem, root: string, opts: FindOptions): As
 
   const start = (dir: string, depth: number): void => {
     const id = ticket++;
-    const p = fs
-      .list(dir, signal ? { signal } : {})
-      .then(
-        (entries): Done => ({ dir, depth, entries }),
-        (error: unknown): Done => ({ dir, depth, error }),
-      )
-      .finally(() => inFlight.delete(id));
+    // Removed from inFlight only when consumed: two listings may settle before the next race.
+    const p = fs.list(dir, signal ? { signal } : {}).then(
+      (entries): Done => ({ id, dir, depth, entries }),
+      (error: unknown): Done => ({ id, dir, depth, error }),
+    );
     inFlight.set(id, p);
   };
 
@@ -87,6 +85,7 @@ export async function* find(fs: FileSystem, root: string, opts: FindOptions): As
       }
       if (inFlight.size === 0) return;
       const done = await Promise.race([aborted, ...inFlight.values()]);
+      inFlight.delete(done.id);
       if (signal?.aborted) throw cancelled(root);
       if (done.error !== undefined) {
         const err = isSkiffError(done.error) ? done.error : new SkiffError('FAILURE', `Could not list “${done.dir}”.`, { path: done.dir, cause: done.error });
