@@ -464,13 +464,16 @@ export function App({ api }: { api: SkiffApi }) {
             extraTools={
               session ? (
                 <>
+                  <span className="status-dot" aria-hidden="true" />
+                  <span className="session-label">
+                    {displayName(session.username)}@{displayName(session.host)}
+                    {session.port === 22 ? '' : `:${session.port}`}
+                    <span className="muted"> · {session.authMethod}</span>
+                  </span>
+                  <span className="spacer" />
                   <button type="button" className="small-button" onClick={() => setDialog({ kind: 'find' })} title="Find on server (Ctrl+F)">
                     Find
                   </button>
-                  <span className="session-label" title={`${session.authMethod}`}>
-                    {displayName(session.username)}@{displayName(session.host)}
-                    {session.port === 22 ? '' : `:${session.port}`}
-                  </span>
                   <button type="button" className="small-button" onClick={disconnect}>
                     Disconnect
                   </button>

@@ -35,6 +35,7 @@ export interface FilePaneProps {
   canDrop: (e: DragEvent) => boolean;
   gridRef: React.RefObject<HTMLDivElement | null>;
   pathInputRef: React.RefObject<HTMLInputElement | null>;
+  /** A row above the toolbar (the remote pane's connection: who, Find, Disconnect). */
   extraTools?: ReactNode;
 }
 
@@ -201,6 +202,7 @@ export function FilePane(props: FilePaneProps) {
 
   return (
     <section className={`pane pane-${side}${props.active ? ' active' : ''}`} aria-label={`${title} pane`} onFocus={props.onFocusPane}>
+      {props.extraTools ? <div className="pane-connection">{props.extraTools}</div> : null}
       <div className="pane-toolbar" role="toolbar" aria-label={`${title} navigation`}>
         <span className="pane-title">{title}</span>
         <button type="button" className="icon-button" aria-label="Back" title="Back (Alt+←)" disabled={!model.canBack} onClick={model.back}>
@@ -225,7 +227,6 @@ export function FilePane(props: FilePaneProps) {
             props.gridRef.current?.focus();
           }}
         />
-        {props.extraTools}
       </div>
       <div className="pane-subbar">
         <nav className="breadcrumbs" aria-label={`${title} breadcrumbs`}>

@@ -75,5 +75,5 @@ export function formatEta(seconds: number): string {
 
 /** Owner column: name where known, else uid (and group likewise). */
 export function formatOwner(e: Pick<Entry, 'owner' | 'group' | 'uid' | 'gid'>): string {
-  return `${e.owner ?? e.uid} ${e.group ?? e.gid}`;
+  return `${e.owner ?? e.uid}:${e.group ?? e.gid}`;
 }

@@ -32,17 +32,28 @@ export function sortEntries(entries: readonly Entry[], spec: SortSpec): Entry[] 
   return [...entries].sort(entryComparator(spec));
 }
 
-/** Merges two arrays already sorted by `cmp` (new listing pages join the rows in O(n)). */
+/**
+ * Merges a small sorted batch `b` into a large sorted array `a`. Each insertion point is
+ * found by binary search, so a page of 500 joins 100,000 rows with ~9,000 comparisons
+ * (comparisons, not copies, are what cost: they run the locale collator).
+ */
 export function mergeSorted<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => number): T[] {
   if (b.length === 0) return a as T[];
   if (a.length === 0) return b as T[];
-  const out: T[] = new Array<T>(a.length + b.length);
+  const out: T[] = [];
   let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = cmp(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
+  for (const x of b) {
+    let lo = i;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(a[mid]!, x) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    while (i < lo) out.push(a[i++]!);
+    out.push(x);
+  }
+  while (i < a.length) out.push(a[i++]!);
   return out;
 }
 
