@@ -1,0 +1,133 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { connect } from '../../../electron/core/sftp/session';
+import type { SftpSession } from '../../../electron/core/sftp/types';
+import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
+import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
+import { startFakeServer, type FakeServer, type FakeServerOptions } from '../../support/fake-server';
+import { localEndpoint, patternBytes, tempDir, treeDigest } from './helpers';
+
+const S_IFREG = 0o100000;
+const file = (size: number) => ({ mode: S_IFREG | 0o644, size, uid: 1, gid: 1, atime: 1_600_000_000, mtime: 1_600_000_000 });
+
+const servers: FakeServer[] = [];
+const sessions: SftpSession[] = [];
+afterAll(async () => {
+  for (const s of sessions) await s.close().catch(() => undefined);
+  for (const s of servers) await s.stop();
+});
+
+async function fake(opts: FakeServerOptions): Promise<{ server: FakeServer; open: () => Promise<SftpSession> }> {
+  const server = await startFakeServer(opts);
+  servers.push(server);
+  const open = async () => {
+    const s = await connect({ host: server.host, port: server.port, username: 'tester', password: 'secret', verifyHostKey: async () => true });
+    sessions.push(s);
+    return s;
+  };
+  return { server, open };
+}
+
+describe('hostile servers (scriptable ssh2 server)', () => {
+  it('refuses names that are paths, dots or control characters; nothing lands outside the target', async () => {
+    const hostile = ['..', '.', '../../x', 'a/b', '/etc/passwd', 'bad\u001b[31mred', 'nul\u0000byte', 'back\\slash'];
+    const { open } = await fake({
+      files: { '/home/tester/evil/ok.txt': 'fine', '/home/tester/x': 'outside' },
+      listings: { '/home/tester/evil': [...hostile.map((filename) => ({ filename, attrs: file(7) })), { filename: 'ok.txt', attrs: file(4) }] },
+    });
+    const session = await open();
+    const outer = tempDir();
+    const target = path.join(outer, 'target');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(target);
+    const passwdBefore = readFileSync('/etc/passwd');
+    const q = new TransferQueue();
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/evil'], target: localEndpoint(), targetDir: target }).id);
+    expect(snap.state).toBe('failed');
+    expect(snap.filesDone).toBe(1);
+    // SftpFs already drops names that are paths or dots ('..', 'a/b', '/etc/passwd', NUL); the
+    // ones a POSIX server may legally have but that are unsafe here reach the engine and are refused.
+    expect(snap.fileErrors.map((e) => [e.path, e.code]).sort()).toEqual([
+      ['evil/back\\slash', 'INVALID_NAME'],
+      ['evil/bad\\u001b[31mred', 'INVALID_NAME'],
+    ]);
+    // Messages show control characters escaped, never raw.
+    expect(snap.fileErrors.some((e) => e.path.includes('\\u001b'))).toBe(true);
+    expect(snap.fileErrors.every((e) => !/[\u0000-\u001f]/.test(e.path + e.message))).toBe(true);
+    expect(treeDigest(outer)).toEqual({ target: 'dir', 'target/evil': 'dir', 'target/evil/ok.txt': treeDigest(target)['evil/ok.txt']! });
+    expect(readFileSync(path.join(target, 'evil/ok.txt'), 'utf8')).toBe('fine');
+    expect(readFileSync('/etc/passwd').equals(passwdBefore)).toBe(true);
+  });
+
+  it('refuses a source whose own name is ".."', async () => {
+    const { open } = await fake({ files: { '/home/tester/d/f': 'x' } });
+    const session = await open();
+    const target = tempDir();
+    const q = new TransferQueue();
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/d/..'], target: localEndpoint(), targetDir: target }).id);
+    expect(snap.state).toBe('failed');
+    expect(snap.fileErrors.map((e) => e.code)).toEqual(['INVALID_NAME']);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it('permission denied on one file of a folder: the rest complete, the failure is reported by name', async () => {
+    const { open } = await fake({
+      files: { '/home/tester/d/a.txt': 'A', '/home/tester/d/b.txt': 'B', '/home/tester/d/c.txt': 'C' },
+      denied: ['/home/tester/d/b.txt'],
+    });
+    const session = await open();
+    const target = tempDir();
+    const q = new TransferQueue();
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/d'], target: localEndpoint(), targetDir: target }).id);
+    expect(snap.state).toBe('failed');
+    expect(snap.fileErrors.map((e) => [e.path, e.code])).toEqual([['d/b.txt', 'PERMISSION_DENIED']]);
+    expect(readdirSync(path.join(target, 'd')).sort()).toEqual(['a.txt', 'c.txt']);
+  });
+
+  it('a connection dropped mid-file leaves no file under the final name; reconnect resumes it identical', async () => {
+    const data = patternBytes(3 * 1024 * 1024 + 77, 5);
+    const opts: FakeServerOptions = { files: { '/home/tester/big.bin': data }, dropAfterBytesRead: 1024 * 1024 + 1234 };
+    const { open } = await fake(opts);
+    const session = await open();
+    const target = tempDir();
+    const seenAtReconnect: string[][] = [];
+    const q = new TransferQueue({ retryBaseDelayMs: 10 });
+    const reconnect = async () => {
+      seenAtReconnect.push(readdirSync(target));
+      opts.dropAfterBytesRead = undefined; // the server behaves from now on
+      return open();
+    };
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session, reconnect), sources: ['/home/tester/big.bin'], target: localEndpoint(), targetDir: target }).id);
+    expect(snap.state).toBe('done');
+    expect(snap.retries).toBe(1);
+    expect(seenAtReconnect).toEqual([['big.bin.skiffpart']]);
+    expect(readFileSync(path.join(target, 'big.bin')).equals(data)).toBe(true);
+    expect(readdirSync(target)).toEqual(['big.bin']);
+  });
+
+  it('without automatic reconnect the job fails with CONNECTION_LOST, keeps the part, and retry() resumes where it stood', async () => {
+    const data = patternBytes(2 * 1024 * 1024 + 3, 9);
+    const opts: FakeServerOptions = { files: { '/home/tester/r.bin': data }, dropAfterBytesRead: 1024 * 1024 };
+    const { open } = await fake(opts);
+    const target = tempDir();
+    const q = new TransferQueue({ requestsPerFile: 1 });
+    const job = q.add({ direction: 'download', source: sessionEndpoint(await open()), sources: ['/home/tester/r.bin'], target: localEndpoint(), targetDir: target });
+    const failed = await q.whenSettled(job.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.code).toBe('CONNECTION_LOST');
+    expect(existsSync(path.join(target, 'r.bin'))).toBe(false);
+    expect(readdirSync(target)).toEqual(['r.bin.skiffpart']);
+    opts.dropAfterBytesRead = undefined;
+    let firstProgress = -1;
+    q.onEvent((e) => {
+      if (e.type === 'progress' && firstProgress < 0) firstProgress = e.job.bytesDone;
+    });
+    q.retry(job.id, { source: sessionEndpoint(await open()) });
+    const done = await q.whenSettled(job.id);
+    expect(done.state).toBe('done');
+    // It went on from the bytes that had landed (1 MiB), not from zero.
+    expect(firstProgress).toBe(1024 * 1024);
+    expect(readFileSync(path.join(target, 'r.bin')).equals(data)).toBe(true);
+  });
+});
