@@ -1,6 +1,7 @@
 // Crash-safe file replacement: readers see the old bytes or the new bytes, never a torn mix.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -11,7 +12,9 @@ export interface AtomicWriteOptions {
 }
 
 /** Writes `data` to `file` via a temp file in the same dir + fsync + rename (+ dir fsync); the temp file is removed on failure. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(requested: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  // A symlinked config (dotfile managers) keeps its link: replace the file it points to.
+  const file = await realpath(requested).catch(() => requested);
   const dir = path.dirname(file);
   try {
     await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
@@ -29,13 +32,28 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await rename(tmp, file);
+    await renameWithRetry(tmp, file);
   } catch (err) {
     await handle?.close().catch(() => undefined);
     await rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
   await syncDir(dir);
+}
+
+// On Windows a virus scanner or indexer briefly holding the target makes rename fail with
+// EPERM/EACCES/EBUSY; retrying for a moment is the standard remedy (as graceful-fs does).
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || attempt >= 10 || !['EPERM', 'EACCES', 'EBUSY'].includes(code ?? '')) throw err;
+      await sleep(20 * (attempt + 1));
+    }
+  }
 }
 
 // Makes the rename itself durable across power loss. Windows cannot open a directory; nothing to do there.

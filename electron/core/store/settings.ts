@@ -92,7 +92,7 @@ export class SettingsStore {
     const parsed = z.object(fields).partial().strict().safeParse(patch);
     if (!parsed.success) throw new InvalidFieldsError('setting', zodIssues(parsed.error));
     // Only keys the caller actually sent: partial() would otherwise fill defaults over current values.
-    const sent = Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in patch));
+    const sent = Object.fromEntries(Object.entries(parsed.data).filter(([k, v]) => k in patch && v !== undefined));
     await this.doc.update((current) => ({ ...current, ...sent }));
     return this.doc.get();
   }

@@ -243,6 +243,20 @@ describe('JsonFileStore via BookmarkStore', () => {
     expect(readFileSync(file, 'utf8')).toBe(future);
   });
 
+  it('a symlinked bookmarks.json (dotfile manager) stays a symlink; the target gets the new content', async () => {
+    const dir = tempDir();
+    const dotfiles = tempDir();
+    const { symlinkSync, lstatSync } = await import('node:fs');
+    const target = path.join(dotfiles, 'skiff-bookmarks.json');
+    writeFileSync(target, JSON.stringify({ version: 2, bookmarks: [validBookmark()] }));
+    symlinkSync(target, path.join(dir, 'bookmarks.json'));
+    const store = await BookmarkStore.open({ configDir: dir });
+    await store.create({ name: 'Linked', host: 'l.example', username: 'u' });
+    expect(lstatSync(path.join(dir, 'bookmarks.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8')).bookmarks.map((b: { name: string }) => b.name)).toEqual(['Prod', 'Linked']);
+    expect(readdirSync(dotfiles)).toEqual(['skiff-bookmarks.json']);
+  });
+
   it('config path blocked by a file: the store opens, saving fails clearly, nothing is lost', async () => {
     const base = tempDir();
     const blocker = path.join(base, 'Skiff');
@@ -288,6 +302,8 @@ describe('settings.json on the same machinery', () => {
     const unknown = await s.update({ colour: 'red' } as never).catch((e: unknown) => e);
     expect(isSkiffError(unknown, 'INVALID_ARGUMENT')).toBe(true);
     expect(s.get().transferConcurrency).toBe(4);
+    // An explicit undefined means "not sent", not "clear it".
+    expect((await s.update({ theme: undefined, showHidden: true })).theme).toBe('system');
   });
 
   it('a damaged settings file keeps its valid fields, resets the bad ones, and is kept aside', async () => {
