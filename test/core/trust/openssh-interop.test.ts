@@ -8,6 +8,7 @@ import { findOpenSsh, type HostKeys } from '../../support/sshd';
 import { describeKeyBlob } from '../../../electron/core/trust/host-key';
 import { KnownHostsStore } from '../../../electron/core/trust/known-hosts-store';
 import { parseKnownHosts } from '../../../electron/core/trust/known-hosts-file';
+import { hashName } from '../../../electron/core/trust/host-pattern';
 import { readPub, tempDir } from './helpers';
 
 const s = inject('sshd');
@@ -25,6 +26,8 @@ function strictSsh(knownHosts: string, extra: string[] = []): { status: number |
   const r = spawnSync(
     findOpenSsh('ssh'),
     [
+      // ssh keeps the FIRST value given for an option, so the caller's overrides go first.
+      ...extra,
       '-o', 'StrictHostKeyChecking=yes',
       '-o', `UserKnownHostsFile=${knownHosts}`,
       '-o', 'GlobalKnownHostsFile=/dev/null',
@@ -33,7 +36,6 @@ function strictSsh(knownHosts: string, extra: string[] = []): { status: number |
       '-o', 'LogLevel=ERROR',
       '-i', s.clientKeys.ed25519,
       '-p', String(s.port),
-      ...extra,
       `${s.user}@${s.host}`,
       'true',
     ],
@@ -88,6 +90,41 @@ describe('OpenSSH interop', () => {
       }
     });
   }
+
+  it('Skiff and strict ssh reach the same verdict on the same files (user + global), case by case', async () => {
+    const ed = readPub(`${s.hostKeys.ed25519}.pub`);
+    const rsa = readPub(`${s.hostKeys.rsa}.pub`);
+    const stranger = readPub(`${s.clientKeys.stranger}.pub`);
+    const k = (p: { keyType: string; key: Buffer }) => `${p.keyType} ${p.key.toString('base64')}`;
+    const hp = `[${s.host}]:${s.port}`;
+    const cases: Array<{ name: string; user: string[]; global?: string[]; skiff: string }> = [
+      { name: 'right key', user: [`${hp} ${k(ed)}`], skiff: 'trusted' },
+      { name: 'right key hashed', user: [`${hashName(hp)} ${k(ed)}`], skiff: 'trusted' },
+      { name: 'wrong key', user: [`${hp} ${k(stranger)}`], skiff: 'changed' },
+      { name: 'only another key type known', user: [`${hp} ${k(rsa)}`], skiff: 'changed' },
+      { name: 'wrong key in user file, right key in global file', user: [`${hp} ${k(stranger)}`], global: [`${hp} ${k(ed)}`], skiff: 'trusted' },
+      { name: 'wrong then right in one file', user: [`${hp} ${k(stranger)}`, `${hp} ${k(ed)}`], skiff: 'trusted' },
+      { name: 'right key but @revoked', user: [`${hp} ${k(ed)}`, `@revoked * ${k(ed)}`], skiff: 'revoked' },
+      { name: 'portless entry, right key', user: [`${s.host} ${k(ed)}`], skiff: 'trusted' },
+      { name: 'portless entry, wrong key', user: [`${s.host} ${k(stranger)}`], skiff: 'unknown' },
+      { name: 'wildcard', user: [`* ${k(ed)}`], skiff: 'trusted' },
+      { name: 'bracket wildcard port', user: [`[${s.host}]:* ${k(ed)}`], skiff: 'trusted' },
+      { name: 'negated host and [host]:port', user: [`!${hp},!${s.host},* ${k(ed)}`], skiff: 'unknown' },
+      // ssh's portless retry looks up plain `host`, which the `*` still matches: trusted by both.
+      { name: 'negated [host]:port only', user: [`!${hp},* ${k(ed)}`], skiff: 'trusted' },
+      { name: '@cert-authority only', user: [`@cert-authority * ${k(ed)}`], skiff: 'unknown' },
+      { name: 'garbage around the right key', user: ['garbage', `${hp} ${k(ed)}`, '@@@ nonsense'], skiff: 'trusted' },
+    ];
+    for (const c of cases) {
+      const user = path.join(tmp.dir, `verdict-user-${cases.indexOf(c)}`);
+      const global = path.join(tmp.dir, `verdict-global-${cases.indexOf(c)}`);
+      writeFileSync(user, c.user.map((l) => `${l}\n`).join(''));
+      writeFileSync(global, (c.global ?? []).map((l) => `${l}\n`).join(''));
+      const ours = (await new KnownHostsStore({ userFiles: [user], systemFiles: [global] }).verify(s.host, s.port, ed.key)).status;
+      const theirs = strictSsh(user, ['-o', 'HostKeyAlgorithms=ssh-ed25519', '-o', `GlobalKnownHostsFile=${global}`]).status === 0;
+      expect({ case: c.name, skiff: ours, sshAccepts: theirs }).toEqual({ case: c.name, skiff: c.skiff, sshAccepts: c.skiff === 'trusted' });
+    }
+  });
 
   it('control: strict ssh refuses when the file holds a different key (so the test above can fail)', async () => {
     const file = path.join(tmp.dir, 'wrong-key');
