@@ -83,6 +83,36 @@ function cancelled(p: string): SkiffError {
   return new SkiffError('CANCELLED', `Cancelled while working on “${p}”.`, { path: p });
 }
 
+/**
+ * Rejects with CANCELLED as soon as `signal` aborts, without waiting for the server. A value that
+ * still arrives afterwards goes to `late` (e.g. to close a directory handle nobody will read).
+ */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, where: string, late?: (v: T) => void): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    p.then(late, () => {});
+    return Promise.reject(cancelled(where));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      p.then(late, () => {});
+      reject(cancelled(where));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) return;
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 type Meta = { extensions: Record<string, string>; maxReadSize: number; maxWriteSize: number };
 
 /** A FileSystem backed by one SFTP channel. Created by connect() / openChannel(). */
@@ -198,7 +228,12 @@ export class SftpFs implements FileSystem {
     if (signal?.aborted) throw cancelled(dir);
     let handle: Buffer;
     try {
-      handle = await this.call<Buffer>('list', dir, (cb) => this.sftp.opendir(dir, cb));
+      handle = await abortable(
+        this.call<Buffer>('list', dir, (cb) => this.sftp.opendir(dir, cb)),
+        signal,
+        dir,
+        (h) => this.sftp.close(h, () => {}),
+      );
     } catch (err) {
       // OpenSSH reports ENOTDIR as NO_SUCH_FILE; tell "is a file" apart from "is not there".
       if (isSkiffError(err, 'NO_SUCH_FILE') || isSkiffError(err, 'FAILURE')) {
@@ -210,11 +245,15 @@ export class SftpFs implements FileSystem {
     try {
       for (;;) {
         if (signal?.aborted) throw cancelled(dir);
-        const raw = await this.call<FileEntryWithStats[] | null>('list', dir, (cb) =>
-          this.sftp.readdir(handle, (err, list) => {
-            if (err && sftpStatus(err) === SFTP_STATUS.EOF) cb(undefined, null);
-            else cb(err, list);
-          }),
+        const raw = await abortable(
+          this.call<FileEntryWithStats[] | null>('list', dir, (cb) =>
+            this.sftp.readdir(handle, (err, list) => {
+              if (err && sftpStatus(err) === SFTP_STATUS.EOF) cb(undefined, null);
+              else cb(err, list);
+            }),
+          ),
+          signal,
+          dir,
         );
         if (raw === null) return;
         const batch = await this.toEntries(dir, raw);

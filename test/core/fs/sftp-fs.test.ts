@@ -1,6 +1,7 @@
 // SftpFs against the REAL OpenSSH sftp-server. The server runs on this machine, so every
 // effect is checked with node:fs on the same paths (a second, independent witness).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import { connect } from '../../../electron/core/sftp/session';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import type { FileSystem } from '../../../electron/core/fs/file-system';
 import { startFakeServer, type FakeServer } from '../../support/fake-server';
+import { findOpenSsh } from '../../support/sshd';
 import { rejectsWith, trustAll } from '../sftp/support';
 
 const sshd = inject('sshd');
@@ -40,7 +42,13 @@ function dir(name: string): string {
 
 describe('paths', () => {
   it('home() is the login folder and realpath resolves .. and links', async () => {
-    expect(await sfs.home()).toBe(os.userInfo().homedir);
+    // What OpenSSH itself calls home for this login (it falls back to / when the folder is missing).
+    const pwd = execFileSync(
+      findOpenSsh('ssh'),
+      ['-i', sshd.clientKeys.ed25519, '-p', String(sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `${sshd.user}@${sshd.host}`, 'pwd'],
+      { encoding: 'utf8' },
+    ).trim();
+    expect(await sfs.home()).toBe(pwd);
     const d = dir('real');
     fs.mkdirSync(path.join(d, 'x'));
     fs.symlinkSync('x', path.join(d, 'lx'));
@@ -339,6 +347,20 @@ describe('without OpenSSH extensions (scripted server)', () => {
   afterAll(async () => {
     await s?.close();
     await fake?.stop();
+  });
+
+  it('a listing on a stalled server rejects CANCELLED as soon as it is aborted', async () => {
+    const slow = await startFakeServer({ files: { '/s/x': 'x' }, delayMs: 600_000 });
+    try {
+      const c = await connect({ host: slow.host, port: slow.port, username: 'tester', password: 'secret', verifyHostKey: trustAll });
+      const ac = new AbortController();
+      const pending = c.fs.list('/s', { signal: ac.signal });
+      setImmediate(() => ac.abort());
+      await rejectsWith(pending, 'CANCELLED');
+      await c.close();
+    } finally {
+      await slow.stop();
+    }
   });
 
   it('rename with overwrite falls back to remove + rename when posix-rename is not offered', async () => {
