@@ -165,10 +165,11 @@ export class JsonFileStore<T extends VersionedDoc> {
   private async write(doc: T): Promise<void> {
     try {
       await writeFileAtomic(this.opts.file, `${JSON.stringify(doc, null, 2)}\n`);
-      this.seen = stampOf(await stat(this.opts.file));
     } catch (err) {
       throw configWriteError(err, this.opts.file, this.opts.label);
     }
+    // The data is safely written; without a stamp the next save merely re-reads the file first.
+    this.seen = await stat(this.opts.file).then(stampOf, () => null);
   }
 
   private async load(): Promise<void> {
