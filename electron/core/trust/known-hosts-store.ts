@@ -9,6 +9,7 @@
 // Parsed files are cached and re-read only when their inode/size/mtime/ctime change; lookups
 // are cached per file version, so a 10,000-line hashed file costs its HMACs once per host.
 import { promises as fsp } from 'node:fs';
+import { z } from 'zod';
 import { describeKeyBlob, type HostKeyInfo } from './host-key';
 import { DEFAULT_SSH_PORT, hashName, knownHostsName, matchHashedName, matchPatternList, namesOnlyThisHost } from './host-pattern';
 import { formatKnownHostsLine, knownHostsWarning, parseKnownHosts, type KnownHostEntry, type KnownHostsWarning, type ParsedKnownHosts } from './known-hosts-file';
@@ -66,6 +67,19 @@ export interface ReplaceResult {
   appendedTo?: string;
 }
 
+// Paths are checked, never rewritten (a name may really end in a space).
+const filePath = z
+  .string()
+  .max(4096)
+  .refine((p) => p.trim() !== '', 'is empty')
+  .refine((p) => !p.includes('\0'), 'contains a NUL byte');
+const optionsSchema = z.object({
+  userFiles: z.array(filePath).min(1, 'needs at least one file (where new host keys are saved)'),
+  systemFiles: z.array(filePath).optional(),
+  extraFiles: z.array(filePath).optional(),
+  hashKnownHosts: z.boolean().optional(),
+});
+
 /** ~200,000 RSA lines; anything bigger is a wrong path, not a known_hosts file. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
@@ -91,7 +105,7 @@ function blobOf(k: PresentedKey): Buffer {
 }
 
 function uniq(files: string[]): string[] {
-  return [...new Set(files.filter((f) => f.trim() !== ''))];
+  return [...new Set(files)];
 }
 
 /** Reads, verifies against and writes to a set of known_hosts files. */
@@ -104,7 +118,12 @@ export class KnownHostsStore {
   private readonly sessionTrust = new Set<string>();
 
   constructor(options: KnownHostsStoreOptions) {
-    if (options.userFiles.length === 0) throw new SkiffError('INVALID_ARGUMENT', 'At least one user known_hosts file is needed (where new host keys are saved).');
+    // The file list comes from settings: check it like any other value crossing into core.
+    const parsed = optionsSchema.safeParse(options);
+    if (!parsed.success) {
+      throw new SkiffError('INVALID_ARGUMENT', `Invalid known_hosts settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'} ${i.message}`).join('; ')}.`);
+    }
+    options = parsed.data;
     this.userFiles = uniq(options.userFiles);
     this.readOnlyFiles = uniq([...(options.systemFiles ?? []), ...(options.extraFiles ?? [])]).filter((f) => !this.userFiles.includes(f));
     this.hashSetting = options.hashKnownHosts === true;

@@ -30,6 +30,15 @@ function fileWith(lines: string[], trailingNewline = true): string {
 }
 const store = (file: string, extra: Partial<ConstructorParameters<typeof KnownHostsStore>[0]> = {}) => new KnownHostsStore({ userFiles: [file], ...extra });
 
+describe('options', () => {
+  it('rejects settings without a user file, or with empty paths, as INVALID_ARGUMENT', () => {
+    for (const bad of [{ userFiles: [] }, { userFiles: [''] }, { userFiles: ['/x'], extraFiles: ['  '] }, { userFiles: ['/x\0y'] }]) {
+      expect(() => new KnownHostsStore(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    expect(new KnownHostsStore({ userFiles: ['/a', '/a'], systemFiles: ['/a', '/s'] })).toMatchObject({ userFiles: ['/a'], readOnlyFiles: ['/s'] });
+  });
+});
+
 describe('verify', () => {
   it('trusted / changed (with file:line) / unknown for plain entries', async () => {
     const f = fileWith(['# hosts', `srv.example.com ${keyText(serverA)}`]);
