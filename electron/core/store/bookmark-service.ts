@@ -85,9 +85,24 @@ export class BookmarkService {
 
   /** Stores (or replaces) the bookmark's password and turns "Remember password" on. */
   async setPassword(id: string, password: string): Promise<Bookmark> {
+    return this.setSecret(id, 'password', password);
+  }
+
+  /** Whether the bookmark's password or key passphrase is in the keychain (never the secret itself). */
+  async hasSecret(id: string, kind: 'password' | 'passphrase'): Promise<boolean> {
+    return this.secrets.has(accountsOf(this.requireBookmark(id))[kind]);
+  }
+
+  /** Stores the password or passphrase and turns "Remember password" on (storing is remembering). */
+  async setSecret(id: string, kind: 'password' | 'passphrase', secret: string): Promise<Bookmark> {
     const bookmark = this.requireBookmark(id);
-    await this.secrets.set(passwordAccount(bookmark), password);
+    await this.secrets.set(accountsOf(bookmark)[kind], secret);
     return bookmark.rememberPassword ? bookmark : this.store.update(id, { rememberPassword: true });
+  }
+
+  /** Removes just that secret from the keychain (the user asked: even if another bookmark shares the server). */
+  async deleteSecret(id: string, kind: 'password' | 'passphrase'): Promise<boolean> {
+    return this.secrets.delete(accountsOf(this.requireBookmark(id))[kind]);
   }
 
   /** Forgets the stored password and passphrase and turns "Remember password" off. */

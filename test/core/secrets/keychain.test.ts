@@ -168,6 +168,13 @@ describe('BookmarkService keeps secrets in step with bookmarks', () => {
     await svc.setPassword(bookmark.id, 'set-later');
     expect(svc.store.get(bookmark.id)?.rememberPassword).toBe(true);
     expect(secretToolFind(to)).toBe('set-later');
+    await svc.setSecret(bookmark.id, 'passphrase', 'pp-later');
+    const ppAccount = track(passphraseAccount(moved.bookmark));
+    expect(await svc.hasSecret(bookmark.id, 'passphrase')).toBe(true);
+    expect(secretToolFind(ppAccount)).toBe('pp-later');
+    expect(await svc.deleteSecret(bookmark.id, 'passphrase')).toBe(true);
+    expect(secretToolFind(ppAccount)).toBeNull();
+    expect(secretToolFind(to)).toBe('set-later');
     await svc.forgetSecrets(bookmark.id);
     expect(secretToolFind(to)).toBeNull();
     expect(svc.store.get(bookmark.id)?.rememberPassword).toBe(false);
