@@ -1,6 +1,6 @@
 // The shared JSON file machinery, exercised through BookmarkStore (and settings) on real temp dirs.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BookmarkStore } from '../../../electron/core/store/bookmark-store';
@@ -52,6 +52,11 @@ describe('JsonFileStore via BookmarkStore', () => {
     const onDisk = JSON.parse(readFileSync(path.join(dir, 'bookmarks.json'), 'utf8'));
     expect(onDisk.version).toBe(2);
     expect(onDisk.bookmarks).toHaveLength(1);
+    if (process.platform !== 'win32') {
+      // Host and user names are private: only the owner may read them.
+      expect(statSync(path.join(dir, 'bookmarks.json')).mode & 0o777).toBe(0o600);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+    }
   });
 
   it('reports a hand-broken file with line and column, keeps it aside byte-identical, and starts empty', async () => {
