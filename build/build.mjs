@@ -35,6 +35,9 @@ async function buildMainAndPreload() {
     format: 'cjs',
     target: 'node20',
     external: MAIN_EXTERNALS,
+    // Prefer packages' ESM builds: some UMD builds (jsonc-parser) require() their own files at run
+    // time in a way a bundler cannot follow, and would crash the packaged app at start.
+    mainFields: ['module', 'main'],
     define: { __SKIFF_VERSION__: JSON.stringify(pkg.version) },
     // `import('keytar')` becomes require(): CommonJS require resolves inside app.asar (and
     // its unpacked native part) on every Electron version; ESM import() of a package there does not.

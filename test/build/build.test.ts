@@ -1,0 +1,274 @@
+// The build output, exercised without the Electron binary: bundles are built for real, then
+// the REAL dist/main.cjs and dist/preload.cjs are loaded with a fake `electron` module that
+// records what they do. Also the packaging config, the icon and the .desktop entry.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUEST_CHANNELS } from '../../electron/ipc/contract';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
+// Inside the repo so the bundles' externals (ssh2, keytar) resolve from node_modules.
+const out = path.join(root, 'node_modules', '.cache', `skiff-build-test-${process.pid}`);
+let tmp: string;
+
+type Listener = (...args: unknown[]) => unknown;
+const loadWith = (file: string, fakeElectron: unknown): unknown => {
+  const mod = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
+  const orig = mod._load;
+  mod._load = function (request: string, ...rest: unknown[]) {
+    if (request === 'electron') return fakeElectron;
+    return orig.call(this, request, ...rest);
+  };
+  try {
+    delete require.cache[file];
+    return require(file);
+  } finally {
+    mod._load = orig;
+  }
+};
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-build-'));
+  mkdirSync(out, { recursive: true });
+  await promisify(execFile)(process.execPath, [path.join(root, 'build', 'build.mjs'), '--no-renderer', '--out', out], { cwd: root });
+});
+afterAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('node build/build.mjs', () => {
+  it('bundles main and preload as CommonJS, keeping only the native/Electron modules external', () => {
+    const main = readFileSync(path.join(out, 'main.cjs'), 'utf8');
+    const preload = readFileSync(path.join(out, 'preload.cjs'), 'utf8');
+    const requires = (text: string): string[] => [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!))].sort();
+    const mainExternal = requires(main).filter((r) => !r.startsWith('node:'));
+    expect(mainExternal.sort()).toEqual(expect.arrayContaining(['electron', 'keytar', 'ssh2']));
+    for (const r of mainExternal) expect(['electron', 'keytar', 'ssh2', 'cpu-features']).toContain(r);
+    // A sandboxed preload can require only electron.
+    expect(requires(preload)).toEqual(['electron']);
+    expect(main).not.toMatch(/\bimport\(["']keytar/);
+  });
+});
+
+describe('dist/preload.cjs (fake electron)', () => {
+  const exposed = new Map<string, Record<string, unknown>>();
+  const invoked: unknown[][] = [];
+  const onCalls = new Map<string, Listener>();
+  beforeAll(() => {
+    loadWith(path.join(out, 'preload.cjs'), {
+      contextBridge: { exposeInMainWorld: (k: string, v: Record<string, unknown>) => void exposed.set(k, v) },
+      ipcRenderer: {
+        invoke: async (...args: unknown[]) => {
+          invoked.push(args);
+          return { ok: true, value: { name: 'Skiff' } };
+        },
+        on: (ch: string, l: Listener) => void onCalls.set(ch, l),
+        removeListener: (ch: string) => void onCalls.delete(ch),
+      },
+      webUtils: { getPathForFile: () => '/home/u/dropped.txt' },
+    });
+  });
+
+  it('exposes exactly one object, window.skiff', () => {
+    expect([...exposed.keys()]).toEqual(['skiff']);
+    const api = exposed.get('skiff')!;
+    expect(Object.keys(api).sort()).toEqual(['app', 'bookmarks', 'dialog', 'invoke', 'list', 'local', 'on', 'pathForFile', 'question', 'secrets', 'session', 'settings', 'sftp', 'transfer'].sort());
+  });
+
+  it('invokes only contract channels, one argument, and unwraps the envelope', async () => {
+    const api = exposed.get('skiff') as { app: { info(): Promise<unknown> }; invoke(c: string, a?: unknown): Promise<unknown> };
+    expect(await api.app.info()).toEqual({ name: 'Skiff' });
+    expect(invoked).toEqual([['app:info', undefined]]);
+    await expect(api.invoke('shell:open-external', 'https://x')).rejects.toMatchObject({ code: 'UNKNOWN_CHANNEL' });
+    expect(invoked).toHaveLength(1);
+  });
+
+  it('subscribes only to contract events and hands the page the payload, never the IPC event', () => {
+    const api = exposed.get('skiff') as { on(c: string, l: Listener): () => void };
+    const got: unknown[] = [];
+    const off = api.on('transfer:progress', (...a) => void got.push(a));
+    onCalls.get('transfer:progress')!({ sender: 'secret webContents' }, [{ id: 'j' }]);
+    expect(got).toEqual([[[{ id: 'j' }]]]);
+    off();
+    expect(onCalls.has('transfer:progress')).toBe(false);
+    expect(() => api.on('ipc:anything', () => undefined)).toThrow();
+  });
+
+  it('gives real paths of dropped files', () => {
+    const api = exposed.get('skiff') as { pathForFile(f: unknown): string | null };
+    expect(api.pathForFile({})).toBe('/home/u/dropped.txt');
+  });
+});
+
+describe('dist/main.cjs (fake electron)', () => {
+  interface Rec {
+    calls: string[];
+    appOn: Map<string, Listener>;
+    handled: Map<string, Listener>;
+    protocolHandlers: Map<string, Listener>;
+    privileged: unknown;
+    userData?: string;
+    windows: Array<{ options: Record<string, unknown>; url?: string; webContents: Record<string, unknown> }>;
+    windowCreated: Promise<void>;
+    menu?: unknown;
+  }
+  function fake(lock: boolean): { electron: unknown; rec: Rec } {
+    let created!: () => void;
+    const rec: Rec = { calls: [], appOn: new Map(), handled: new Map(), protocolHandlers: new Map(), privileged: undefined, windows: [], windowCreated: new Promise((r) => (created = r)) };
+    const session = { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined };
+    class BrowserWindow {
+      static getAllWindows = () => rec.windows;
+      webContents: Record<string, unknown>;
+      constructor(readonly options: Record<string, unknown>) {
+        const mainFrame = { url: 'app://skiff/index.html' };
+        this.webContents = { on: () => undefined, setWindowOpenHandler: () => undefined, session, mainFrame, send: () => undefined };
+        rec.windows.push(this as never);
+        created();
+      }
+      once() {}
+      on() {}
+      maximize() {}
+      isDestroyed() {
+        return false;
+      }
+      loadURL(url: string) {
+        (this as unknown as { url: string }).url = url;
+        return Promise.resolve();
+      }
+    }
+    const electron = {
+      app: {
+        setName: (n: string) => void rec.calls.push(`setName:${n}`),
+        setPath: (k: string, v: string) => {
+          if (k === 'userData') rec.userData = v;
+        },
+        requestSingleInstanceLock: () => (rec.calls.push('lock'), lock),
+        quit: () => void rec.calls.push('quit'),
+        on: (e: string, l: Listener) => void rec.appOn.set(e, l),
+        whenReady: () => Promise.resolve(),
+        isPackaged: false,
+        setAsDefaultProtocolClient: () => void rec.calls.push('setAsDefaultProtocolClient'),
+      },
+      protocol: {
+        registerSchemesAsPrivileged: (s: unknown) => void (rec.privileged = s),
+        handle: (scheme: string, h: Listener) => void rec.protocolHandlers.set(scheme, h),
+      },
+      ipcMain: { handle: (ch: string, l: Listener) => void rec.handled.set(ch, l) },
+      Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => void (rec.menu = m) },
+      dialog: {},
+      screen: { getAllDisplays: () => [] },
+      BrowserWindow,
+    };
+    return { electron, rec };
+  }
+
+  it('quits at once when another instance holds the lock', () => {
+    const { electron, rec } = fake(false);
+    loadWith(path.join(out, 'main.cjs'), electron);
+    expect(rec.calls).toEqual(['setName:Skiff', 'lock', 'quit']);
+    expect(rec.windows).toHaveLength(0);
+  });
+
+  it('starts: config under $XDG_CONFIG_HOME/Skiff, app:// privileged, one handler per channel, one secure window', async () => {
+    const xdg = path.join(tmp, 'xdg');
+    const before = process.env.XDG_CONFIG_HOME;
+    process.env.XDG_CONFIG_HOME = xdg;
+    const { electron, rec } = fake(true);
+    try {
+      loadWith(path.join(out, 'main.cjs'), electron);
+      await rec.windowCreated;
+    } finally {
+      if (before === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = before;
+    }
+    if (process.platform === 'linux') expect(rec.userData).toBe(path.join(xdg, 'Skiff'));
+    expect(rec.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect([...rec.appOn.keys()]).toEqual(expect.arrayContaining(['second-instance', 'open-url', 'web-contents-created', 'window-all-closed', 'will-quit']));
+    expect([...rec.handled.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
+    expect(rec.protocolHandlers.has('app')).toBe(true);
+    expect(rec.menu).toBeTruthy();
+    expect(rec.calls).not.toContain('setAsDefaultProtocolClient'); // only when packaged
+    expect(rec.windows).toHaveLength(1);
+    const win = rec.windows[0]!;
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: path.join(out, 'preload.cjs') });
+    expect((win as unknown as { url: string }).url).toBe('app://skiff/index.html');
+
+    // A real call through the registered handler, as the window's main frame.
+    const r = await rec.handled.get('app:info')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined);
+    expect(r).toMatchObject({ ok: true, value: { name: 'Skiff', mode: 'electron' } });
+    const refused = await rec.handled.get('app:info')!({ sender: win.webContents, senderFrame: { url: 'app://skiff/index.html' } }, undefined);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+
+    // The protocol never serves outside the renderer folder, and sends the CSP.
+    const res = (await rec.protocolHandlers.get('app')!(new Request('app://skiff/%2e%2e/main.cjs'))) as Response;
+    expect(res.status).toBe(404);
+
+    // Quitting closes everything (sessions, questions, transfers) before the process exits.
+    let prevented = false;
+    rec.appOn.get('will-quit')!({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    await new Promise<void>((resolve) => {
+      const check = (): void => (rec.calls.includes('quit') ? resolve() : void setImmediate(check));
+      check();
+    });
+  });
+});
+
+describe('packaging config', () => {
+  it('package.json runs dist/main.cjs and has build/start/web/dist scripts', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
+    expect(pkg.main).toBe('dist/main.cjs');
+    expect(pkg.scripts.start).toMatch(/npm run build && electron \./);
+    expect(pkg.scripts.web).toContain('electron/web/server.ts');
+    expect(pkg.scripts.dist).toContain('electron-builder --config build/electron-builder.yml');
+  });
+
+  it('electron-builder.yml is valid and covers AppImage, deb (sftp handler), dmg, nsis, and keytar rebuild', async () => {
+    const yaml = require('js-yaml') as { load(s: string): Record<string, unknown> };
+    const cfg = yaml.load(readFileSync(path.join(root, 'build', 'electron-builder.yml'), 'utf8')) as {
+      appId: string;
+      productName: string;
+      npmRebuild: boolean;
+      asarUnpack: string[];
+      protocols: Array<{ schemes: string[] }>;
+      linux: { target: string[]; mimeTypes: string[]; icon: string; desktop: { entry: Record<string, string> } };
+      mac: { target: string[] };
+      win: { target: string[] };
+    };
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration(c: unknown, l: unknown): Promise<void> };
+    const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+    await validateConfiguration(cfg, new DebugLogger(false));
+    expect(cfg.appId).toMatch(/^[a-z]+(\.[a-z]+)+$/);
+    expect(cfg.productName).toBe('Skiff');
+    expect(cfg.npmRebuild).toBe(true);
+    expect(cfg.asarUnpack).toContain('**/*.node');
+    expect(cfg.protocols[0]!.schemes).toEqual(['sftp']);
+    expect(cfg.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+    expect(cfg.linux.mimeTypes).toContain('x-scheme-handler/sftp');
+    expect(cfg.linux.desktop.entry.MimeType).toContain('x-scheme-handler/sftp');
+    expect(cfg.mac.target).toContain('dmg');
+    expect(cfg.win.target).toContain('nsis');
+    expect(existsSync(path.join(root, cfg.linux.icon))).toBe(true);
+  });
+
+  it('ships a 512×512 PNG icon', () => {
+    const png = readFileSync(path.join(root, 'build', 'icon.png'));
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(png.readUInt32BE(16)).toBe(512);
+    expect(png.readUInt32BE(20)).toBe(512);
+  });
+
+  it('has a .desktop entry that handles sftp:// links', () => {
+    const d = readFileSync(path.join(root, 'build', 'skiff.desktop'), 'utf8');
+    expect(d).toMatch(/^\[Desktop Entry\]$/m);
+    expect(d).toMatch(/^MimeType=.*x-scheme-handler\/sftp;/m);
+    expect(d).toMatch(/^Exec=skiff %U$/m);
+  });
+});
