@@ -126,8 +126,23 @@ describe('connect: ssh-agent', () => {
     }
   });
 
-  it('falls back from an agent without the right key to the key file', async () => {
-    // The agent holds the ECDSA key; make it useless by logging in as a stranger-only agent: empty agent socket path.
+  it('tries the agent first, then the key file, when the agent holds only a refused key', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-agent2-'));
+    const sock2 = path.join(dir, 'agent.sock');
+    const other = spawn(findOpenSsh('ssh-agent'), ['-a', sock2, '-D'], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 200 && !existsSync(sock2); i++) await new Promise((r) => setTimeout(r, 25));
+      execFileSync(findOpenSsh('ssh-add'), ['-q', sshd.clientKeys.stranger], { env: { ...process.env, SSH_AUTH_SOCK: sock2 }, stdio: 'pipe' });
+      const s = track(await connect({ ...base, agent: sock2, privateKeyPath: sshd.clientKeys.ed25519 }));
+      expect(s.authMethod).toBe('publickey');
+      const e = await rejectsWith(connect({ ...base, agent: sock2, privateKeyPath: sshd.clientKeys.stranger }), 'AUTH_FAILED');
+      expect(e.message).toContain('Tried ssh-agent and public key (id_stranger); the server refused both');
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('falls back from an unreachable agent to the key file', async () => {
     const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-agent-none-'));
     const s = track(await connect({ ...base, agent: path.join(emptyDir, 'nothing.sock'), privateKeyPath: sshd.clientKeys.ed25519 }));
     expect(s.authMethod).toBe('publickey');
