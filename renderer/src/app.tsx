@@ -66,6 +66,7 @@ export function App({ api }: { api: SkiffApi }) {
   const [active, setActive] = useState<Side>('local');
   const [split, setSplit] = useState(0.5);
   const [queueSize, setQueueSize] = useState(0.26);
+  const [sidebarSize, setSidebarSize] = useState(0.19);
   const noticeId = useRef(0);
 
   const notify = useCallback((err: unknown, tone: Notice['tone'] = 'error') => {
@@ -156,6 +157,8 @@ export function App({ api }: { api: SkiffApi }) {
         const s = await api.session.connect(args);
         setSession(s);
         setActive('remote');
+        // Land the keyboard in the remote pane once it has rendered.
+        setTimeout(() => remoteGridRef.current?.focus(), 0);
         api.bookmarks
           .list()
           .then(setBookmarks)
@@ -386,8 +389,14 @@ export function App({ api }: { api: SkiffApi }) {
         e.preventDefault();
         panes[active].refresh();
       } else if (e.key === 'F6') {
+        // F6 / Shift+F6 cycle the window's regions: local pane, remote pane, transfers, sidebar.
         e.preventDefault();
-        focusPane(active === 'local' ? 'remote' : 'local');
+        const order = [gridFor('local'), gridFor('remote'), document.querySelector<HTMLElement>('.queue button:not([disabled])'), document.querySelector<HTMLElement>('.quick-connect input')].filter(
+          (x): x is HTMLElement => x !== null,
+        );
+        const at = order.findIndex((el) => el.contains(document.activeElement) || el === document.activeElement);
+        const next = order[(at + (e.shiftKey ? order.length - 1 : 1)) % order.length];
+        next?.focus();
       }
     };
     window.addEventListener('keydown', onKey);
@@ -408,7 +417,7 @@ export function App({ api }: { api: SkiffApi }) {
 
   return (
     <div className="app" style={{ gridTemplateRows: `minmax(0, 1fr) 6px ${Math.round(queueSize * 100)}%` }}>
-      <div className="main-row">
+      <div className="main-row" style={{ gridTemplateColumns: `minmax(180px, ${sidebarSize}fr) 6px minmax(0, ${1 - sidebarSize}fr)` }}>
         <aside className="sidebar">
           <QuickConnect
             busy={connecting}
@@ -435,6 +444,7 @@ export function App({ api }: { api: SkiffApi }) {
             }
           />
         </aside>
+        <Splitter orientation="vertical" label="Resize sidebar" value={sidebarSize} min={0.12} max={0.4} onChange={setSidebarSize} />
         <main className="panes" style={{ gridTemplateColumns: `minmax(0, ${split}fr) 6px minmax(0, ${1 - split}fr)` }}>
           <FilePane
             side="local"

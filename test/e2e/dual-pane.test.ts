@@ -166,6 +166,8 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
       await expect.poll(() => readFileSync(path.join(remoteDir, n), 'utf8'), POLL).toBe(`new local content of ${n}\n`);
     }
     expect(await page.getByRole('dialog', { name: 'File already exists' }).count()).toBe(0);
+    // The job reaches "Done" and the remote pane refreshes itself to show the new sizes.
+    await expect.poll(() => row(remoteGrid(), 'conflict-a.txt').getAttribute('aria-label'), POLL).toMatch(/, 36 B$/);
   });
 
   it('finds a file on the server by glob and downloads it', async () => {
@@ -187,6 +189,8 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
   it('takes the README screenshots (light and dark)', async () => {
     await goTo('Remote path', remoteDir);
     await row(remoteGrid(), 'renamed.bin').click();
+    const transfers = page.getByRole('region', { name: 'Transfers' });
+    await expect.poll(() => transfers.getByText(/^(Running|Queued)$/).count(), POLL).toBe(0);
     const out = path.join(repoRoot, 'build', 'screenshots');
     mkdirSync(out, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
