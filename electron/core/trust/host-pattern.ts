@@ -72,7 +72,24 @@ export interface HashedName {
 
 const HASH_MAGIC = '|1|';
 const SHA1_LEN = 20;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Decodes standard padded base64, or returns null when `text` is anything else (Node's decoder would skip junk silently). */
+export function decodeBase64Strict(text: string): Buffer | null {
+  const n = text.length;
+  if (n === 0 || n % 4 !== 0) return null;
+  let pad = 0;
+  for (let i = 0; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d /* = */) {
+      pad += 1;
+      continue;
+    }
+    // A-Z a-z 0-9 + / — and nothing after padding
+    if (pad > 0 || !((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f)) return null;
+  }
+  if (pad > 2) return null;
+  return Buffer.from(text, 'base64');
+}
 
 /** Parses `|1|salt|hash`; returns null when it is not a well-formed SHA1 hashed name. */
 export function parseHashedName(field: string): HashedName | null {
@@ -82,11 +99,10 @@ export function parseHashedName(field: string): HashedName | null {
   if (bar <= 0) return null;
   const saltB64 = rest.slice(0, bar);
   const hashB64 = rest.slice(bar + 1);
-  if (!BASE64.test(saltB64) || !BASE64.test(hashB64)) return null;
-  const salt = Buffer.from(saltB64, 'base64');
-  const hash = Buffer.from(hashB64, 'base64');
+  const salt = decodeBase64Strict(saltB64);
+  const hash = decodeBase64Strict(hashB64);
   // OpenSSH only ever writes (and only accepts) SHA1-sized salts and digests.
-  if (salt.length !== SHA1_LEN || hash.length !== SHA1_LEN) return null;
+  if (!salt || !hash || salt.length !== SHA1_LEN || hash.length !== SHA1_LEN) return null;
   return { salt, hash };
 }
 

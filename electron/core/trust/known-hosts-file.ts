@@ -3,7 +3,7 @@
 // A bad line never stops the rest: it is skipped and reported as `file:line: why`,
 // because OpenSSH also skips it and a user's file must never lock them out of Skiff.
 import { describeKeyBlob } from './host-key';
-import { parseHashedName, type HashedName } from './host-pattern';
+import { decodeBase64Strict, parseHashedName, type HashedName } from './host-pattern';
 
 export type KnownHostMarker = 'revoked' | 'cert-authority';
 
@@ -48,8 +48,6 @@ export interface ParsedKnownHosts {
 
 /** A file full of junk (a wrong path in settings) must not flood every dialog: report this many lines, then a count. */
 export const MAX_WARNINGS_PER_FILE = 50;
-
-const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 // How many SSH strings make up each plain public key blob; a cut-off line (full disk,
 // a bad paste) that is still valid base64 must not become a different, shorter key.
@@ -136,11 +134,11 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
       warn(`no key after the key type “${keyType.slice(0, 40)}”; line skipped`);
       continue;
     }
-    if (!STRICT_BASE64.test(keyB64)) {
+    const key = decodeBase64Strict(keyB64);
+    if (!key) {
       warn('the key is not valid base64; line skipped');
       continue;
     }
-    const key = Buffer.from(keyB64, 'base64');
     let described: { keyType: string; bits: number; fingerprint: string };
     try {
       described = describeKeyBlob(key);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findOpenSsh } from '../../support/sshd';
-import { hashName, knownHostsName, matchHashedName, matchPattern, matchPatternList, parseHashedName } from '../../../electron/core/trust/host-pattern';
+import { decodeBase64Strict, hashName, knownHostsName, matchHashedName, matchPattern, matchPatternList, parseHashedName } from '../../../electron/core/trust/host-pattern';
 import { parseKnownHosts } from '../../../electron/core/trust/known-hosts-file';
 import { newKey, tempDir } from './helpers';
 
@@ -41,6 +41,13 @@ describe('host patterns', () => {
     expect(matchPattern('h', '[h]')).toBe(false);
     expect(matchPattern('abcabcabd', '*abc*abd')).toBe(true);
     expect(matchPattern('', '*')).toBe(true);
+  });
+
+  it('decodeBase64Strict accepts only standard padded base64 (Node alone would skip junk)', () => {
+    expect(decodeBase64Strict('AAEC')).toEqual(Buffer.from([0, 1, 2]));
+    expect(decodeBase64Strict('AAE=')).toEqual(Buffer.from([0, 1]));
+    expect(decodeBase64Strict('AA==')).toEqual(Buffer.from([0]));
+    for (const bad of ['', 'AAE', 'AA!C', 'A===', 'AA=A', 'AA-_', 'AAEC\n']) expect(decodeBase64Strict(bad)).toBeNull();
   });
 
   it('matchPatternList: a negated hit vetoes the line', () => {
