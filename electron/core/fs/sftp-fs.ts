@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
 import { z } from 'zod';
 import { SkiffError, isSkiffError, type SkiffErrorData } from '../errors';
-import { mapConcurrent } from '../sftp/concurrency';
+import { Limiter, mapConcurrent } from '../sftp/concurrency';
 import { SFTP_STATUS, fromSftpError, refine, sftpStatus, type SftpOp } from '../sftp/sftp-errors';
 import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags } from './file-system';
 
@@ -370,19 +370,24 @@ export class SftpFs implements FileSystem {
     }
   }
 
-  /** Deletes everything inside `dir` (depth-first, bounded fan-out). Symlinks are unlinked, never followed. */
-  private async removeChildren(dir: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Deletes everything inside `dir`, depth-first. One Limiter bounds the requests in flight for
+   * the whole tree (not per level); symlinks are unlinked, never followed.
+   */
+  private async removeChildren(dir: string, signal: AbortSignal | undefined, lim = new Limiter(FAN_OUT)): Promise<void> {
     if (signal?.aborted) throw cancelled(dir);
-    const entries = await this.list(dir, signal ? { signal } : {});
-    await mapConcurrent(entries, FAN_OUT, async (e) => {
-      if (signal?.aborted) throw cancelled(e.path);
-      if (e.type === 'directory') {
-        await this.removeChildren(e.path, signal);
-        await this.rmdir(e.path);
-      } else {
-        await this.call<void>('remove', e.path, (cb) => this.sftp.unlink(e.path, cb));
-      }
-    });
+    const entries = await lim.run(() => this.list(dir, signal ? { signal } : {}));
+    await Promise.all(
+      entries.map(async (e) => {
+        if (signal?.aborted) throw cancelled(e.path);
+        if (e.type === 'directory') {
+          await this.removeChildren(e.path, signal, lim);
+          await lim.run(() => this.rmdir(e.path));
+        } else {
+          await lim.run(() => this.call<void>('remove', e.path, (cb) => this.sftp.unlink(e.path, cb)));
+        }
+      }),
+    );
   }
 
   async chmod(p: string, mode: number): Promise<void> {

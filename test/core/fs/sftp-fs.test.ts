@@ -216,6 +216,23 @@ describe('remove', () => {
     expect(fs.readFileSync(path.join(outside, 'keep.txt'), 'utf8')).toBe('keep');
   });
 
+  it('recursive remove deletes a deep, wide tree completely', async () => {
+    const d = dir('rm-deep');
+    const make = (at: string, depth: number): void => {
+      for (let f = 0; f < 5; f++) fs.writeFileSync(path.join(at, `f${f}`), 'x');
+      if (depth === 0) return;
+      for (let k = 0; k < 3; k++) {
+        const sub = path.join(at, `d${k}`);
+        fs.mkdirSync(sub);
+        make(sub, depth - 1);
+      }
+    };
+    fs.mkdirSync(path.join(d, 'tree'));
+    make(path.join(d, 'tree'), 4);
+    await sfs.remove(path.join(d, 'tree'), { recursive: true });
+    expect(fs.readdirSync(d)).toEqual([]);
+  });
+
   it('a recursive remove stops with CANCELLED when aborted', async () => {
     const d = dir('rm-cancel');
     fs.mkdirSync(path.join(d, 't'));
