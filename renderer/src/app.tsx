@@ -457,6 +457,12 @@ export function App({ api }: { api: SkiffApi }) {
             canDrop={canDrop('local')}
             gridRef={localGridRef}
             pathInputRef={localPathRef}
+            extraTools={
+              <>
+                <span className="status-dot local" aria-hidden="true" />
+                <span className="session-label">This computer</span>
+              </>
+            }
           />
           <Splitter orientation="vertical" label="Resize panes" value={split} min={0.2} max={0.8} onChange={setSplit} />
           <FilePane
@@ -488,7 +494,12 @@ export function App({ api }: { api: SkiffApi }) {
                     Disconnect
                   </button>
                 </>
-              ) : null
+              ) : (
+                <>
+                  <span className="status-dot off" aria-hidden="true" />
+                  <span className="session-label muted">Not connected</span>
+                </>
+              )
             }
           />
         </main>
