@@ -17,6 +17,8 @@ export interface AppFixture {
   call(channel: string, ...args: unknown[]): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string; path?: string } }>;
   events: Array<{ event: EventChannel; payload: unknown }>;
   onEvent?: (event: EventChannel, payload: unknown) => void;
+  /** Resolves with the first event (already seen or future) matching `pred`. */
+  waitForEvent<T = unknown>(pred: (event: EventChannel, payload: unknown) => boolean, since?: number): Promise<T>;
   tmp: string;
   home: string;
   close(): Promise<void>;
@@ -28,9 +30,23 @@ export async function createAppFixture(): Promise<AppFixture> {
   mkdirSync(home);
   const events: AppFixture['events'] = [];
   const fixture = {} as AppFixture;
+  const waiters = new Set<(event: EventChannel, payload: unknown) => void>();
   const emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]): void => {
     events.push({ event, payload });
     fixture.onEvent?.(event, payload);
+    for (const w of [...waiters]) w(event, payload);
+  };
+  fixture.waitForEvent = <T>(pred: (event: EventChannel, payload: unknown) => boolean, since = 0): Promise<T> => {
+    const seen = events.slice(since).find((e) => pred(e.event, e.payload));
+    if (seen) return Promise.resolve(seen.payload as T);
+    return new Promise<T>((resolve) => {
+      const w = (event: EventChannel, payload: unknown): void => {
+        if (!pred(event, payload)) return;
+        waiters.delete(w);
+        resolve(payload as T);
+      };
+      waiters.add(w);
+    });
   };
   const ctx = await createAppContext({
     configDir: path.join(tmp, 'config', 'Skiff'),
