@@ -17,9 +17,17 @@ const sshd = inject('sshd');
 const base = { host: sshd.host, port: sshd.port, username: sshd.user, verifyHostKey: trustAll };
 const open: SftpSession[] = [];
 const track = (s: SftpSession): SftpSession => (open.push(s), s);
+const temps: string[] = [];
+/** A temp folder removed after the file's tests. */
+const tmpDir = (prefix: string): string => {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(d);
+  return d;
+};
 
 afterAll(async () => {
   await Promise.all(open.map((s) => s.close()));
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 
 describe('connect: key authentication against OpenSSH', () => {
@@ -65,7 +73,7 @@ describe('connect: key authentication against OpenSSH', () => {
     const e = await rejectsWith(connect({ ...base, privateKeyPath: missing }), 'KEY_FILE_INVALID');
     expect(e.message).toContain(missing);
     expect(e.message).toContain('does not exist');
-    const junk = path.join(mkdtempSync(path.join(os.tmpdir(), 'skiff-key-')), 'junk');
+    const junk = path.join(tmpDir('skiff-key-'), 'junk');
     writeFileSync(junk, 'this is not a key\n');
     const e2 = await rejectsWith(connect({ ...base, privateKeyPath: junk }), 'KEY_FILE_INVALID');
     expect(e2.message).toContain('junk');
@@ -95,7 +103,7 @@ describe('connect: ssh-agent', () => {
   let agent: ChildProcess | undefined;
   let sock = '';
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-agent-'));
+    const dir = tmpDir('skiff-agent-');
     sock = path.join(dir, 'agent.sock');
     agent = spawn(findOpenSsh('ssh-agent'), ['-a', sock, '-D'], { stdio: 'ignore' });
     for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 25));
@@ -127,7 +135,7 @@ describe('connect: ssh-agent', () => {
   });
 
   it('tries the agent first, then the key file, when the agent holds only a refused key', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-agent2-'));
+    const dir = tmpDir('skiff-agent2-');
     const sock2 = path.join(dir, 'agent.sock');
     const other = spawn(findOpenSsh('ssh-agent'), ['-a', sock2, '-D'], { stdio: 'ignore' });
     try {
@@ -143,13 +151,13 @@ describe('connect: ssh-agent', () => {
   });
 
   it('falls back from an unreachable agent to the key file', async () => {
-    const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-agent-none-'));
+    const emptyDir = tmpDir('skiff-agent-none-');
     const s = track(await connect({ ...base, agent: path.join(emptyDir, 'nothing.sock'), privateKeyPath: sshd.clientKeys.ed25519 }));
     expect(s.authMethod).toBe('publickey');
   });
 
   it('explains an unreachable agent in AUTH_FAILED', async () => {
-    const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-agent-none-'));
+    const emptyDir = tmpDir('skiff-agent-none-');
     const e = await rejectsWith(connect({ ...base, agent: path.join(emptyDir, 'nothing.sock'), privateKeyPath: sshd.clientKeys.stranger }), 'AUTH_FAILED');
     expect(e.message).toContain('ssh-agent');
     expect(e.message).toContain('id_stranger');
@@ -285,7 +293,7 @@ describe('session lifecycle', () => {
   });
 
   it('copes with the key file being removed after use (nothing is kept open)', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-keycopy-'));
+    const dir = tmpDir('skiff-keycopy-');
     const k = path.join(dir, 'id');
     copyFileSync(sshd.clientKeys.ed25519, k);
     const s = track(await connect({ ...base, privateKeyPath: k }));
