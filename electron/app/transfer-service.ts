@@ -23,6 +23,8 @@ const ACTIVE = new Set(['queued', 'running', 'paused']);
 export function createTransferService(deps: TransferServiceDeps): TransferService & { queue: TransferQueue } {
   const s = deps.settings();
   const sessionOf = new Map<string, string>();
+  // queue.add() announces the new job synchronously, before its id is known here.
+  let adding: string | undefined;
   const queue = new TransferQueue({
     maxConcurrentJobs: s.transferConcurrency,
     onConflict: async (q): Promise<ConflictAnswer> => {
@@ -35,7 +37,7 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
   const dto = (j: TransferJobSnapshot): TransferJobDto => {
     const d: TransferJobDto = {
       id: j.id,
-      sessionId: sessionOf.get(j.id) ?? '',
+      sessionId: sessionOf.get(j.id) ?? adding ?? '',
       direction: j.direction,
       sources: [...j.sources],
       targetDir: j.targetDir,
@@ -87,9 +89,13 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
         preservePermissions: deps.settings().preservePermissions,
         ...(req.conflict !== undefined ? { conflict: req.conflict } : {}),
       };
-      // The id is only known after add(); events for it fire synchronously inside add(), so the
-      // changed event may carry an empty sessionId once. The returned snapshot is complete.
-      const snap = queue.add(spec);
+      adding = req.sessionId;
+      let snap: TransferJobSnapshot;
+      try {
+        snap = queue.add(spec);
+      } finally {
+        adding = undefined;
+      }
       sessionOf.set(snap.id, req.sessionId);
       return dto(snap);
     },

@@ -118,6 +118,9 @@ describe('against the real sshd', () => {
     let since = f.events.length;
     const job = await ok<TransferJobDto>('transfer:enqueue', { sessionId: id, direction: 'upload', sources: [path.join(local, 'big.bin')], targetDir: `${remote}/up` });
     expect(job).toMatchObject({ sessionId: id, direction: 'upload' });
+    // Every event about the job names its session, including the very first one.
+    expect(f.events.slice(since).filter((e) => e.event === 'transfer:changed').map((e) => (e.payload as TransferJobDto).sessionId)).toContain(id);
+    expect(f.events.slice(since).filter((e) => e.event === 'transfer:changed').every((e) => (e.payload as TransferJobDto).sessionId === id)).toBe(true);
     expect(await settled(job.id, since)).toMatchObject({ state: 'done', bytesDone: big.length });
     expect(sha(`${remote}/up/big.bin`)).toBe(sha(path.join(local, 'big.bin')));
 
