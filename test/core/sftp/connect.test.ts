@@ -222,6 +222,22 @@ describe('connect: network failures', () => {
     expect(e.message).toContain('nonexistent.invalid');
   });
 
+  it('HOST_UNREACHABLE for an address with no route (IPv6 discard prefix 100::/64)', async (ctx) => {
+    // Whether 100::1 fails (here: after ~3 s of neighbour discovery) depends on routing; probe with plain TCP first.
+    const probe = await new Promise<string>((resolve) => {
+      const sock = net.connect(22, '100::1');
+      sock.setTimeout(15_000, () => (sock.destroy(), resolve('timeout')));
+      sock.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      sock.once('connect', () => (sock.destroy(), resolve('connected')));
+    });
+    if (probe !== 'EHOSTUNREACH' && probe !== 'ENETUNREACH') {
+      ctx.skip(`this machine answers ${probe} (not "unreachable") for 100::1, so no unreachable host can be produced`);
+      return;
+    }
+    const e = await rejectsWith(connect({ ...base, host: '100::1', port: 22, privateKeyPath: sshd.clientKeys.ed25519 }), 'HOST_UNREACHABLE');
+    expect(e.message).toContain('100::1');
+  });
+
   it('TIMEOUT for a server that accepts and never speaks', async () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((c) => sockets.push(c));
