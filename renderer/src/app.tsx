@@ -42,15 +42,8 @@ interface Notice {
 
 const DRAG_TYPE: Record<Side, string> = { local: 'application/x-skiff-local', remote: 'application/x-skiff-remote' };
 
-/** Optional hook a preload may expose so files dropped from the OS resolve to real paths (Electron's webUtils). */
-interface PlatformHooks {
-  pathForFile?: (file: File) => string;
-}
-declare global {
-  interface Window {
-    skiffPlatform?: PlatformHooks;
-  }
-}
+/** Electron's preload adds this to window.skiff: the real path of a File dropped from the OS. */
+type WithFileDrops = SkiffApi & { pathForFile?: (file: File) => string | null };
 
 /** The Skiff main window over a SkiffApi (window.skiff, the web bridge, or a test fake). */
 export function App({ api }: { api: SkiffApi }) {
@@ -370,15 +363,16 @@ export function App({ api }: { api: SkiffApi }) {
       return;
     }
     if (side === 'remote' && e.dataTransfer.files.length > 0) {
-      const pathFor = window.skiffPlatform?.pathForFile;
-      if (!pathFor) {
+      const pathFor = (api as WithFileDrops).pathForFile;
+      if (typeof pathFor !== 'function') {
         notify({ code: 'UNSUPPORTED', message: 'Dropping files from the desktop needs the Skiff app; in the browser preview, drag them from the local pane.' });
         return;
       }
       const paths = Array.from(e.dataTransfer.files)
         .map((f) => pathFor(f))
-        .filter((p) => p !== '');
-      enqueue('upload', paths, remote.path);
+        .filter((p): p is string => typeof p === 'string' && p !== '');
+      if (paths.length > 0) enqueue('upload', paths, remote.path);
+      else notify({ code: 'UNSUPPORTED', message: 'Those items have no path on disk (e.g. dragged from a browser), so they cannot be uploaded.' });
     }
   };
 
