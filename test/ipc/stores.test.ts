@@ -1,0 +1,114 @@
+// Bookmarks, settings and secrets through the registry with the real stores, and connecting by
+// bookmark with the password from the real keychain (or asked for when there is none).
+// Keychain tests need a Secret Service: run them inside
+//   dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; npx vitest run … test/ipc'
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BookmarkList, BookmarkSaveResult, QuestionDto, SessionInfo, SettingsDto } from '../../electron/ipc/contract';
+import { startFakeServer, type FakeServer } from '../support/fake-server';
+import { createAppFixture, type AppFixture } from './app-fixture';
+
+let f: AppFixture;
+let server: FakeServer;
+const hasDbus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
+
+beforeAll(async () => {
+  f = await createAppFixture();
+  server = await startFakeServer({ users: { tester: { password: 'pa55-word' } } });
+});
+afterAll(async () => {
+  await server?.stop();
+  await f.close();
+});
+
+async function ok<T>(channel: string, arg?: unknown): Promise<T> {
+  const r = await f.call(channel, arg);
+  if (!r.ok) throw new Error(`${channel} failed: ${JSON.stringify(r.error)}`);
+  return r.value as T;
+}
+
+describe('settings', () => {
+  it('has defaults, saves a patch atomically to settings.json, and refuses bad values', async () => {
+    const s = await ok<SettingsDto>('settings:get');
+    expect(s).toMatchObject({ theme: 'system', hostKeyPolicy: 'ask', windowBounds: null });
+    const after = await ok<SettingsDto>('settings:set', { theme: 'dark', windowBounds: { x: 1, y: 2, width: 800, height: 600 } });
+    expect(after).toMatchObject({ theme: 'dark', windowBounds: { x: 1, y: 2, width: 800, height: 600, maximized: false } });
+    const onDisk = JSON.parse(readFileSync(path.join(f.tmp, 'config', 'Skiff', 'settings.json'), 'utf8')) as { theme: string };
+    expect(onDisk.theme).toBe('dark');
+    expect(await f.call('settings:set', { hostKeyPolicy: 'no' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await f.call('settings:set', { extraKnownHostsFiles: ['relative/known_hosts'] })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+});
+
+describe('bookmarks', () => {
+  it('create, list, update, duplicate, delete — no secret in the JSON', async () => {
+    const created = await ok<BookmarkSaveResult>('bookmarks:create', { bookmark: { name: 'Lab', host: 'lab.example', username: 'ann', authMethod: 'agent', group: 'Work', remoteDir: '/srv' } });
+    expect(created.bookmark).toMatchObject({ name: 'Lab', host: 'lab.example', port: 22, username: 'ann', authMethod: 'agent', group: 'Work', remoteDir: '/srv' });
+    const list = await ok<BookmarkList>('bookmarks:list');
+    expect(list.bookmarks.map((b) => b.id)).toContain(created.bookmark.id);
+    expect(list.groups).toContain('Work');
+    expect(list.problems).toEqual([]);
+    const updated = await ok<BookmarkSaveResult>('bookmarks:update', { id: created.bookmark.id, patch: { port: 2222 } });
+    expect(updated.bookmark.port).toBe(2222);
+    const copy = await ok<{ id: string; name: string }>('bookmarks:duplicate', { id: created.bookmark.id });
+    expect(copy.id).not.toBe(created.bookmark.id);
+    await ok('bookmarks:delete', { id: copy.id });
+    expect((await ok<BookmarkList>('bookmarks:list')).bookmarks.map((b) => b.id)).not.toContain(copy.id);
+  });
+
+  it('names the bad field of an invalid bookmark', async () => {
+    const r = await f.call('bookmarks:create', { bookmark: { name: 'x', host: 'bad host name', username: 'u' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(r.error!.message.toLowerCase()).toContain('host');
+    expect(await f.call('bookmarks:create', { bookmark: { name: 'x', host: 'h', username: 'u', remoteDir: 'srv/../etc' } })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+});
+
+describe('connect by bookmark', () => {
+  it('without a keychain: asks for the password (saying why), connects, stores nothing in plain text', async (ctx) => {
+    if (hasDbus) ctx.skip('a D-Bus session is present, so the keychain may work: the no-keychain path is tested without D-Bus');
+    const b = await ok<BookmarkSaveResult>('bookmarks:create', { bookmark: { name: 'Fake', host: server.host, port: server.port, username: 'tester', authMethod: 'password', rememberPassword: true }, password: 'pa55-word' });
+    expect(b.keychainWarning).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+    const asked: QuestionDto[] = [];
+    f.onEvent = (e, p) => {
+      if (e !== 'question:ask') return;
+      const q = p as QuestionDto;
+      asked.push(q);
+      void f.call('question:answer', { id: q.id, answer: q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : { kind: 'password', secret: 'pa55-word', remember: true } });
+    };
+    const s = await ok<SessionInfo>('session:connect', { bookmarkId: b.bookmark.id });
+    f.onEvent = undefined;
+    expect(s.bookmarkId).toBe(b.bookmark.id);
+    expect(asked.find((q) => q.kind === 'password')).toMatchObject({ reason: 'keychain-unavailable', canRemember: false, bookmarkName: 'Fake' });
+    expect(await f.call('secrets:has', { bookmarkId: b.bookmark.id, kind: 'password' })).toMatchObject({ ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE' } });
+    // No password anywhere in the config dir.
+    const files = ['bookmarks.json', 'settings.json'].map((n) => readFileSync(path.join(f.tmp, 'config', 'Skiff', n), 'utf8'));
+    for (const text of files) expect(text).not.toContain('pa55-word');
+    await ok('session:disconnect', { sessionId: s.sessionId });
+  });
+
+  it('with the real keychain: secrets:set/has/delete (no getter), and a remembered password is used without asking', async (ctx) => {
+    if (!hasDbus) ctx.skip('no D-Bus session (run under dbus-run-session with gnome-keyring to test the real keychain)');
+    const b = await ok<BookmarkSaveResult>('bookmarks:create', { bookmark: { name: 'Kc', host: server.host, port: server.port, username: 'tester', authMethod: 'password', rememberPassword: true } });
+    await ok('secrets:set', { bookmarkId: b.bookmark.id, kind: 'password', secret: 'pa55-word' });
+    expect(await ok<boolean>('secrets:has', { bookmarkId: b.bookmark.id, kind: 'password' })).toBe(true);
+    const asked: QuestionDto[] = [];
+    f.onEvent = (e, p) => {
+      if (e !== 'question:ask') return;
+      const q = p as QuestionDto;
+      asked.push(q);
+      void f.call('question:answer', { id: q.id, answer: q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : { kind: 'password', secret: null } });
+    };
+    const s = await ok<SessionInfo>('session:connect', { bookmarkId: b.bookmark.id });
+    f.onEvent = undefined;
+    expect(asked.filter((q) => q.kind === 'password')).toEqual([]);
+    expect(server.authAttempts.filter((a) => a.method === 'password' && a.accepted).length).toBeGreaterThan(0);
+    await ok('session:disconnect', { sessionId: s.sessionId });
+    // No secret ever crosses back: the results carry booleans and nothing else.
+    expect(JSON.stringify(f.events)).not.toContain('pa55-word');
+    await ok('secrets:delete', { bookmarkId: b.bookmark.id, kind: 'password' });
+    expect(await ok<boolean>('secrets:has', { bookmarkId: b.bookmark.id, kind: 'password' })).toBe(false);
+    await ok('bookmarks:delete', { id: b.bookmark.id });
+  });
+});
