@@ -31,9 +31,9 @@ export interface ConnectOptions {
    * Rejecting or resolving false aborts with HOST_KEY_REJECTED (or the SkiffError it throws).
    */
   verifyHostKey: (info: HostKeyInfo) => Promise<boolean>;
-  /** Called for every keyboard-interactive round; resolve null to cancel. Without it the method is not offered. */
+  /** Called for every keyboard-interactive round; resolve null to cancel. Without it, keyboard-interactive is used only to answer a lone secret prompt with `password` when the server does not allow plain password auth. */
   onKeyboardInteractive?: (req: KeyboardInteractiveRequest) => Promise<string[] | null>;
-  /** Whole connect + auth budget (default 20 s). */
+  /** Whole connect + auth budget (default 20 s); the clock stops while verifyHostKey / onKeyboardInteractive wait for the user. */
   readyTimeoutMs?: number;
   /** Keepalive interval (default 15 s; 0 disables) and missed replies before the session counts as lost (default 3). */
   keepaliveIntervalMs?: number;
