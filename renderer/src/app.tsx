@@ -2,7 +2,7 @@
 // side, the transfer queue below. Owns the connection, the questions main asks, the
 // dialogs and every file command; the panes own navigation and selection.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import type { AppInfo, BookmarkDto, BookmarkList, FileEntryDto, MenuCommand, QuestionAnswer, QuestionDto, SessionInfo, SkiffApi } from '../../electron/ipc/contract';
+import type { AppInfo, BookmarkDto, OpenUrlDto, BookmarkList, FileEntryDto, MenuCommand, QuestionAnswer, QuestionDto, SessionInfo, SkiffApi } from '../../electron/ipc/contract';
 import { BookmarksSidebar } from './components/bookmarks-sidebar';
 import { ContextMenu, type MenuItem } from './components/context-menu';
 import { FilePane, type PaneCommand } from './components/file-pane';
@@ -61,6 +61,10 @@ export function App({ api }: { api: SkiffApi }) {
   const [queueSize, setQueueSize] = useState(0.26);
   const [sidebarSize, setSidebarSize] = useState(0.19);
   const noticeId = useRef(0);
+  // An sftp:// launch URL prefills Quick Connect (never connects by itself); its path is
+  // where the remote pane starts after the user connects.
+  const [prefill, setPrefill] = useState<{ n: number; url: OpenUrlDto } | null>(null);
+  const startPath = useRef<string | null>(null);
 
   const notify = useCallback((err: unknown, tone: Notice['tone'] = 'error') => {
     if (isCancelled(err)) return;
@@ -87,8 +91,14 @@ export function App({ api }: { api: SkiffApi }) {
       .list()
       .then((b) => live && setBookmarks(b))
       .catch(() => undefined);
+    api.app
+      .takeLaunchUrl()
+      .then((u) => live && u && setPrefill((p) => ({ n: (p?.n ?? 0) + 1, url: u })))
+      .catch(() => undefined);
+    const offUrl = api.on('app:open-url', (u) => setPrefill((p) => ({ n: (p?.n ?? 0) + 1, url: u })));
     return () => {
       live = false;
+      offUrl();
     };
   }, [api, notify]);
 
@@ -148,7 +158,9 @@ export function App({ api }: { api: SkiffApi }) {
       try {
         if (session) await api.session.disconnect({ sessionId: session.sessionId }).catch(() => undefined);
         const s = await api.session.connect(args);
-        setSession(s);
+        const wanted = startPath.current;
+        startPath.current = null;
+        setSession(wanted ? { ...s, home: wanted } : s);
         setActive('remote');
         // Land the keyboard in the remote pane once it has rendered.
         setTimeout(() => remoteGridRef.current?.focus(), 0);
@@ -414,8 +426,15 @@ export function App({ api }: { api: SkiffApi }) {
       <div className="main-row" style={{ gridTemplateColumns: `minmax(180px, ${sidebarSize}fr) 6px minmax(0, ${1 - sidebarSize}fr)` }}>
         <aside className="sidebar">
           <QuickConnect
+            key={prefill?.n ?? 0}
             busy={connecting}
-            onConnect={quickConnect}
+            {...(prefill
+              ? { initial: { host: prefill.url.host, port: prefill.url.port, ...(prefill.url.username ? { username: prefill.url.username } : {}) } }
+              : {})}
+            onConnect={(v) => {
+              startPath.current = prefill?.url.path && prefill.url.host === v.host ? prefill.url.path : null;
+              quickConnect(v);
+            }}
             onSaveBookmark={(v) => {
               api.bookmarks
                 .create({ bookmark: { name: `${v.username}@${v.host}`, host: v.host, port: v.port, username: v.username, authMethod: v.keyPath ? 'key' : 'password', keyPath: v.keyPath || null } })
