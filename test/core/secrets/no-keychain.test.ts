@@ -15,8 +15,30 @@ const root = path.resolve(here, '../../..');
 const child = path.join(here, 'fixtures', 'no-keychain-child.ts');
 const temps: string[] = [];
 afterAll(() => {
+  killKeyringDaemonsIn(temps);
   for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
+
+// Safety net: a gnome-keyring-daemon that outlived its private bus would linger. Only daemons
+// whose HOME is one of this file's temp dirs are ours; they are stopped by pid.
+function killKeyringDaemonsIn(dirs: string[]): void {
+  if (process.platform !== 'linux' || dirs.length === 0) return;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('gnome-keyring')) continue;
+      const home = /(?:^|\0)HOME=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'latin1'))?.[1];
+      if (home && dirs.some((d) => home.startsWith(d))) process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
+}
 
 interface ChildRun {
   code: number | null;
@@ -52,7 +74,9 @@ async function runChild(envFor: (home: string) => NodeJS.ProcessEnv, command?: (
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
+  // A hung keyring call must fail this test with the output so far, not stall the suite.
+  const guard = setTimeout(() => proc.kill('SIGTERM'), 45_000);
+  const code = await new Promise<number | null>((resolve) => proc.on('close', resolve)).finally(() => clearTimeout(guard));
   const last = stdout.trim().split('\n').pop() ?? '';
   let results: Record<string, unknown>;
   try {
@@ -124,11 +148,13 @@ describe('without a keychain', () => {
     for (const tool of ['dbus-run-session', 'gnome-keyring-daemon']) {
       if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) ctx.skip(`${tool} is not installed (apt-get install dbus gnome-keyring)`);
     }
-    // First session creates a password-protected login keyring in the temp HOME; the second
-    // starts the daemon without unlocking it, as after a login that did not unlock the keyring.
+    // First session creates a password-protected login keyring in the temp HOME (daemon in the
+    // foreground, so this shell owns and stops it); the second lets D-Bus activate the daemon
+    // on demand without unlocking, as after a login that did not unlock the keyring.
     const script = [
-      `dbus-run-session -- sh -c 'printf %s skiff-keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; for i in $(seq 100); do [ -e "$XDG_DATA_HOME/keyrings/login.keyring" ] && break; sleep 0.1; done' >/dev/null 2>&1`,
-      `exec dbus-run-session -- sh -c 'gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; exec "$@"' sh "$@"`,
+      `dbus-run-session -- sh -c 'printf %s skiff-keyring-pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 & k=$!; i=0; while [ ! -e "$XDG_DATA_HOME/keyrings/login.keyring" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; kill $k; wait $k' >/dev/null 2>&1`,
+      `test -e "$XDG_DATA_HOME/keyrings/login.keyring" || { echo "could not create a login keyring" >&2; exit 3; }`,
+      `exec dbus-run-session -- "$@"`,
     ].join('; ');
     const run = await runChild(baseEnv, (node) => ['sh', ['-c', script, 'sh', ...node]]);
     expect(run.code).toBe(0);
@@ -145,7 +171,8 @@ describe('without a keychain', () => {
     for (const tool of ['dbus-run-session', 'gnome-keyring-daemon']) {
       if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) ctx.skip(`${tool} is not installed (apt-get install dbus gnome-keyring)`);
     }
-    const run = await runChild(baseEnv, (node) => ['dbus-run-session', ['--', 'sh', '-c', 'gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; exec "$@"', 'sh', ...node]]);
+    // The bus activates gnome-keyring on first use; with a fresh HOME there is no keyring at all.
+    const run = await runChild(baseEnv, (node) => ['dbus-run-session', ['--', ...node]]);
     expect(run.code).toBe(0);
     expectUnavailable(run, /no default keyring yet/);
     expectNoLeak(run);
