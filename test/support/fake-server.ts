@@ -20,6 +20,8 @@
 //   dropAfterReaddirReplies Cut the TCP connection when READDIR is asked for the (N+1)th time.
 //   rekeyAfterAuth          'same-key' | 'new-key': right after login, start a re-key, presenting the
 //                           same host key or a different one (a man-in-the-middle swap).
+//   requireAll   e.g. ['password', 'keyboard-interactive']: multi-factor; each listed method must
+//                succeed (the earlier ones answer "partial success"), like OpenSSH AuthenticationMethods.
 //   denied       Absolute paths that answer PERMISSION_DENIED to OPENDIR/OPEN/MKDIR/REMOVE (works as root too).
 //   noSftp       Refuse the sftp subsystem.
 //
@@ -62,6 +64,7 @@ export interface FakeServerOptions {
   dropAfterBytesRead?: number;
   dropAfterReaddirReplies?: number;
   rekeyAfterAuth?: 'same-key' | 'new-key';
+  requireAll?: Array<'password' | 'keyboard-interactive'>;
   denied?: string[];
   noSftp?: boolean;
 }
@@ -129,6 +132,7 @@ function publicBlob(privateKey: string): Buffer {
 export async function startFakeServer(opts: FakeServerOptions = {}): Promise<FakeServer> {
   const users = opts.users ?? { tester: { password: 'secret' } };
   const methods =
+    opts.requireAll ??
     opts.methods ??
     ([...new Set(Object.values(users).flatMap((u) => [...(u.password !== undefined ? ['password'] : []), ...(u.keyboard ? ['keyboard-interactive'] : [])]))] as Array<
       'password' | 'keyboard-interactive'
@@ -171,24 +175,34 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       (client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
     };
 
+    const passed = new Set<string>();
+    /** Accepts, or with requireAll answers partial success until every required method passed. */
+    const succeed = (ctx: AuthContext, method: 'password' | 'keyboard-interactive'): void => {
+      if (!opts.requireAll) return ctx.accept();
+      passed.add(method);
+      const left = opts.requireAll.filter((m) => !passed.has(m));
+      return left.length ? ctx.reject(left, true) : ctx.accept();
+    };
+    const stillAllowed = (): typeof methods => (opts.requireAll ? opts.requireAll.filter((m) => !passed.has(m)) : methods);
+
     client.on('authentication', (ctx: AuthContext) => {
       const user = users[ctx.username];
       if (ctx.method === 'password') {
-        const ok = user?.password !== undefined && ctx.password === user.password && methods.includes('password');
+        const ok = user?.password !== undefined && ctx.password === user.password && stillAllowed().includes('password');
         authAttempts.push({ method: 'password', username: ctx.username, password: ctx.password, accepted: ok });
-        return ok ? ctx.accept() : ctx.reject(methods);
+        return ok ? succeed(ctx, 'password') : ctx.reject(stillAllowed());
       }
-      if (ctx.method === 'keyboard-interactive' && methods.includes('keyboard-interactive')) {
+      if (ctx.method === 'keyboard-interactive' && stillAllowed().includes('keyboard-interactive')) {
         const kb = user?.keyboard ?? { prompts: [{ prompt: 'Password: ', echo: false }], answers: [user?.password ?? '\0never'] };
         ctx.prompt(kb.prompts, kb.name ?? '', kb.instructions ?? '', (answers: string[]) => {
           const ok = !!user && answers.length === kb.answers.length && answers.every((a, i) => a === kb.answers[i]);
           authAttempts.push({ method: 'keyboard-interactive', username: ctx.username, answers, accepted: ok });
-          return ok ? ctx.accept() : ctx.reject(methods);
+          return ok ? succeed(ctx, 'keyboard-interactive') : ctx.reject(stillAllowed());
         });
         return;
       }
       authAttempts.push({ method: ctx.method, username: ctx.username, accepted: false });
-      ctx.reject(methods);
+      ctx.reject(stillAllowed());
     });
 
     client.on('ready', () => {

@@ -87,6 +87,8 @@ export interface AuthPlanInput {
 export class AuthPlan {
   readonly attempts: AuthAttempt[] = [];
   private readonly steps: PlanStep[] = [];
+  /** Steps the server accepted but that were not enough on their own (multi-factor). */
+  private readonly partials: string[] = [];
   /** Steps we had credentials for but the server does not allow. */
   private readonly skipped: PlanStep[] = [];
   private current: PlanStep | undefined;
@@ -150,9 +152,12 @@ export class AuthPlan {
   }
 
   /** ssh2 `authHandler`: first a `none` probe to learn the allowed list, then our steps the server allows. */
-  readonly handler: AuthHandlerMiddleware = (methodsLeft: string[] | null, _partial: boolean | null, next: NextAuthHandler): void => {
+  readonly handler: AuthHandlerMiddleware = (methodsLeft: string[] | null, partial: boolean | null, next: NextAuthHandler): void => {
     if (this.current) {
-      this.attempts.push({ method: this.current.method, label: this.current.label });
+      // Partial success (e.g. AuthenticationMethods publickey,keyboard-interactive): that step
+      // passed, the server wants another one on top.
+      if (partial) this.partials.push(this.current.label);
+      else this.attempts.push({ method: this.current.method, label: this.current.label });
       this.current = undefined;
     }
     if (methodsLeft) this.lastAllowed = methodsLeft;
@@ -188,6 +193,14 @@ export class AuthPlan {
   /** AUTH_FAILED with what was tried and why each failed. */
   failure(host: string): SkiffError {
     const user = this.input.username;
+    if (this.partials.length) {
+      const wants = this.lastAllowed && this.lastAllowed.length ? this.lastAllowed.join(' or ') : 'another method';
+      const more = this.attempts.length ? ` Refused: ${this.attempts.map((a) => (a.problem ? `${a.label} (${a.problem})` : a.label)).join(', ')}.` : '';
+      return new SkiffError(
+        'AUTH_FAILED',
+        `Could not log in to ${host} as ${user}: ${this.partials.join(' and ')} was accepted, but the server also requires ${wants}.${more}`,
+      );
+    }
     const tried = this.attempts;
     const allowed = this.lastAllowed;
     if (tried.length === 0) {

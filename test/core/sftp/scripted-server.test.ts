@@ -108,6 +108,20 @@ describe('password and keyboard-interactive', () => {
     ]);
   });
 
+  it('multi-factor: password, then (partial success) keyboard-interactive', async () => {
+    const user = { password: 'pw', keyboard: { prompts: [{ prompt: 'Verification code: ', echo: false }], answers: ['777'] } };
+    const f = await server({ users: { mfa: user }, requireAll: ['password', 'keyboard-interactive'] });
+    const s = track(await connect({ host: f.host, port: f.port, username: 'mfa', password: 'pw', verifyHostKey: trustAll, onKeyboardInteractive: async () => ['777'] }));
+    // Our order puts keyboard-interactive first; the server then still wants the password.
+    expect(s.authMethod).toBe('password');
+    expect(f.authAttempts.filter((a) => a.accepted).map((a) => a.method)).toEqual(['keyboard-interactive', 'password']);
+    const e = await rejectsWith(
+      connect({ host: f.host, port: f.port, username: 'mfa', password: 'pw', verifyHostKey: trustAll, onKeyboardInteractive: async () => ['000'] }),
+      'AUTH_FAILED',
+    );
+    expect(e.message).toContain('password was accepted, but the server also requires keyboard-interactive. Refused: keyboard-interactive.');
+  });
+
   it('answers a lone secret keyboard-interactive prompt with the password when the server allows only that', async () => {
     const f = await server({ users: { pam: { password: 'pw' } }, methods: ['keyboard-interactive'] });
     const s = track(await connect({ host: f.host, port: f.port, username: 'pam', password: 'pw', verifyHostKey: trustAll }));
