@@ -97,6 +97,27 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     await row(remoteGrid(), 'folder-down').waitFor();
   });
 
+  it('shows hostile names from the real server as inert, visible text', async () => {
+    const dir = path.join(remoteDir, 'hostile');
+    mkdirSync(dir);
+    const names = ['<img src=x onerror=alert(1)>', '\u001b[31mred\u001b[0m.txt', 'invoice\u202Efdp.exe'];
+    for (const n of names) writeFileSync(path.join(dir, n), 'x');
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs += 1;
+      void d.dismiss();
+    });
+    await goTo('Remote path', dir);
+    await row(remoteGrid(), '<img src=x onerror=alert(1)>').waitFor();
+    await row(remoteGrid(), '␛[31mred␛[0m.txt').waitFor();
+    await row(remoteGrid(), 'invoice\uFFFDfdp.exe').waitFor();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await remoteGrid().textContent()).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
+    expect(dialogs).toBe(0);
+    await goTo('Remote path', remoteDir);
+    await row(remoteGrid(), 'folder-down').waitFor();
+  });
+
   it('drags a file local → remote and a folder remote → local; copies are identical', async () => {
     await row(localGrid(), 'upload.bin').dragTo(remoteGrid());
     const up = path.join(remoteDir, 'upload.bin');
