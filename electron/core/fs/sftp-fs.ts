@@ -42,7 +42,8 @@ function typeOfMode(mode: number | undefined): EntryType {
     case S_IFLNK:
       return 'symlink';
     default:
-      return mode === undefined ? 'other' : 'other';
+      // Devices, sockets, FIFOs — and servers that sent no mode at all.
+      return 'other';
   }
 }
 
@@ -77,6 +78,13 @@ export function parseLongname(longname: string): { owner?: string; group?: strin
   if (f[2]) out.owner = f[2];
   if (f[3]) out.group = f[3];
   return out;
+}
+
+/** A path the server answered with, checked: a non-empty string without NUL. */
+function serverString(v: unknown, op: SftpOp, p: string): string {
+  const ok = z.string().min(1).refine((x) => !x.includes('\0')).safeParse(v);
+  if (!ok.success) throw new SkiffError('PROTOCOL_ERROR', `The server sent a malformed answer to ${op} “${p}”.`, { path: p });
+  return ok.data;
 }
 
 function cancelled(p: string): SkiffError {
@@ -168,10 +176,8 @@ export class SftpFs implements FileSystem {
   /** Runs one ssh2 callback-style call as a promise with error mapping. */
   private call<T>(op: SftpOp, p: string | undefined, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
     if (this.closedReason || this.ended) {
-      const r = this.closedReason;
-      return Promise.reject(
-        new SkiffError(r?.code === 'CONNECTION_LOST' || !r ? 'NOT_CONNECTED' : r.code, r ? r.message : 'This SFTP channel was closed.', p === undefined ? {} : { path: p }),
-      );
+      const why = this.ended ? 'This SFTP channel was closed.' : (this.closedReason?.message ?? 'The connection is closed.');
+      return Promise.reject(new SkiffError('NOT_CONNECTED', `Not connected. ${why}`, p === undefined ? {} : { path: p }));
     }
     return new Promise<T>((resolve, reject) => {
       try {
@@ -188,7 +194,7 @@ export class SftpFs implements FileSystem {
 
   async realpath(p: string): Promise<string> {
     const out = await this.call<string>('realpath', p, (cb) => this.sftp.realpath(p, cb));
-    return z.string().min(1).parse(out);
+    return serverString(out, 'realpath', p);
   }
 
   async stat(p: string): Promise<FileStat> {
@@ -293,7 +299,7 @@ export class SftpFs implements FileSystem {
         // OpenSSH says FAILURE for EEXIST; a stat tells the two apart.
         if (isSkiffError(err, 'FAILURE')) {
           const st = await this.lstatOrNull(target).catch(() => null);
-          if (st) throw refine(st.type === 'directory' || st.type === 'symlink' ? 'ALREADY_EXISTS' : 'ALREADY_EXISTS', 'mkdir', target, err);
+          if (st) throw refine('ALREADY_EXISTS', 'mkdir', target, err);
         }
         if (isSkiffError(err, 'NO_SUCH_FILE') && !opts.recursive) {
           const parent = path.posix.dirname(target);
@@ -412,7 +418,7 @@ export class SftpFs implements FileSystem {
   async readlink(p: string): Promise<string> {
     try {
       const out = await this.call<string>('readlink', p, (cb) => this.sftp.readlink(p, cb));
-      return z.string().parse(out);
+      return serverString(out, 'readlink', p);
     } catch (err) {
       // readlink(2) on a non-link is EINVAL, which OpenSSH sends as BAD_MESSAGE.
       if (isSkiffError(err, 'INVALID_ARGUMENT') || isSkiffError(err, 'FAILURE')) {
