@@ -18,3 +18,10 @@ export function defaultConfigDir(env: Readonly<Record<string, string | undefined
 function nonEmptyAbsolute(value: string | undefined, p: path.PlatformPath): string | undefined {
   return value !== undefined && value !== '' && p.isAbsolute(value) ? value : undefined;
 }
+
+/** Expands a leading `~` (alone, `~/…` or `~\\…`) to `home`; other paths are returned unchanged. */
+export function expandHome(p: string, home: string): string {
+  if (p === '~') return home;
+  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(home, p.slice(2));
+  return p;
+}

@@ -2,8 +2,8 @@
 // connect time, and the "saved password was rejected → ask → offer to update the keychain" loop.
 // The connect function is injected, so this runs (and is tested) without a server.
 import os from 'node:os';
-import path from 'node:path';
 import { SkiffError, isSkiffError, type SkiffErrorData } from '../errors';
+import { expandHome } from '../paths';
 import { passphraseAccount, passwordAccount, type SecretStore } from '../secrets/secret-store';
 import type { ConnectOptions } from '../sftp/types';
 import type { Bookmark } from './bookmark-schema';
@@ -175,10 +175,4 @@ function accountFor(kind: SecretKind, bookmark: Bookmark): string {
 
 function toWarning(err: unknown): SkiffErrorData {
   return isSkiffError(err) ? err.toData() : { code: 'KEYCHAIN_UNAVAILABLE', message: 'The system keychain could not be used.' };
-}
-
-function expandHome(p: string, home: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(home, p.slice(2));
-  return p;
 }

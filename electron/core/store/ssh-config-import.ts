@@ -8,6 +8,7 @@ import picomatch from 'picomatch';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
 import { bookmarkFieldsSchema, type Bookmark, type BookmarkAuthMethod, type BookmarkInput } from './bookmark-schema';
 import { zodIssues, formatIssue } from './json-file-store';
+import { expandHome } from '../paths';
 
 /** Something the user should know about the import (unsupported option, skipped block, …). */
 export interface ImportNote {
@@ -150,7 +151,7 @@ async function expandInclude(value: unknown, from: string, ctx: ExpandContext, d
       ctx.notes.push({ file: from, message: `Include “${raw}” not followed: more than ${MAX_INCLUDE_DEPTH} levels deep.` });
       continue;
     }
-    const pattern = expandTilde(raw, ctx.home);
+    const pattern = expandHome(raw, ctx.home);
     // ssh: relative Include paths in a user config are relative to ~/.ssh.
     const absolute = path.isAbsolute(pattern) ? pattern : path.join(ctx.sshDir, pattern);
     const matches = await globPath(absolute);
@@ -237,7 +238,7 @@ function toCandidate(config: SSHConfig, alias: string, source: string, c: Candid
   const identityList = computed.identityfile;
   const identityFiles = (Array.isArray(identityList) ? identityList : identityList ? [identityList] : [])
     .filter((f) => f.toLowerCase() !== 'none')
-    .map((f) => expandTokens(expandTilde(f, c.home), tokens));
+    .map((f) => expandTokens(expandHome(f, c.home), tokens));
 
   const unsupported = UNSUPPORTED.filter((k) => computed[k] !== undefined && first(k)?.toLowerCase() !== 'none').map(displayName);
   for (const option of unsupported) notes.push({ file: source, alias, message: `${option} is not supported yet; “${alias}” will connect directly.` });
@@ -296,12 +297,6 @@ function expandTokens(value: string, t: { alias: string; host: string; user: str
         return _m;
     }
   });
-}
-
-function expandTilde(p: string, home: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return path.join(home, p.slice(2));
-  return p;
 }
 
 function values(value: unknown): string[] {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { BookmarkStore } from '../../../electron/core/store/bookmark-store';
 import { InvalidFieldsError } from '../../../electron/core/store/invalid-fields-error';
 import { isSkiffError } from '../../../electron/core/errors';
-import { defaultConfigDir } from '../../../electron/core/paths';
+import { defaultConfigDir, expandHome } from '../../../electron/core/paths';
 
 const dirs: string[] = [];
 async function openStore(now?: () => Date): Promise<BookmarkStore> {
@@ -136,5 +136,12 @@ describe('defaultConfigDir', () => {
     expect(defaultConfigDir({ XDG_CONFIG_HOME: '/ignored' }, 'darwin', '/Users/a')).toBe('/Users/a/Library/Application Support/Skiff');
     expect(defaultConfigDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32', 'C:\\Users\\a')).toBe('C:\\Users\\a\\AppData\\Roaming\\Skiff');
     expect(defaultConfigDir({}, 'win32', 'C:\\Users\\a')).toBe('C:\\Users\\a\\AppData\\Roaming\\Skiff');
+  });
+
+  it('expandHome expands only a leading ~', () => {
+    expect(expandHome('~', '/home/a')).toBe('/home/a');
+    expect(expandHome('~/.ssh/id', '/home/a')).toBe(path.join('/home/a', '.ssh', 'id'));
+    expect(expandHome('~other/x', '/home/a')).toBe('~other/x');
+    expect(expandHome('/abs/~/x', '/home/a')).toBe('/abs/~/x');
   });
 });
