@@ -16,8 +16,15 @@ interface Listing {
   buffer: FileEntry[];
   done: boolean;
   busy: boolean;
+  /** Pages served so far (the first one goes out with the first batch). */
+  served: number;
+  /** Read-ahead: the next batch is already being fetched while the renderer draws this page. */
+  ahead: Promise<IteratorResult<FileEntry[]>> | undefined;
   idle: ReturnType<typeof setTimeout> | undefined;
 }
+
+/** How long a later page may wait for more batches to fill up (keeps the UI moving on slow servers). */
+const FILL_MS = 100;
 
 /** Copies only the contract's fields (server data never smuggles extra keys across IPC). */
 export function toEntryDto(e: FileEntry): FileEntryDto {
@@ -41,7 +48,7 @@ export class ListRegistry {
     while (this.lists.size >= maxOpen) this.drop(this.lists.keys().next().value as string);
     const abort = new AbortController();
     const listId = randomUUID();
-    const listing: Listing = { path, iterator: open(abort.signal)[Symbol.asyncIterator](), abort, buffer: [], done: false, busy: false, idle: undefined };
+    const listing: Listing = { path, iterator: open(abort.signal)[Symbol.asyncIterator](), abort, buffer: [], done: false, busy: false, served: 0, ahead: undefined, idle: undefined };
     this.lists.set(listId, listing);
     return this.next(listId);
   }
@@ -54,9 +61,14 @@ export class ListRegistry {
     l.busy = true;
     if (l.idle) clearTimeout(l.idle);
     const size = this.opts.pageSize ?? PAGE_SIZE;
+    // The first page goes out with the first batch (first rows at once); later pages gather
+    // batches up to a full page, or for FILL_MS, so a huge folder needs few IPC round trips.
+    const want = l.served === 0 ? 1 : size;
+    const until = Date.now() + FILL_MS;
     try {
-      while (l.buffer.length === 0 && !l.done) {
-        const r = await l.iterator.next();
+      while (l.buffer.length < want && !l.done && (l.buffer.length === 0 || Date.now() < until)) {
+        const r = await (l.ahead ?? l.iterator.next());
+        l.ahead = undefined;
         if (r.done) l.done = true;
         else l.buffer.push(...r.value);
       }
@@ -68,8 +80,16 @@ export class ListRegistry {
     }
     const entries = l.buffer.splice(0, size).map(toEntryDto);
     const done = l.done && l.buffer.length === 0;
+    l.served += 1;
     if (done) this.lists.delete(listId);
-    else this.armIdle(listId, l);
+    else {
+      if (!l.done && l.buffer.length < size) {
+        l.ahead = l.iterator.next();
+        // A failure surfaces on the next pull; until then it must not count as unhandled.
+        l.ahead.catch(() => undefined);
+      }
+      this.armIdle(listId, l);
+    }
     return { listId, path: l.path, entries, done };
   }
 
