@@ -42,9 +42,11 @@ async function main(): Promise<void> {
         const remote = sessionEndpoint(session);
         const lfs = { fs: new LocalFs() };
         const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
         const job = q.add(which.endsWith('upload') ? { direction: 'upload', source: lfs, sources: [src], target: remote, targetDir: out } : { direction: 'download', source: remote, sources: [src], target: lfs, targetDir: out });
         const snap = await q.whenSettled(job.id);
-        console.log(`${which} ${t || 'default'} rep ${rep}: ${((performance.now() - t0) / 1000).toFixed(3)} s ${snap.state} files ${snap.filesDone}`);
+        const cpu = process.cpuUsage(cpu0);
+        console.log(`${which} ${t || 'default'} rep ${rep}: ${((performance.now() - t0) / 1000).toFixed(3)} s ${snap.state} files ${snap.filesDone}, client CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s`);
       }
     }
   } finally {

@@ -15,8 +15,10 @@ import type { PlanFile } from './scan';
 import { CONNECTION_ERROR_CODES } from './types';
 
 export const PART_SUFFIX = '.skiffpart';
-/** Bytes re-sent when resuming a part of unknown history (≥ requests × chunk of any writer we run). */
-export const RESUME_BACKOFF = 16 * 1024 * 1024;
+/** Most bytes of one file in flight at once (requests × chunk is capped to it). */
+export const MAX_FILE_WINDOW = 16 * 1024 * 1024;
+/** Bytes re-sent when resuming a part of unknown history: a pipelined writer of ours can leave holes only this far behind its end. */
+export const RESUME_BACKOFF = MAX_FILE_WINDOW;
 /** Files at least this big get their written size checked with fstat before the rename. */
 export const STAT_VERIFY_MIN = 1024 * 1024;
 /** Bytes compared before the resume point. */
@@ -149,10 +151,12 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
       dstH,
       {
         chunkSize: chunk,
-        // A small file needs only its chunks plus the end-of-file probe.
-        requests: Math.max(1, Math.min(ctx.requests, Math.ceil(remaining / chunk) + 1)),
+        // A small file needs only its chunks (+1 byte); a big one at most MAX_FILE_WINDOW in
+        // flight, which is what makes RESUME_BACKOFF a safe bound for parts we wrote earlier.
+        requests: Math.max(1, Math.min(ctx.requests, Math.floor(MAX_FILE_WINDOW / chunk), Math.ceil((remaining + 1) / chunk))),
         expectedSize: size,
         startAt,
+        windowBytes: MAX_FILE_WINDOW,
         budget: ctx.budget,
         gate: ctx.gate,
         signal: ctx.signal,

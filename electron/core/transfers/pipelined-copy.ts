@@ -14,6 +14,11 @@ export interface PipelinedCopyOptions {
   expectedSize: number;
   /** Resume offset: bytes below it are already in the target. */
   startAt?: number;
+  /**
+   * Never issue a request ending more than this past the contiguous watermark, so a part
+   * left behind by a failure has holes only in its last `windowBytes` (what resume relies on).
+   */
+  windowBytes?: number;
   budget: ByteBudget;
   gate?: PauseGate;
   signal?: AbortSignal;
@@ -27,6 +32,37 @@ export interface PipelinedCopyOptions {
 export interface PipelinedCopyState {
   /** Every byte below this offset is written to the target (what a resume may trust). */
   watermark: number;
+}
+
+/**
+ * Recycled chunk buffers: a 1 GiB copy would otherwise allocate 4,000 × 256 KiB buffers that
+ * live until the next GC (peak RSS). Only big buffers are kept, and only a bounded number.
+ */
+const POOL_MIN = 64 * 1024;
+const POOL_MAX_BYTES = 64 * 1024 * 1024;
+const pool = new Map<number, Buffer[]>();
+let pooledBytes = 0;
+
+function takeBuffer(len: number): Buffer {
+  if (len >= POOL_MIN) {
+    const b = pool.get(len)?.pop();
+    if (b) {
+      pooledBytes -= len;
+      return b;
+    }
+  }
+  return Buffer.allocUnsafe(len);
+}
+
+function giveBuffer(b: Buffer): void {
+  if (b.length < POOL_MIN || pooledBytes + b.length > POOL_MAX_BYTES) return;
+  let list = pool.get(b.length);
+  if (!list) {
+    list = [];
+    pool.set(b.length, list);
+  }
+  list.push(b);
+  pooledBytes += b.length;
 }
 
 /** Request size past the expected end (a file that grew while we copy it). */
@@ -53,6 +89,13 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
   const completed = new Map<number, number>();
   let failure: unknown = null;
 
+  const windowBytes = opts.windowBytes ?? Number.POSITIVE_INFINITY;
+  let advanced: Array<() => void> = [];
+  const wake = (): void => {
+    const w = advanced;
+    advanced = [];
+    for (const r of w) r();
+  };
   const advance = (pos: number, end: number): void => {
     completed.set(pos, end);
     let w = state.watermark;
@@ -60,8 +103,13 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
       completed.delete(w);
       w = e;
     }
-    state.watermark = w;
+    if (w !== state.watermark) {
+      state.watermark = w;
+      wake();
+    }
   };
+  /** True when the next new range would run past the window (retries of lower ranges never do). */
+  const blocked = (): boolean => retry.length === 0 && next < limit && next < eof && next + Math.min(chunk, limit - next) > state.watermark + windowBytes;
 
   const take = (): { pos: number; len: number } | null => {
     while (retry.length > 0) {
@@ -80,11 +128,13 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
       if (failure !== null) return;
       throwIfAborted(opts.signal);
       if (opts.gate) await opts.gate.wait(opts.signal);
+      while (blocked() && failure === null) await new Promise<void>((resolve) => advanced.push(resolve));
+      if (failure !== null) return;
       const r = take();
       if (r === null) return;
       await opts.budget.acquire(r.len);
+      const buf = takeBuffer(r.len);
       try {
-        const buf = Buffer.allocUnsafe(r.len);
         let n: number;
         try {
           n = await src.read(buf, 0, r.len, r.pos);
@@ -111,6 +161,8 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
         advance(r.pos, r.pos + n);
         opts.onBytes?.(n);
       } finally {
+        // Both requests on this buffer have settled (awaited above), so nobody else holds it.
+        giveBuffer(buf);
         opts.budget.release(r.len);
       }
     }
@@ -119,6 +171,7 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
   const workers = Array.from({ length: Math.max(1, opts.requests) }, () =>
     worker().catch((err: unknown) => {
       if (failure === null) failure = err;
+      wake(); // blocked workers must see the failure and stop
     }),
   );
   await Promise.all(workers);

@@ -113,7 +113,7 @@ export class TransferQueue {
       maxConcurrentJobs: options.maxConcurrentJobs ?? 2,
       filesInFlight: options.filesInFlight ?? 24,
       channels: options.channels ?? 4,
-      requestsPerFile: options.requestsPerFile ?? 32,
+      requestsPerFile: options.requestsPerFile ?? 64,
       bufferBudget: options.bufferBudget ?? 64 * 1024 * 1024,
       progressIntervalMs: options.progressIntervalMs ?? 100,
       defaultConflict: options.defaultConflict ?? 'ask',
@@ -651,13 +651,20 @@ export class TransferQueue {
       job.lastEmit = now;
       this.emit({ type: 'progress', job: this.snapshot(job) });
     } else if (!job.emitTimer) {
-      job.emitTimer = setTimeout(() => {
-        job.emitTimer = undefined;
-        if (TERMINAL.has(job.state)) return;
-        job.lastEmit = Date.now();
-        this.emit({ type: 'progress', job: this.snapshot(job) });
-      }, wait);
+      this.scheduleProgress(job, wait);
     }
+  }
+
+  private scheduleProgress(job: Job, wait: number): void {
+    job.emitTimer = setTimeout(() => {
+      job.emitTimer = undefined;
+      if (TERMINAL.has(job.state)) return;
+      // Timers run on libuv's cached clock and can fire a little early by Date.now(): never exceed the rate.
+      const left = job.lastEmit + this.opts.progressIntervalMs - Date.now();
+      if (left > 0) return this.scheduleProgress(job, left);
+      job.lastEmit = Date.now();
+      this.emit({ type: 'progress', job: this.snapshot(job) });
+    }, wait);
   }
 
   private changed(job: Job): void {

@@ -109,7 +109,7 @@ export interface TransferQueueOptions {
   filesInFlight?: number;
   /** SFTP channels per side per job for multi-file jobs (default 4). */
   channels?: number;
-  /** Outstanding read/write requests per file (default 32). */
+  /** Outstanding read/write requests per file (default 64, and at most 16 MiB in flight per file). */
   requestsPerFile?: number;
   /** Bytes of transfer buffers alive at once across the whole queue (default 64 MiB). */
   bufferBudget?: number;
