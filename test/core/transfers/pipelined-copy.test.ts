@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LocalFs } from '../../../electron/core/fs/local-fs';
+import { ByteBudget } from '../../../electron/core/transfers/flow-control';
+import { pipelinedCopy } from '../../../electron/core/transfers/pipelined-copy';
+import { patternBytes, tempDir, writeFile } from './helpers';
+
+// pipelinedCopy over real local files: the listing's size is only a hint; the copy ends at the real EOF.
+describe('pipelinedCopy', () => {
+  const fs = new LocalFs();
+  async function copy(data: Buffer, expectedSize: number, chunkSize: number, requests: number, windowBytes?: number) {
+    const d = tempDir();
+    writeFile(path.join(d, 'src'), data);
+    const src = await fs.open(path.join(d, 'src'), 'r');
+    const dst = await fs.open(path.join(d, 'dst'), 'w');
+    const state = { watermark: 0 };
+    let counted = 0;
+    const size = await pipelinedCopy(src, dst, { chunkSize, requests, expectedSize, budget: new ByteBudget(1 << 20), onBytes: (n) => (counted += n), ...(windowBytes ? { windowBytes } : {}) }, state);
+    await src.close();
+    await dst.close();
+    return { size, counted, watermark: state.watermark, out: readFileSync(path.join(d, 'dst')) };
+  }
+
+  it('copies exactly, in many small chunks, within a bounded window', async () => {
+    const data = patternBytes(100_003, 1);
+    const r = await copy(data, data.length, 1000, 16, 4000);
+    expect(r.size).toBe(data.length);
+    expect(r.counted).toBe(data.length);
+    expect(r.watermark).toBe(data.length);
+    expect(r.out.equals(data)).toBe(true);
+  });
+
+  it('reads on to the real end when the file is bigger than listed (it grew)', async () => {
+    const data = patternBytes(50_000, 2);
+    const r = await copy(data, 10_000, 4096, 8);
+    expect(r.size).toBe(50_000);
+    expect(r.out.equals(data)).toBe(true);
+  });
+
+  it('stops at the real end when the file is smaller than listed (it shrank)', async () => {
+    const data = patternBytes(7_000, 3);
+    const r = await copy(data, 20_000, 4096, 8);
+    expect(r.size).toBe(7_000);
+    expect(r.out.equals(data)).toBe(true);
+  });
+
+  it('handles empty files and exact chunk multiples', async () => {
+    expect((await copy(Buffer.alloc(0), 0, 4096, 4)).size).toBe(0);
+    const data = patternBytes(8192, 4);
+    const r = await copy(data, 8192, 4096, 4);
+    expect(r.size).toBe(8192);
+    expect(r.out.equals(data)).toBe(true);
+  });
+});
