@@ -7,10 +7,14 @@ import type { SFTPWrapper } from 'ssh2';
 import { z } from 'zod';
 import { SkiffError, fromNodeError, isSkiffError, type ErrorCode } from '../errors';
 import { hostKeyInfo } from '../trust/host-key';
+import { orderHostKeyAlgorithms } from '../trust/host-key-algorithms';
 import type { FileSystem } from '../fs/file-system';
 import { SftpFs } from '../fs/sftp-fs';
 import { AuthPlan, loadPrivateKey } from './auth';
 import type { AuthMethod, ClosedReason, ConnectOptions, SftpSession } from './types';
+
+/** ssh2's own host-key algorithm list, in its order; reordered per host by what known_hosts already holds. */
+const SERVER_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
 const { Client } = ssh2;
 
@@ -290,6 +294,7 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
       keepaliveInterval: keepaliveMs,
       keepaliveCountMax: opts.keepaliveCountMax ?? DEFAULT_KEEPALIVE_MAX,
       hostVerifier,
+      algorithms: { serverHostKey: orderHostKeyAlgorithms(SERVER_HOST_KEY_ALGORITHMS, opts.knownHostKeyTypes ?? []) as never },
       authHandler: plan.handler,
     });
   } catch (err) {

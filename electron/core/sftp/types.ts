@@ -31,6 +31,11 @@ export interface ConnectOptions {
    * Rejecting or resolving false aborts with HOST_KEY_REJECTED (or the SkiffError it throws).
    */
   verifyHostKey: (info: HostKeyInfo) => Promise<boolean>;
+  /**
+   * Host key types already in known_hosts for this host (e.g. `ssh-rsa`): their algorithms are asked
+   * for first, as OpenSSH does, so a server with several keys presents the one the user trusts.
+   */
+  knownHostKeyTypes?: readonly string[];
   /** Called for every keyboard-interactive round; resolve null to cancel. Without it, keyboard-interactive is used only to answer a lone secret prompt with `password` when the server does not allow plain password auth. */
   onKeyboardInteractive?: (req: KeyboardInteractiveRequest) => Promise<string[] | null>;
   /** Whole connect + auth budget (default 20 s); the clock stops while verifyHostKey / onKeyboardInteractive wait for the user. */
