@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { mkdirSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
@@ -47,6 +47,22 @@ describe('TransferQueue against the real sshd', () => {
       expect(readdirSync(remote)).toEqual([`${name}.bin`]);
     });
   }
+
+  it('downloads a symlink to a file as a file and skips a symlinked folder (no loop)', async () => {
+    const remote = tempDir('skiff-remote-');
+    const back = tempDir();
+    const root = path.join(remote, 'linked');
+    writeFile(path.join(root, 'real.txt'), 'content');
+    symlinkSync('real.txt', path.join(root, 'alias.txt'));
+    symlinkSync('.', path.join(root, 'self'));
+    symlinkSync('/nonexistent/x', path.join(root, 'broken'));
+    const q = new TransferQueue();
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: [root], target: localEndpoint(), targetDir: back }).id);
+    expect(snap.state).toBe('done');
+    expect(readdirSync(path.join(back, 'linked')).sort()).toEqual(['alias.txt', 'real.txt']);
+    expect(lstatSync(path.join(back, 'linked', 'alias.txt')).isFile()).toBe(true);
+    expect(snap.skipped.map((x) => x.path).sort()).toEqual(['linked/broken', 'linked/self']);
+  });
 
   it('round-trips a folder tree with nested empty folders over several channels', async () => {
     const local = tempDir();
