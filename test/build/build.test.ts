@@ -7,7 +7,7 @@ import Module, { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REQUEST_CHANNELS } from '../../electron/ipc/contract';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -117,23 +117,41 @@ describe('dist/main.cjs (fake electron)', () => {
     windows: Array<{ options: Record<string, unknown>; url?: string; webContents: Record<string, unknown> }>;
     windowCreated: Promise<void>;
     menu?: unknown;
+    sent: unknown[][];
+    winOn: Map<string, Listener>;
+    /** What the fake "Transfers are running" box answers (0 = keep running). */
+    boxAnswer: number;
+    boxes: unknown[];
   }
   function fake(lock: boolean): { electron: unknown; rec: Rec } {
     let created!: () => void;
-    const rec: Rec = { calls: [], appOn: new Map(), handled: new Map(), protocolHandlers: new Map(), privileged: undefined, windows: [], windowCreated: new Promise((r) => (created = r)) };
+    const rec: Rec = { calls: [], appOn: new Map(), handled: new Map(), protocolHandlers: new Map(), privileged: undefined, windows: [], windowCreated: new Promise((r) => (created = r)), sent: [], winOn: new Map(), boxAnswer: 0, boxes: [] };
     const session = { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined };
     class BrowserWindow {
       static getAllWindows = () => rec.windows;
       webContents: Record<string, unknown>;
       constructor(readonly options: Record<string, unknown>) {
         const mainFrame = { url: 'app://skiff/index.html' };
-        this.webContents = { on: () => undefined, setWindowOpenHandler: () => undefined, session, mainFrame, send: () => undefined };
+        this.webContents = { on: () => undefined, setWindowOpenHandler: () => undefined, session, mainFrame, send: (...a: unknown[]) => void rec.sent.push(a) };
         rec.windows.push(this as never);
         created();
       }
       once() {}
-      on() {}
+      on(e: string, l: Listener) {
+        rec.winOn.set(e, l);
+      }
       maximize() {}
+      isMinimized() {
+        return false;
+      }
+      restore() {}
+      focus() {}
+      isMaximized() {
+        return false;
+      }
+      getNormalBounds() {
+        return { x: 40, y: 50, width: 1000, height: 700 };
+      }
       isDestroyed() {
         return false;
       }
@@ -161,7 +179,12 @@ describe('dist/main.cjs (fake electron)', () => {
       },
       ipcMain: { handle: (ch: string, l: Listener) => void rec.handled.set(ch, l) },
       Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => void (rec.menu = m) },
-      dialog: {},
+      dialog: {
+        showMessageBoxSync: (_w: unknown, o: unknown) => {
+          rec.boxes.push(o);
+          return rec.boxAnswer;
+        },
+      },
       screen: { getAllDisplays: () => [] },
       BrowserWindow,
     };
@@ -208,6 +231,63 @@ describe('dist/main.cjs (fake electron)', () => {
     // The protocol never serves outside the renderer folder, and sends the CSP.
     const res = (await rec.protocolHandlers.get('app')!(new Request('app://skiff/%2e%2e/main.cjs'))) as Response;
     expect(res.status).toBe(404);
+
+
+    // With a transfer queued (paused), closing asks first; "Keep Transfers Running" keeps the window.
+    const call = (ch: string, arg?: unknown) => rec.handled.get(ch)!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, arg) as Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
+    const sshd = inject('sshd');
+    const answerer = setInterval(() => {
+      for (const m of rec.sent.splice(0)) {
+        if (m[0] === 'question:ask') void call('question:answer', { id: (m[1] as { id: string }).id, answer: { kind: 'host-key', decision: 'trust-once' } });
+      }
+    }, 5);
+    const conn = await call('session:connect', { host: sshd.host, port: sshd.port, username: sshd.user, authMethod: 'key', keyPath: sshd.clientKeys.ed25519 });
+    clearInterval(answerer);
+    expect(conn.ok).toBe(true);
+    const sessionId = (conn.value as { sessionId: string }).sessionId;
+    const until = async (pred: () => Promise<boolean> | boolean): Promise<void> => {
+      while (!(await pred())) await new Promise((r) => setImmediate(r));
+    };
+    const state = async (id: string): Promise<string | undefined> => ((await call('transfer:list')).value as Array<{ id: string; state: string }>).find((j) => j.id === id)?.state;
+    const upload = () => call('transfer:enqueue', { sessionId, direction: 'upload', sources: [path.join(root, 'package.json')], targetDir: sshd.scratch, conflict: 'ask' });
+    const first = await upload();
+    expect(first.ok).toBe(true);
+    await until(async () => (await state((first.value as { id: string }).id)) === 'done');
+    // The second upload meets the first one's file and waits on a conflict question: it is active.
+    rec.sent.splice(0);
+    const second = await upload();
+    const secondId = (second.value as { id: string }).id;
+    await until(() => rec.sent.some((m) => m[0] === 'question:ask' && (m[1] as { kind: string }).kind === 'conflict'));
+    let kept = false;
+    rec.boxAnswer = 0;
+    rec.winOn.get('close')!({ preventDefault: () => (kept = true) });
+    expect(kept).toBe(true);
+    expect(rec.boxes).toHaveLength(1);
+    expect(JSON.stringify(rec.boxes[0])).toContain('Transfers are still running');
+    const conflict = rec.sent.find((m) => m[0] === 'question:ask')![1] as { id: string };
+    await call('question:answer', { id: conflict.id, answer: { kind: 'conflict', action: 'skip', applyToAll: false } });
+    await until(async () => ['done', 'skipped', 'cancelled', 'failed'].includes((await state(secondId)) ?? ''));
+    await call('session:disconnect', { sessionId });
+    rec.sent.splice(0);
+    // A second launch with an sftp:// URL prefills Quick Connect in the running window; nothing else does.
+    rec.appOn.get('second-instance')!({}, ['/usr/bin/skiff', '--flag', 'sftp://u@h.example:2200/srv/data']);
+    rec.appOn.get('second-instance')!({}, ['/usr/bin/skiff', 'https://evil.example/']);
+    expect(rec.sent.filter((m) => m[0] === 'app:open-url')).toEqual([['app:open-url', { host: 'h.example', port: 2200, username: 'u', path: '/srv/data' }]]);
+
+    // Closing the window (no transfers running) is not held up, and remembers the bounds.
+    let closePrevented = false;
+    rec.winOn.get('close')!({ preventDefault: () => (closePrevented = true) });
+    expect(closePrevented).toBe(false);
+    await new Promise<void>((resolve) => {
+      const check = async (): Promise<void> => {
+        const sr = (await rec.handled.get('settings:get')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as { value: { windowBounds: unknown } };
+        if (sr.value.windowBounds) resolve();
+        else setImmediate(() => void check());
+      };
+      void check();
+    });
+    const saved = (await rec.handled.get('settings:get')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as { value: { windowBounds: unknown } };
+    expect(saved.value.windowBounds).toEqual({ x: 40, y: 50, width: 1000, height: 700, maximized: false });
 
     // Quitting closes everything (sessions, questions, transfers) before the process exits.
     let prevented = false;
