@@ -1,5 +1,6 @@
 // Starts one real OpenSSH sshd for the whole run and hands its coordinates to tests
 // through vitest's provide/inject; stops it afterwards, also when tests fail.
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startSshd, type SshdInfo } from './sshd';
 
@@ -15,5 +16,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('sshd', info);
   return async () => {
     await server.stop();
+    rmSync(server.dir, { recursive: true, force: true });
   };
 }

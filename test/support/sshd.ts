@@ -129,8 +129,11 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
 }
 
 const running = new Set<ChildProcess>();
+// Temp dirs this module created; removed when the process exits (a restart may reuse one until then).
+const ownedDirs = new Set<string>();
 process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
+  for (const d of ownedDirs) rmSync(d, { recursive: true, force: true });
 });
 
 /** Starts a real sshd on 127.0.0.1; call `stop()` in teardown (it is also killed when the process exits). */
@@ -138,6 +141,7 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshdHandle
   const sshd = findOpenSsh('sshd');
   const sftpServer = findOpenSsh('sftp-server');
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'skiff-sshd-'));
+  if (!opts.dir) ownedDirs.add(dir);
   mkdirSync(dir, { recursive: true });
   const isRoot = process.getuid?.() === 0;
   const user = os.userInfo().username;
