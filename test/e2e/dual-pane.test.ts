@@ -24,6 +24,7 @@ let staticDir: string;
 let localDir: string;
 let remoteDir: string;
 const timings: Record<string, number> = {};
+const cspViolations: string[] = [];
 
 const localGrid = () => page.getByRole('grid', { name: 'Local files' });
 const remoteGrid = () => page.getByRole('grid', { name: 'Remote files' });
@@ -43,6 +44,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => console.error('[page error]', e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
 
   // Local side: HOME/work with a random file; remote side: a folder in the sshd scratch dir.
   localDir = path.join(server.home, 'work');
@@ -255,5 +259,7 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByText(/Use Quick Connect or pick a saved server/).waitFor();
     expect(await remoteGrid().count()).toBe(0);
+    // The whole session ran under the page's strict CSP (no inline script or style) without a violation.
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -56,7 +56,7 @@ describe('host-key dialog', () => {
     const { fake, ask } = await startApp();
     const base: Omit<Extract<QuestionDto, { kind: 'host-key' }>, 'id' | 'kind' | 'status'> = { timeoutMs: 60_000, host: 'srv', port: 22, name: 'srv', keyType: 'ssh-ed25519', bits: 256, fingerprint: FP, warnings: [], stored: [{ keyType: 'ssh-ed25519', bits: 256, fingerprint: OLD_FP, file: '/home/me/.ssh/known_hosts', line: 7 }] };
     ask({ id: 'c1', kind: 'host-key', status: 'changed', ...base });
-    const dialog = await screen.findByRole('alertdialog', { name: /host key/i });
+    const dialog = await screen.findByRole('dialog', { name: /host key/i });
     expect(dialog.className).toContain('danger');
     expect((within(dialog).getByRole('textbox', { name: 'Old fingerprint' }) as HTMLInputElement).value).toBe(OLD_FP);
     expect((within(dialog).getByRole('textbox', { name: 'New fingerprint' }) as HTMLInputElement).value).toBe(FP);
@@ -66,7 +66,7 @@ describe('host-key dialog', () => {
     expect(document.activeElement).toBe(disconnect);
     fireEvent.click(within(dialog).getByRole('button', { name: /Replace key/ }));
     ask({ id: 'c2', kind: 'host-key', status: 'confirm-replace', ...base });
-    const confirm = await screen.findByRole('alertdialog', { name: /host key/i });
+    const confirm = await screen.findByRole('dialog', { name: /host key/i });
     expect(document.activeElement).toBe(within(confirm).getByRole('button', { name: 'Disconnect' }));
     fireEvent.click(within(confirm).getByRole('button', { name: /Yes, replace/ }));
     await waitFor(() =>

@@ -73,7 +73,6 @@ export function HostKeyDialog(props: { question: HostKeyQuestion; onDecide: (d: 
       describedBy={descId}
       onCancel={() => props.onDecide('cancel')}
       className="host-key-dialog danger"
-      role="alertdialog"
       initialFocus="[data-autofocus]"
     >
       <p id={descId} className="danger-text">
