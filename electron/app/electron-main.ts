@@ -88,26 +88,33 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
   });
 
+  /** Asks before quitting while transfers run; true = go ahead. Asked once per quit. */
+  let confirmed = false;
+  const confirmQuit = (): boolean => {
+    if (confirmed || !ctx?.services.transfers.hasActive()) return true;
+    const box = {
+      type: 'question' as const,
+      buttons: ['Keep Transfers Running', 'Cancel Transfers and Quit'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'Transfers are running',
+      message: 'Transfers are still running. Quit anyway?',
+      detail: 'Quitting cancels them. Finished files stay; an unfinished file never appears under its final name.',
+    };
+    const choice = win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box);
+    confirmed = choice === 1;
+    return confirmed;
+  };
+
   const createWindow = async (): Promise<void> => {
     if (!ctx) return;
     const settings = await ctx.services.settings.get();
     win = createMainWindow(electron, { preloadPath: path.join(opts.distDir, 'preload.cjs'), bounds: visibleBounds(settings.windowBounds, screen.getAllDisplays()) });
     const w = win;
     w.on('close', (e) => {
-      if (!quitting && ctx?.services.transfers.hasActive()) {
-        const choice = dialog.showMessageBoxSync(w, {
-          type: 'question',
-          buttons: ['Keep Transfers Running', 'Cancel Transfers and Quit'],
-          defaultId: 0,
-          cancelId: 0,
-          title: 'Transfers are running',
-          message: 'Transfers are still running. Quit anyway?',
-          detail: 'Quitting cancels them. Partly copied files are kept aside under a temporary name, never under the final one.',
-        });
-        if (choice === 0) {
-          e.preventDefault();
-          return;
-        }
+      if (!quitting && !confirmQuit()) {
+        e.preventDefault();
+        return;
       }
       const maximized = w.isMaximized();
       const b = w.getNormalBounds();
@@ -121,7 +128,12 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
   };
 
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => {
+  // Cmd+Q / the menu's Quit: ask here, since the window's close then comes without a question.
+  app.on('before-quit', (e) => {
+    if (!confirmQuit()) {
+      e.preventDefault();
+      return;
+    }
     quitting = true;
   });
   let disposed = false;
