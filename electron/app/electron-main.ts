@@ -86,6 +86,7 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
   app.on('web-contents-created', (_e, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
+    contents.on('will-navigate', (ev) => ev.preventDefault());
   });
 
   /** Asks before quitting while transfers run; true = go ahead. Asked once per quit. */
