@@ -204,6 +204,7 @@ export class TransferQueue {
     const job = this.mustGet(id);
     if (TERMINAL.has(job.state)) return;
     job.abort.abort();
+    for (const f of job.running) f.abort?.abort();
     if (!job.runPromise) this.finish(job, 'cancelled');
   }
 
@@ -524,7 +525,9 @@ export class TransferQueue {
       job.plan!.skipped.push({ path: key, reason: 'cancelled' });
       return;
     }
-    const signal = AbortSignal.any([jobSignal, f.abort.signal]);
+    // One controller per file; cancel() aborts the running ones (cheaper than AbortSignal.any per file).
+    const signal = f.abort.signal;
+    if (jobSignal.aborted) f.abort.abort();
     f.state = 'running';
     job.running.add(f);
     try {
@@ -539,7 +542,7 @@ export class TransferQueue {
         return;
       }
       if (decision.kind === 'cancel') {
-        job.abort.abort();
+        this.cancel(job.id);
         throw new SkiffError('CANCELLED', 'Cancelled.');
       }
       if (decision.kind === 'rename') {
