@@ -2,7 +2,7 @@
 // first stdout line, token and Origin checks, and a real round trip through the bridge to the
 // real sshd (host-key question answered over the socket, then a folder listed).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +73,25 @@ describe('npm run web (electron/web/server.ts)', () => {
     await expect(connectBridge(wsUrl(), 'http://evil.example')).rejects.toThrow('HTTP 403');
     await expect(connectBridge(wsUrl(), 'http://localhost:1')).rejects.toThrow('HTTP 403');
     await expect(connectBridge(wsUrl(), undefined)).rejects.toThrow('HTTP 403');
+  });
+
+  it('serves the page with a strict CSP (or says how to build it)', async () => {
+    const res = await new Promise<http.IncomingMessage & { body: string }>((resolve, reject) => {
+      http.get(`${origin}/`, (r) => {
+        let body = '';
+        r.on('data', (d: Buffer) => (body += d.toString()));
+        r.on('end', () => resolve(Object.assign(r, { body })));
+      }).on('error', reject);
+    });
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self';/);
+    expect(res.headers['content-security-policy']).toContain(`connect-src 'self' ${origin.replace('http', 'ws')}`);
+    if (existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) {
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('<div id="root">');
+    } else {
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('node build/build.mjs --renderer-only');
+    }
   });
 
   it('does not serve files outside the renderer folder', async () => {
