@@ -409,6 +409,11 @@ export function App({ api }: { api: SkiffApi }) {
     return () => window.removeEventListener('keydown', onKey);
   });
 
+  // The window title says where the user is (the OS task switcher shows it).
+  useEffect(() => {
+    document.title = session ? `${session.username}@${session.host}:${remote.path || session.home} — Skiff` : 'Skiff';
+  }, [session, remote.path]);
+
   const question = questions[0];
   const sideLabel = (side: Side): string => (side === 'remote' && session ? `${displayName(session.host)}` : 'this computer');
 
@@ -465,6 +470,7 @@ export function App({ api }: { api: SkiffApi }) {
             active={active === 'local'}
             onFocusPane={() => setActive('local')}
             onCommand={(c, at) => command('local', c, at)}
+            onOpenFile={(e) => (session ? copyToOther('local', [e]) : undefined)}
             onDragStartRows={onDragStartRows('local')}
             onDropOnPane={onDrop('local')}
             canDrop={canDrop('local')}
@@ -484,6 +490,7 @@ export function App({ api }: { api: SkiffApi }) {
             active={active === 'remote'}
             onFocusPane={() => setActive('remote')}
             onCommand={(c, at) => command('remote', c, at)}
+            onOpenFile={(e) => copyToOther('remote', [e])}
             onDragStartRows={onDragStartRows('remote')}
             onDropOnPane={onDrop('remote')}
             canDrop={canDrop('remote')}

@@ -28,7 +28,7 @@ const session = { sessionId: 's1', host: 'srv', port: 22, username: 'me', authMe
 
 async function connected(extra: Partial<SkiffApi> = {}) {
   const fake = fakeBridge({
-    tree: { '/home/me': [entry('/home/me', 'up.txt')], '/srv': [entry('/srv', 'down', { type: 'directory' })] },
+    tree: { '/home/me': [entry('/home/me', 'up.txt')], '/srv': [entry('/srv', 'down', { type: 'directory' }), entry('/srv', 'r.txt')] },
     handlers: {
       'session:connect': () => session,
       'transfer:enqueue': (a) => ({ id: `j${a.direction}`, sessionId: 's1', direction: a.direction, sources: a.sources, targetDir: a.targetDir, label: 'x', state: 'queued', bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, createdAt: 1 }),
@@ -75,6 +75,12 @@ describe('drag and drop', () => {
     const { fake, remote } = await connected({ pathForFile: (f: File) => paths.get(f) ?? null } as Partial<SkiffApi>);
     fireEvent.drop(remote, { dataTransfer: dataTransfer([a, b]) });
     await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/Users/me/Desktop/a.txt', '/Users/me/Desktop/b.txt'], targetDir: '/srv' }]));
+  });
+
+  it('double-click (or Enter) on a file copies it to the other pane', async () => {
+    const { fake, remote } = await connected();
+    fireEvent.doubleClick(within(remote).getByRole('row', { name: /^r\.txt,/ }));
+    await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'download', sources: ['/srv/r.txt'], targetDir: '/home/me' }]));
   });
 
   it('without preload (web preview) an OS drop explains what to do instead', async () => {
