@@ -4,7 +4,7 @@ import fs, { constants as fsConstants, type Dir, type Dirent, type Stats } from 
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { SkiffError, fromNodeError } from '../errors';
+import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags } from './file-system';
 
 /** Local reads/writes are cheap syscalls; 1 MiB keeps the remote side's limit the one that counts. */
@@ -223,17 +223,30 @@ export class LocalFs implements FileSystem {
   }
 
   async rename(from: string, to: string, opts: { overwrite?: boolean } = {}): Promise<void> {
-    try {
-      if (!opts.overwrite) {
-        // node has no renameat2(RENAME_NOREPLACE); check first. The window is tiny and the
-        // engine only renames its own .skiffpart files, so a lost race never truncates data.
-        const existing = await fsp.lstat(to).catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return null;
-          throw err;
-        });
-        if (existing) throw new SkiffError('ALREADY_EXISTS', `“${to}” already exists.`, { path: to });
-      }
+    if (opts.overwrite) {
       await call<void>(from, (cb) => fs.rename(from, to, cb));
+      return;
+    }
+    // No-replace rename: link(2) refuses an existing target atomically (EEXIST), then the old
+    // name goes. Folders and file systems without hard links fall back to check-then-rename.
+    try {
+      await call<void>(to, (cb) => fs.link(from, to, cb));
+    } catch (err) {
+      if (isSkiffError(err, 'ALREADY_EXISTS') || isSkiffError(err, 'NO_SUCH_FILE')) throw err;
+      await this.renameChecked(from, to);
+      return;
+    }
+    await call<void>(from, (cb) => fs.unlink(from, cb));
+  }
+
+  private async renameChecked(from: string, to: string): Promise<void> {
+    try {
+      const existing = await fsp.lstat(to).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return null;
+        throw err;
+      });
+      if (existing) throw new SkiffError('ALREADY_EXISTS', `“${to}” already exists.`, { path: to });
+      await fsp.rename(from, to);
     } catch (err) {
       throw fromNodeError(err, from);
     }

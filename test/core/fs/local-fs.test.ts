@@ -94,6 +94,10 @@ describe('LocalFs', () => {
     await fs.rename(path.join(d, 'two'), path.join(d, 'three'));
     expect(readFileSync(path.join(d, 'three'), 'utf8')).toBe('1');
     expect(await codeOf(fs.rename(path.join(d, 'missing'), path.join(d, 'four')))).toBe('NO_SUCH_FILE');
+    // Folders cannot be hard-linked: the no-replace rename still works, and still refuses.
+    await fs.rename(path.join(d, 'a'), path.join(d, 'a2'));
+    expect(statSync(path.join(d, 'a2')).isDirectory()).toBe(true);
+    expect(await codeOf(fs.rename(path.join(d, 'a2'), path.join(d, 'b')))).toBe('ALREADY_EXISTS');
   });
 
   it('remove: files, links (never their targets), empty and non-empty folders, cancellable', async () => {
