@@ -105,8 +105,37 @@ export function App({ api }: { api: SkiffApi }) {
   const localStyle = useMemo<PathStyle>(() => ({ sep: info?.localSep ?? '/' }), [info]);
   const localList = useMemo(() => localLister(api), [api]);
   const remoteList = useMemo(() => (session ? remoteLister(api, session.sessionId) : null), [api, session]);
-  const local = usePane(localHome === null ? null : localList, localStyle, localHome);
-  const remote = usePane(remoteList, posix, session ? session.home : null);
+  const localRaw = usePane(localHome === null ? null : localList, localStyle, localHome);
+  const remoteRaw = usePane(remoteList, posix, session ? session.home : null);
+
+  // "Show hidden files" is remembered in settings: applied to both panes at startup,
+  // saved whenever the user flips it in either pane.
+  const setLocalHidden = localRaw.setShowHidden;
+  const setRemoteHidden = remoteRaw.setShowHidden;
+  useEffect(() => {
+    let live = true;
+    api.settings
+      .get()
+      .then((st) => {
+        if (live && st.showHidden) {
+          setLocalHidden(true);
+          setRemoteHidden(true);
+        }
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, setLocalHidden, setRemoteHidden]);
+  const persistHidden = (m: PaneModel): PaneModel => ({
+    ...m,
+    setShowHidden: (v: boolean) => {
+      m.setShowHidden(v);
+      api.settings.set({ showHidden: v }).catch(() => undefined);
+    },
+  });
+  const local = persistHidden(localRaw);
+  const remote = persistHidden(remoteRaw);
   const panes: Record<Side, PaneModel> = { local, remote };
   const localGridRef = useRef<HTMLDivElement>(null);
   const remoteGridRef = useRef<HTMLDivElement>(null);

@@ -74,6 +74,23 @@ describe('file pane', () => {
     expect(rowNames(grid)).toContain('.secret');
   });
 
+  it('remembers "show hidden files" in settings', async () => {
+    const settings = { showHidden: true };
+    const fake = fakeBridge({
+      tree: homeTree(),
+      handlers: {
+        'settings:get': () => settings as never,
+        'settings:set': (p) => Object.assign(settings, p) as never,
+      },
+    });
+    render(<App api={fake.api} />);
+    const grid = await localGrid();
+    await waitFor(() => expect(rowNames(grid)).toContain('.secret'));
+    fireEvent.keyDown(grid, { key: 'h', ctrlKey: true });
+    await waitFor(() => expect(fake.callsOf('settings:set')).toEqual([{ showHidden: false }]));
+    expect(rowNames(grid)).not.toContain('.secret');
+  });
+
   it('selects with click, shift-click and ctrl-click', async () => {
     render(<App api={fakeBridge({ tree: homeTree() }).api} />);
     const grid = await localGrid();
