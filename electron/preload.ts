@@ -3,7 +3,7 @@
 // touches contract channels. Plus, for OS file drops, the real path of a dropped File.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { isEventChannel, isRequestChannel, type SkiffTransport } from './ipc/contract';
-import { createApi } from './ipc/create-api';
+import { createApi, withPlainErrors } from './ipc/create-api';
 
 const transport: SkiffTransport = {
   invoke(channel, ...args) {
@@ -21,8 +21,10 @@ const transport: SkiffTransport = {
   },
 };
 
+// contextBridge rebuilds a thrown Error from its message alone: reject with plain objects so
+// the page still sees `.code` (see withPlainErrors).
 contextBridge.exposeInMainWorld('skiff', {
-  ...createApi(transport),
+  ...withPlainErrors(createApi(transport)),
   /** Real path of a File dropped from the OS file manager (Electron only; absent in the web preview). */
   pathForFile: (file: unknown): string | null => {
     try {

@@ -6,6 +6,8 @@
 //   (an object, or nothing for `z.undefined()`), validated in main by its zod schema.
 //   The reply is always an envelope `{ ok: true, value } | { ok: false, error }`;
 //   createApi() unwraps it and throws SkiffApiError(code, message, path) on errors.
+//   In Electron the rejection arrives as a plain `{ name: 'SkiffApiError', code, message, path? }`
+//   (contextBridge drops custom Error properties): read `.code` / use isSkiffApiError(), never instanceof.
 // - `events`: main → renderer notifications (`api.on(event, cb)`).
 // - Questions main must ask the user (host key, keyboard-interactive, password,
 //   transfer conflict) arrive as the `question:ask` event with an `id` and a

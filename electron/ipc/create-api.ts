@@ -13,6 +13,8 @@ import {
   type SkiffTransport,
 } from './contract';
 
+const KNOWN_CODES = new Set<string>(API_ERROR_CODES);
+
 /** The error every `window.skiff` method rejects with: a stable `code` the UI can switch on. */
 export class SkiffApiError extends Error {
   readonly code: ApiErrorCode;
@@ -26,11 +28,25 @@ export class SkiffApiError extends Error {
   }
 }
 
-export function isSkiffApiError(err: unknown, code?: ApiErrorCode): err is SkiffApiError {
-  return err instanceof SkiffApiError && (code === undefined || err.code === code);
+/** Plain-data form of a SkiffApiError, as it arrives through Electron's contextBridge. */
+export interface SkiffApiErrorLike {
+  name: 'SkiffApiError';
+  code: ApiErrorCode;
+  message: string;
+  path?: string;
 }
 
-const KNOWN_CODES = new Set<string>(API_ERROR_CODES);
+/**
+ * True for a SkiffApiError (web bridge) or its plain-data form (Electron: contextBridge keeps only
+ * the message of a real Error, so preload rejects with plain objects). Check `.code`, not instanceof.
+ */
+export function isSkiffApiError(err: unknown, code?: ApiErrorCode): err is SkiffApiError | SkiffApiErrorLike {
+  if (err === null || typeof err !== 'object') return false;
+  const e = err as { name?: unknown; code?: unknown };
+  const ours = err instanceof SkiffApiError || (e.name === 'SkiffApiError' && typeof e.code === 'string' && KNOWN_CODES.has(e.code));
+  return ours && (code === undefined || e.code === code);
+}
+
 
 function toErrorData(raw: unknown): ApiErrorData {
   const e = (raw ?? {}) as { code?: unknown; message?: unknown; path?: unknown };
@@ -80,4 +96,33 @@ export function createApi(transport: SkiffTransport): SkiffApi {
     group[method] = (arg?: unknown) => invoke(channel, arg);
   }
   return api as unknown as SkiffApi;
+}
+
+function toPlainError(err: unknown): SkiffApiErrorLike {
+  const d = isSkiffApiError(err) ? err : new SkiffApiError(toErrorData({ code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) }));
+  return d.path === undefined ? { name: 'SkiffApiError', code: d.code, message: d.message } : { name: 'SkiffApiError', code: d.code, message: d.message, path: d.path };
+}
+
+/**
+ * Wraps an API so its methods reject with plain `{ name: 'SkiffApiError', code, message, path? }`
+ * objects. Preload exposes this one: Electron's contextBridge copies plain objects whole but
+ * rebuilds Errors from their message alone, which would lose `.code`.
+ */
+export function withPlainErrors(api: SkiffApi): SkiffApi {
+  const wrap =
+    (fn: (...a: unknown[]) => unknown) =>
+    (...a: unknown[]): unknown => {
+      try {
+        const r = fn(...a);
+        return r instanceof Promise ? r.catch((err: unknown) => Promise.reject(toPlainError(err))) : r;
+      } catch (err) {
+        throw toPlainError(err);
+      }
+    };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(api as unknown as Record<string, unknown>)) {
+    if (typeof v === 'function') out[k] = wrap(v as (...a: unknown[]) => unknown);
+    else if (v !== null && typeof v === 'object') out[k] = Object.fromEntries(Object.entries(v).map(([m, f]) => [m, typeof f === 'function' ? wrap(f as (...a: unknown[]) => unknown) : f]));
+  }
+  return out as unknown as SkiffApi;
 }

@@ -85,7 +85,10 @@ describe('dist/preload.cjs (fake electron)', () => {
     const api = exposed.get('skiff') as { app: { info(): Promise<unknown> }; invoke(c: string, a?: unknown): Promise<unknown> };
     expect(await api.app.info()).toEqual({ name: 'Skiff' });
     expect(invoked).toEqual([['app:info', undefined]]);
-    await expect(api.invoke('shell:open-external', 'https://x')).rejects.toMatchObject({ code: 'UNKNOWN_CHANNEL' });
+    const err = await api.invoke('shell:open-external', 'https://x').catch((e: unknown) => e);
+    // Plain data (contextBridge would strip custom properties from an Error).
+    expect(Object.getPrototypeOf(err)).toBe(Object.prototype);
+    expect(structuredClone(err)).toMatchObject({ name: 'SkiffApiError', code: 'UNKNOWN_CHANNEL' });
     expect(invoked).toHaveLength(1);
   });
 
