@@ -117,6 +117,8 @@ export function App({ api }: { api: SkiffApi }) {
     api.settings
       .get()
       .then((st) => {
+        // A pinned theme overrides the OS preference; "system" leaves it to prefers-color-scheme.
+        if (live && (st.theme === 'light' || st.theme === 'dark')) document.documentElement.dataset.theme = st.theme;
         if (live && st.showHidden) {
           setLocalHidden(true);
           setRemoteHidden(true);
