@@ -184,5 +184,9 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) void createWindow();
     });
+  }).catch((err: unknown) => {
+    // Never a silent, window-less process: say what failed, then quit.
+    dialog.showErrorBox('Skiff could not start', err instanceof Error ? err.message : String(err));
+    app.quit();
   });
 }
