@@ -164,7 +164,6 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
       home: os.homedir(),
       emit,
       info: { name: 'Skiff', version: opts.version, mode: 'electron', electronVersion: process.versions.electron ?? '', nativeDialogs: true },
-      launchUrl: pendingUrl,
       dialogs: {
         async pickFolder(o) {
           const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'], ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties: ['openDirectory'] }));
@@ -176,7 +175,12 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
         },
       },
     });
-    pendingUrl = null;
+    // The renderer asks once it is up; a URL that arrives while no window exists waits here.
+    ctx.services.takeLaunchUrl = () => {
+      const u = pendingUrl;
+      pendingUrl = null;
+      return u;
+    };
     registerHandlers(electronIpcHost(ipcMain, () => win), ctx.services, { allowedOrigins: [APP_ORIGIN] });
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate((command) => emit('app:menu', { command }), { isMac: process.platform === 'darwin', devTools: !app.isPackaged })));
     if (app.isPackaged) app.setAsDefaultProtocolClient('sftp');
