@@ -56,6 +56,22 @@ describe('node build/build.mjs', () => {
   });
 });
 
+describe('node build/build.mjs --renderer-only', () => {
+  it('builds the renderer with relative asset URLs and no inline script (the CSP allows script-src self only)', async (ctx) => {
+    if (!existsSync(path.join(root, 'renderer', 'vite.config.ts'))) ctx.skip('renderer/vite.config.ts not written yet');
+    await promisify(execFile)(process.execPath, [path.join(root, 'build', 'build.mjs'), '--renderer-only', '--out', out], { cwd: root });
+    const html = readFileSync(path.join(out, 'renderer', 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(attrs).toMatch(/src="\.\/assets\//);
+      expect(body!.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html).toContain('Content-Security-Policy');
+  });
+});
+
 describe('dist/preload.cjs (fake electron)', () => {
   const exposed = new Map<string, Record<string, unknown>>();
   const invoked: unknown[][] = [];
