@@ -155,18 +155,22 @@ export function App({ api }: { api: SkiffApi }) {
   );
   const transfers = useTransfers(api, (job) => refreshIfShowing(job.direction === 'upload' ? 'remote' : 'local', job.targetDir));
 
+  // The live session for event handlers (they outlive renders).
+  const sessionRef = useRef<SessionInfo | null>(null);
+  useEffect(() => {
+    sessionRef.current = session;
+  }, [session]);
+
   // Questions and session events from main.
   useEffect(() => {
     const offAsk = api.on('question:ask', (q) => setQuestions((qs) => [...qs.filter((x) => x.id !== q.id), q]));
     const offClosed = api.on('question:closed', (c) => setQuestions((qs) => qs.filter((x) => x.id !== c.id)));
     const offSession = api.on('session:closed', (s) => {
-      setSession((cur) => {
-        if (cur && cur.sessionId === s.sessionId) {
-          if (!s.byUser) notify({ code: s.code, message: s.message });
-          return null;
-        }
-        return cur;
-      });
+      if (sessionRef.current?.sessionId !== s.sessionId) return;
+      sessionRef.current = null;
+      setSession(null);
+      setActive('local');
+      if (!s.byUser) notify({ code: s.code, message: s.message });
     });
     return () => {
       offAsk();

@@ -19,10 +19,13 @@ export function useTransfers(api: SkiffApi, onFinished: (job: TransferJobDto) =>
     finishedRef.current = onFinished;
   });
 
+  // Last known state per job, to fire onFinished once on the transition to "done".
+  const statesRef = useRef(new Map<string, TransferJobDto['state']>());
   const upsert = useCallback((job: TransferJobDto) => {
+    const before = statesRef.current.get(job.id);
+    statesRef.current.set(job.id, job.state);
+    if (job.state === 'done' && before !== 'done') finishedRef.current(job);
     setJobs((m) => {
-      const prev = m.get(job.id);
-      if (job.state === 'done' && prev?.state !== 'done') queueMicrotask(() => finishedRef.current(job));
       const next = new Map(m);
       next.set(job.id, job);
       return next;

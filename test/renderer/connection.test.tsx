@@ -1,0 +1,69 @@
+// Connecting and losing the connection: readable errors with a next step, never stacks.
+import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { App } from '../../renderer/src/app';
+import { fakeBridge } from './support/fake-api';
+
+afterEach(cleanup);
+
+function fillQuickConnect() {
+  fireEvent.change(screen.getByLabelText('Host'), { target: { value: 'srv' } });
+  fireEvent.change(screen.getByLabelText('Port'), { target: { value: '2222' } });
+  fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'me' } });
+  fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw' } });
+  fireEvent.click(screen.getByRole('checkbox', { name: 'Remember password' }));
+}
+
+describe('connection', () => {
+  it('a failed login shows what went wrong and what to do, without internals', async () => {
+    const fake = fakeBridge({
+      tree: { '/home/me': [] },
+      handlers: {
+        'session:connect': () => {
+          throw { code: 'AUTH_FAILED', message: 'The server refused the password for me@srv.\n    at Client._onAuth (node_modules/ssh2/lib/client.js:1:1)' };
+        },
+      },
+    });
+    render(<App api={fake.api} />);
+    await screen.findByRole('grid', { name: 'Local files' });
+    fillQuickConnect();
+    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The server refused the password for me@srv.');
+    expect(alert.textContent).toContain('Check the username, password or key file');
+    expect(alert.textContent).not.toContain('node_modules');
+    expect(fake.callsOf('session:connect')).toEqual([{ host: 'srv', port: 2222, username: 'me', authMethod: 'password', password: 'pw', rememberPassword: true }]);
+    expect(screen.queryByRole('grid', { name: 'Remote files' })).toBeNull();
+  });
+
+  it('a dropped connection returns the remote pane to "Not connected" and says why', async () => {
+    const fake = fakeBridge({
+      tree: { '/home/me': [], '/srv': [] },
+      handlers: { 'session:connect': () => ({ sessionId: 's9', host: 'srv', port: 2222, username: 'me', authMethod: 'password', home: '/srv' }) },
+    });
+    render(<App api={fake.api} />);
+    await screen.findByRole('grid', { name: 'Local files' });
+    fillQuickConnect();
+    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    await screen.findByRole('grid', { name: 'Remote files' });
+    expect(screen.getByText(/me@srv:2222/)).toBeTruthy();
+    act(() => fake.emit('session:closed', { sessionId: 's9', code: 'CONNECTION_LOST', message: 'The connection to srv was lost.', byUser: false }));
+    await waitFor(() => expect(screen.queryByRole('grid', { name: 'Remote files' })).toBeNull());
+    expect((await screen.findByRole('alert')).textContent).toMatch(/was lost.*Connect again/);
+  });
+
+  it('Disconnect closes the session by id', async () => {
+    const fake = fakeBridge({
+      tree: { '/home/me': [], '/srv': [] },
+      handlers: { 'session:connect': () => ({ sessionId: 's3', host: 'srv', port: 22, username: 'me', authMethod: 'publickey', home: '/srv' }), 'session:disconnect': () => undefined },
+    });
+    render(<App api={fake.api} />);
+    await screen.findByRole('grid', { name: 'Local files' });
+    fillQuickConnect();
+    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    await screen.findByRole('grid', { name: 'Remote files' });
+    fireEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
+    await waitFor(() => expect(fake.callsOf('session:disconnect')).toEqual([{ sessionId: 's3' }]));
+    expect(screen.queryByRole('grid', { name: 'Remote files' })).toBeNull();
+  });
+});
