@@ -142,3 +142,23 @@ describe('fuzzing every handler', () => {
     expect(await f.call('local:delete', { paths: ['/'], recursive: true })).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
   });
 });
+
+describe('secrets never echo back', () => {
+  it('a refused call that carried a password does not repeat it in the error', async () => {
+    const secret = 'hunter2-very-secret';
+    const attempts: Array<[string, unknown]> = [
+      ['session:connect', { host: 'h', port: 'x', username: 'u', password: secret }],
+      ['session:connect', { host: 'h', username: 'u', password: `${secret}\0` }],
+      ['session:connect', { bookmarkId: 'no-such', password: secret }],
+      ['secrets:set', { bookmarkId: 'no-such', kind: 'password', secret }],
+      ['secrets:set', { bookmarkId: 'no-such', kind: 'pin', secret }],
+      ['bookmarks:create', { bookmark: { name: 'x', host: 'bad host', username: 'u' }, password: secret }],
+      ['question:answer', { id: 'gone', answer: { kind: 'password', secret, remember: false } }],
+    ];
+    for (const [channel, arg] of attempts) {
+      const r = await f.call(channel, arg);
+      expect(r.ok, channel).toBe(false);
+      expect(JSON.stringify(r), channel).not.toContain('hunter2');
+    }
+  });
+});
