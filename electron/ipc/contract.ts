@@ -17,7 +17,9 @@
 // - Big listings are paged, pull-based: `sftp:list-dir` / `local:list-dir` return the
 //   first page `{ listId, entries, done }`; call `list:next` until `done`; navigating
 //   away calls `list:cancel` (or just stops pulling: idle listings are dropped by main
-//   after a minute). Pages are small (≤ 500 entries) so the first rows show at once.
+//   after a minute). The first page comes with the server's first batch (first rows at
+//   once); later pages hold up to 500 entries. The end of a folder is only known after one
+//   more read, so the last page may be empty.
 // - Find: `sftp:find-start` returns `{ findId }`; matches stream as `sftp:find-result`
 //   events (sent only after the start reply) until one with `done: true`.
 //
@@ -28,6 +30,9 @@
 //                    {"event": "<event channel>", "payload": <payload>}
 //   `args` is the argument list exactly as given to transport.invoke(channel, ...args).
 //   Malformed frames get {"id": <id or null>, "result": {"ok": false, "error": {code: "INVALID_ARGUMENT", …}}}.
+//   The upgrade is refused (401) without the right token and (403) unless Origin is the page's own.
+//   Web mode has no native pickers: `dialog:pick-folder` / `dialog:pick-file` reject with
+//   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
 
 // ───────────────────────────── errors ─────────────────────────────
