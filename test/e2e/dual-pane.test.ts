@@ -30,6 +30,13 @@ const localGrid = () => page.getByRole('grid', { name: 'Local files' });
 const remoteGrid = () => page.getByRole('grid', { name: 'Remote files' });
 const row = (grid: ReturnType<typeof localGrid>, name: string) => grid.getByRole('row', { name: new RegExp(`^${escapeRe(name)},`) });
 
+/** Extra README screenshots of dialogs (light theme). */
+async function shot(name: string): Promise<void> {
+  const out = path.join(repoRoot, 'build', 'screenshots');
+  mkdirSync(out, { recursive: true });
+  await page.screenshot({ path: path.join(out, `${name}.png`) });
+}
+
 async function goTo(which: 'Local path' | 'Remote path', dir: string): Promise<void> {
   const box = page.getByRole('textbox', { name: which });
   await box.fill(dir);
@@ -83,6 +90,7 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     const known = Object.values(sshd.hostKeys).map((k) => execFileSync('ssh-keygen', ['-lf', `${k}.pub`], { encoding: 'utf8' }).split(' ')[1]);
     expect(known).toContain(fp);
     expect(await dialog.textContent()).toContain(`${sshd.host}:${sshd.port}`);
+    await shot('host-key-dialog');
     await dialog.getByRole('button', { name: 'Trust and remember' }).click();
 
     await remoteGrid().waitFor({ timeout: 60_000 });
@@ -185,6 +193,7 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     await dialog.waitFor({ timeout: 60_000 });
     expect(await dialog.textContent()).toMatch(/B \(\d+ bytes\)/);
     await dialog.getByRole('checkbox', { name: 'Apply to all' }).check();
+    await shot('conflict-dialog');
     await dialog.getByRole('button', { name: 'Overwrite', exact: true }).click();
     // Both files end up overwritten without a second question (it would block the job).
     for (const n of ['conflict-a.txt', 'conflict-b.txt']) {
