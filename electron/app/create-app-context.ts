@@ -124,7 +124,11 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
   };
 
   const sessions = new SessionManager({
-    connect: opts.connect ?? sftpConnect,
+    // Every connect (first, by bookmark, reconnect) asks for the key types known_hosts already holds first.
+    connect: async (o) => {
+      const knownHostKeyTypes = o.knownHostKeyTypes ?? (await knownHosts(settingsStore.get()).knownKeyTypes(o.host, o.port ?? 22));
+      return (opts.connect ?? sftpConnect)({ ...o, knownHostKeyTypes });
+    },
     hostKeyVerifier: () => {
       const s = settingsStore.get();
       return createHostKeyVerifier({ store: knownHosts(s), policy: s.hostKeyPolicy, ask: askHostKey });
