@@ -15,6 +15,11 @@ export class ChannelSet {
     private readonly count: number,
   ) {}
 
+  /** Whether this side can have channels beyond the primary one. */
+  get canOpenMore(): boolean {
+    return this.count > 1 && this.endpoint.openChannel !== undefined;
+  }
+
   /** The primary channel (metadata, listings, mkdir). */
   get primary(): FileSystem {
     return this.endpoint.fs;

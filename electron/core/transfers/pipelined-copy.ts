@@ -72,7 +72,15 @@ const PROBE_BYTES = 256 * 1024;
  * Copies `src` to `dst` from `startAt` to the source's end of file, with `requests` reads in
  * flight; resolves to the final size. `state.watermark` stays valid even when it rejects.
  */
-export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: PipelinedCopyOptions, state: PipelinedCopyState = { watermark: 0 }): Promise<number> {
+export async function pipelinedCopy(
+  src: FileHandle | readonly FileHandle[],
+  dst: FileHandle | readonly FileHandle[],
+  opts: PipelinedCopyOptions,
+  state: PipelinedCopyState = { watermark: 0 },
+): Promise<number> {
+  // Several handles (one per SFTP channel) stripe a big file: request i goes to handle i mod n.
+  const srcs = Array.isArray(src) ? src : [src as FileHandle];
+  const dsts = Array.isArray(dst) ? dst : [dst as FileHandle];
   const chunk = Math.max(1, opts.chunkSize);
   const start = opts.startAt ?? 0;
   const expected = Math.max(start, opts.expectedSize);
@@ -123,7 +131,9 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
     return { pos, len };
   };
 
-  const worker = async (): Promise<void> => {
+  const worker = async (w: number): Promise<void> => {
+    const src = srcs[w % srcs.length]!;
+    const dst = dsts[w % dsts.length]!;
     for (;;) {
       if (failure !== null) return;
       throwIfAborted(opts.signal);
@@ -168,8 +178,8 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
     }
   };
 
-  const workers = Array.from({ length: Math.max(1, opts.requests) }, () =>
-    worker().catch((err: unknown) => {
+  const workers = Array.from({ length: Math.max(1, opts.requests) }, (_, w) =>
+    worker(w).catch((err: unknown) => {
       if (failure === null) failure = err;
       wake(); // blocked workers must see the failure and stop
     }),
@@ -177,7 +187,7 @@ export async function pipelinedCopy(src: FileHandle, dst: FileHandle, opts: Pipe
   await Promise.all(workers);
   // A grown file can leave work that finished workers no longer see; drain it with one worker.
   while (failure === null && (retry.length > 0 || (next < limit && next < eof))) {
-    await worker().catch((err: unknown) => {
+    await worker(0).catch((err: unknown) => {
       if (failure === null) failure = err;
     });
   }

@@ -49,6 +49,7 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
   const plan: Plan = { dirs: [], files: [], errors: [], skipped: [] };
   const queue: PlanDir[] = [];
 
+  const seen = new Set<string>();
   for (const src of sources) {
     const name = fs.path.basename(src);
     try {
@@ -57,6 +58,12 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
       plan.errors.push({ ...asSkiff(err, src).toData(), path: printableName(src) });
       continue;
     }
+    // Two sources with one name would land on the same target (and the same .skiffpart).
+    if (seen.has(name)) {
+      plan.errors.push({ code: 'ALREADY_EXISTS', message: `Another selected item is also called “${printableName(name)}”; it was not copied.`, path: printableName(src) });
+      continue;
+    }
+    seen.add(name);
     let st: FileStat;
     try {
       st = await fs.stat(src);

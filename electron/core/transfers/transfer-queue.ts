@@ -8,7 +8,7 @@ import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import type { FileEntry, FileStat, FileSystem } from '../fs/file-system';
 import { ChannelSet } from './channel-set';
 import { type ConflictDecision, decide, freeName } from './conflict';
-import { type FileTransferPlan, PART_SUFFIX, isConnectionError, sideOf, statSummary, transferFile } from './file-transfer';
+import { type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, statSummary, transferFile } from './file-transfer';
 import { ByteBudget, PauseGate } from './flow-control';
 import { RateMeter } from './rate-meter';
 import { resolveInside } from './safe-name';
@@ -107,6 +107,7 @@ export class TransferQueue {
   /** Reconnects in progress, per old endpoint, so jobs sharing a session reconnect it once. */
   private readonly reconnecting = new WeakMap<TransferEndpoint, Promise<TransferEndpoint>>();
   private readonly replaced = new WeakMap<TransferEndpoint, TransferEndpoint>();
+  private readonly writing = new WeakMap<FileSystem, Set<string>>();
 
   constructor(options: TransferQueueOptions = {}) {
     this.opts = {
@@ -114,6 +115,7 @@ export class TransferQueue {
       filesInFlight: options.filesInFlight ?? 24,
       channels: options.channels ?? 4,
       requestsPerFile: options.requestsPerFile ?? 64,
+      stripes: options.stripes ?? 2,
       bufferBudget: options.bufferBudget ?? 64 * 1024 * 1024,
       progressIntervalMs: options.progressIntervalMs ?? 100,
       defaultConflict: options.defaultConflict ?? 'ask',
@@ -319,9 +321,9 @@ export class TransferQueue {
             job.dirs.clear();
             this.changed(job);
           }
-          const multi = job.plan.files.length > 1;
-          srcCh ??= new ChannelSet(job.source, multi ? this.opts.channels : 1);
-          dstCh ??= new ChannelSet(job.target, multi ? this.opts.channels : 1);
+          // Channels open lazily: a single small file never opens an extra one.
+          srcCh ??= new ChannelSet(job.source, this.opts.channels);
+          dstCh ??= new ChannelSet(job.target, this.opts.channels);
           await this.prepareDirs(job, dstCh.primary, signal);
           await this.copyFiles(job, srcCh, dstCh, signal);
           await this.finishDirs(job, dstCh.primary);
@@ -491,7 +493,7 @@ export class TransferQueue {
         await job.gate.wait(signal);
         if (signal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
         try {
-          await this.copyOne(job, f, src, dst, dstCh.primary, signal);
+          await this.copyOne(job, f, src, dst, dstCh.primary, signal, f.stat.size >= STRIPE_MIN ? await this.stripeChannels(srcCh, dstCh, w) : undefined);
         } catch (err) {
           if (isConnectionError(err) && !signal.aborted) {
             f.state = 'pending';
@@ -509,7 +511,32 @@ export class TransferQueue {
     if (lost !== null) throw lost;
   }
 
-  private async copyOne(job: Job, f: PlanFile, src: FileSystem, dst: FileSystem, meta: FileSystem, jobSignal: AbortSignal): Promise<void> {
+  /** Channels (beyond worker w's own) a big file is striped over, on whichever side has them. */
+  private async stripeChannels(srcCh: ChannelSet, dstCh: ChannelSet, w: number): Promise<{ src: FileSystem[]; dst: FileSystem[] }> {
+    const extra = Math.max(0, this.opts.stripes - 1);
+    const pick = async (ch: ChannelSet): Promise<FileSystem[]> => {
+      if (!ch.canOpenMore) return [];
+      const mine = await ch.get(w);
+      const out: FileSystem[] = [];
+      for (let j = 1; j <= extra; j++) {
+        const c = await ch.get(w + j);
+        if (c !== mine && !out.includes(c)) out.push(c);
+      }
+      return out;
+    };
+    const [src, dst] = await Promise.all([pick(srcCh), pick(dstCh)]);
+    return { src, dst };
+  }
+
+  private async copyOne(
+    job: Job,
+    f: PlanFile,
+    src: FileSystem,
+    dst: FileSystem,
+    meta: FileSystem,
+    jobSignal: AbortSignal,
+    stripe?: { src: FileSystem[]; dst: FileSystem[] },
+  ): Promise<void> {
     const key = relKey(f.rel);
     const parent = job.dirs.get(relKey(f.rel.slice(0, -1)));
     const fail = (e: SkiffError) => {
@@ -530,6 +557,7 @@ export class TransferQueue {
     if (jobSignal.aborted) f.abort.abort();
     f.state = 'running';
     job.running.add(f);
+    let releaseTarget: (() => void) | undefined;
     try {
       const name = f.rel[f.rel.length - 1]!;
       let finalPath = this.targetPath(job, f.rel);
@@ -558,10 +586,18 @@ export class TransferQueue {
       else if (target && decision.kind === 'write' && decision.overwrite) plan.mode = target.mode; // keep the replaced file's mode
       if (decision.kind === 'resume') plan.resume = { from: decision.from };
       else if (f.resumeFrom !== undefined) plan.resume = { from: 'part', knownWatermark: f.resumeFrom };
+      // Two jobs writing one target would share its .skiffpart: the later one waits its turn as a failure.
+      const writing = this.writingOn(job.target.fs);
+      if (writing.has(plan.finalPath)) {
+        throw new SkiffError('ALREADY_EXISTS', `“${plan.finalPath}” is being written by another transfer right now.`, { path: plan.finalPath });
+      }
+      writing.add(plan.finalPath);
+      releaseTarget = () => writing.delete(plan.finalPath);
       await transferFile(
         {
           src,
           dst,
+          ...(stripe ? { extraSrc: stripe.src, extraDst: stripe.dst } : {}),
           budget: this.budget,
           gate: job.gate,
           signal,
@@ -589,8 +625,19 @@ export class TransferQueue {
       }
       fail(new SkiffError(e.code, e.message, { path: key, cause: e }));
     } finally {
+      releaseTarget?.();
       job.running.delete(f);
     }
+  }
+
+  /** Final paths being written right now on a target (keyed by its primary FileSystem). */
+  private writingOn(fs: FileSystem): Set<string> {
+    let set = this.writing.get(fs);
+    if (!set) {
+      set = new Set();
+      this.writing.set(fs, set);
+    }
+    return set;
   }
 
   private async decideConflict(

@@ -22,6 +22,7 @@ describe('TransferQueue against the real sshd', () => {
     ['one-byte', 1],
     ['odd', 131_071],
     ['multi-chunk', 3 * 1024 * 1024 + 12_345],
+    ['striped', 9 * 1024 * 1024 + 7],
   ];
 
   for (const [name, size] of sizes) {
