@@ -268,6 +268,29 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByText(/Use Quick Connect or pick a saved server/).waitFor();
     expect(await remoteGrid().count()).toBe(0);
+  });
+
+  it('warns in red when the host key changed, shows both fingerprints, and disconnects by default', async () => {
+    // Pretend we remembered a different ed25519 key for this server.
+    const knownHosts = path.join(server.home, '.ssh', 'known_hosts');
+    const strangerPub = readFileSync(`${sshd.clientKeys.stranger}.pub`, 'utf8').trim().split(/\s+/);
+    writeFileSync(knownHosts, `[${sshd.host}]:${sshd.port} ${strangerPub[0]} ${strangerPub[1]}\n`);
+    const oldFp = execFileSync('ssh-keygen', ['-lf', `${sshd.clientKeys.stranger}.pub`], { encoding: 'utf8' }).split(' ')[1];
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: /host key/i });
+    await dialog.waitFor({ timeout: 60_000 });
+    expect(await dialog.textContent()).toMatch(/has changed/);
+    expect(await dialog.getByRole('textbox', { name: 'Old fingerprint' }).inputValue()).toBe(oldFp);
+    const newFp = await dialog.getByRole('textbox', { name: 'New fingerprint' }).inputValue();
+    expect(newFp).not.toBe(oldFp);
+    expect(await dialog.textContent()).toContain(`${knownHosts}:1`);
+    expect(await dialog.getByRole('button', { name: 'Trust and remember' }).count()).toBe(0);
+    await shot('changed-host-key-dialog');
+    // Enter on the default button disconnects.
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: /host key|trusted|rejected/i }).first().waitFor({ timeout: 60_000 });
+    expect(await remoteGrid().count()).toBe(0);
+    expect(readFileSync(knownHosts, 'utf8')).toContain(strangerPub[1]);
     // The whole session ran under the page's strict CSP (no inline script or style) without a violation.
     expect(cspViolations).toEqual([]);
   });

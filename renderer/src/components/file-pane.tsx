@@ -205,10 +205,10 @@ export function FilePane(props: FilePaneProps) {
       {props.extraTools ? <div className="pane-connection">{props.extraTools}</div> : null}
       <div className="pane-toolbar" role="toolbar" aria-label={`${title} navigation`}>
         <span className="pane-title">{title}</span>
-        <button type="button" className="icon-button" aria-label="Back" title="Back (Alt+←)" disabled={!model.canBack} onClick={model.back}>
+        <button type="button" className="icon-button" aria-label="Back" title="Back (Alt+←)" disabled={!connected || !model.canBack} onClick={model.back}>
           ←
         </button>
-        <button type="button" className="icon-button" aria-label="Forward" title="Forward (Alt+→)" disabled={!model.canForward} onClick={model.forward}>
+        <button type="button" className="icon-button" aria-label="Forward" title="Forward (Alt+→)" disabled={!connected || !model.canForward} onClick={model.forward}>
           →
         </button>
         <button type="button" className="icon-button" aria-label="Up" title="Up (Backspace)" disabled={!connected} onClick={model.up}>
@@ -219,7 +219,7 @@ export function FilePane(props: FilePaneProps) {
         </button>
         <PathInput
           label={`${title} path`}
-          path={model.path}
+          path={connected ? model.path : ''}
           inputRef={props.pathInputRef}
           disabled={!connected}
           onSubmit={(p) => {

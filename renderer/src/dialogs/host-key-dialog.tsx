@@ -87,7 +87,7 @@ export function HostKeyDialog(props: { question: HostKeyQuestion; onDecide: (d: 
           <div key={`${s.file}:${s.line}`} className="facts-group">
             <dt>Remembered key</dt>
             <dd>
-              {s.keyType}
+              {s.keyType} ({s.bits} bits)
               <Fingerprint value={s.fingerprint} label="Old fingerprint" />
               <span className="muted">
                 in <span className="mono">{displayName(`${s.file}:${s.line}`)}</span>
