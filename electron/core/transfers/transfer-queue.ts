@@ -511,7 +511,7 @@ export class TransferQueue {
     if (lost !== null) throw lost;
   }
 
-  /** Channels (beyond worker w's own) a big file is striped over, on whichever side has them. */
+  /** Channels (beyond worker w's own) a big file's reads are striped over. */
   private async stripeChannels(srcCh: ChannelSet, dstCh: ChannelSet, w: number): Promise<{ src: FileSystem[]; dst: FileSystem[] }> {
     const extra = Math.max(0, this.opts.stripes - 1);
     const pick = async (ch: ChannelSet): Promise<FileSystem[]> => {
@@ -524,8 +524,9 @@ export class TransferQueue {
       }
       return out;
     };
-    const [src, dst] = await Promise.all([pick(srcCh), pick(dstCh)]);
-    return { src, dst };
+    // Only the reading side is striped: measured on 256 MiB uploads, two writers per file were
+    // slower (ratio to OpenSSH 1.04–1.08×) than one (1.28–1.37×); two readers helped downloads.
+    return { src: await pick(srcCh), dst: [] };
   }
 
   private async copyOne(

@@ -111,7 +111,7 @@ export interface TransferQueueOptions {
   channels?: number;
   /** Outstanding read/write requests per file (default 64, and at most 16 MiB in flight per file). */
   requestsPerFile?: number;
-  /** Channels a file of 8 MiB or more is striped over, where the side can open more (default 2). */
+  /** Channels the reads of a file of 8 MiB or more are striped over, where the source can open more (default 2). */
   stripes?: number;
   /** Bytes of transfer buffers alive at once across the whole queue (default 64 MiB). */
   bufferBudget?: number;
