@@ -30,9 +30,15 @@ const localGrid = () => page.getByRole('grid', { name: 'Local files' });
 const remoteGrid = () => page.getByRole('grid', { name: 'Remote files' });
 const row = (grid: ReturnType<typeof localGrid>, name: string) => grid.getByRole('row', { name: new RegExp(`^${escapeRe(name)},`) });
 
+/**
+ * Where screenshots go: the README's copies in build/screenshots only when asked for
+ * (SKIFF_UPDATE_SCREENSHOTS=1), so an ordinary test run leaves the work tree clean.
+ */
+const screenshotDir = process.env.SKIFF_UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'build', 'screenshots') : path.join(os.tmpdir(), 'skiff-screenshots');
+
 /** Extra README screenshots of dialogs (light theme). */
 async function shot(name: string): Promise<void> {
-  const out = path.join(repoRoot, 'build', 'screenshots');
+  const out = screenshotDir;
   mkdirSync(out, { recursive: true });
   await page.screenshot({ path: path.join(out, `${name}.png`) });
 }
@@ -225,7 +231,7 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     await row(remoteGrid(), 'renamed.bin').click();
     const transfers = page.getByRole('region', { name: 'Transfers' });
     await expect.poll(() => transfers.getByText(/^(Running|Queued)$/).count(), POLL).toBe(0);
-    const out = path.join(repoRoot, 'build', 'screenshots');
+    const out = screenshotDir;
     mkdirSync(out, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
