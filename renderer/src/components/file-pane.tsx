@@ -310,7 +310,7 @@ export function FilePane(props: FilePaneProps) {
       <div className="pane-status" aria-live="polite">
         {props.placeholder
           ? ''
-          : `${model.visible.length.toLocaleString()} items${model.totalCount !== model.visible.length ? ` (${model.totalCount.toLocaleString()} total)` : ''}${
+          : `${model.visible.length.toLocaleString()} ${model.visible.length === 1 ? 'item' : 'items'}${model.totalCount !== model.visible.length ? ` (${model.totalCount.toLocaleString()} total)` : ''}${
               selectedCount > 0 ? ` · ${selectedCount.toLocaleString()} selected${selectedBytes > 0 ? `, ${formatSize(selectedBytes)}` : ''}` : ''
             }${model.loading ? ' · loading…' : ''}`}
       </div>
