@@ -2,11 +2,11 @@
 // side, the transfer queue below. Owns the connection, the questions main asks, the
 // dialogs and every file command; the panes own navigation and selection.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import type { AppInfo, BookmarkDto, OpenUrlDto, BookmarkList, FileEntryDto, MenuCommand, QuestionAnswer, QuestionDto, SessionInfo, SkiffApi } from '../../electron/ipc/contract';
-import { BookmarksSidebar } from './components/bookmarks-sidebar';
+import type { AppInfo, BookmarkDto, OpenUrlDto, BookmarkList, FileEntryDto, MenuCommand, QuestionAnswer, QuestionDto, SessionInfo, SettingsDto, SkiffApi } from '../../electron/ipc/contract';
 import { ContextMenu, type MenuItem } from './components/context-menu';
 import { FilePane, type PaneCommand } from './components/file-pane';
 import { QuickConnect, type QuickConnectValues } from './components/quick-connect';
+import { SavedServers } from './components/saved-servers';
 import { Splitter } from './components/splitter';
 import { TransferQueue } from './components/transfer-queue';
 import { ConfirmDeleteDialog } from './dialogs/confirm-delete-dialog';
@@ -17,6 +17,7 @@ import { KeyboardInteractiveDialog } from './dialogs/keyboard-interactive-dialog
 import { PasswordDialog } from './dialogs/password-dialog';
 import { invalidName, PromptDialog } from './dialogs/prompt-dialog';
 import { PropertiesDialog } from './dialogs/properties-dialog';
+import { SettingsDialog } from './dialogs/settings-dialog';
 import { displayName } from './model/display-name';
 import { describeError, isCancelled } from './model/errors';
 import { joinPath, normalizePosix, posix, type PathStyle } from './model/paths';
@@ -37,7 +38,7 @@ interface Notice {
   id: number;
   message: string;
   hint: string;
-  tone: 'error' | 'info';
+  tone: 'error' | 'info' | 'warning';
 }
 
 const DRAG_TYPE: Record<Side, string> = { local: 'application/x-skiff-local', remote: 'application/x-skiff-remote' };
@@ -54,6 +55,7 @@ export function App({ api }: { api: SkiffApi }) {
   const [bookmarks, setBookmarks] = useState<BookmarkList | null>(null);
   const [questions, setQuestions] = useState<QuestionDto[]>([]);
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [menu, setMenu] = useState<{ side: Side; x: number; y: number } | null>(null);
   const [notices, setNotices] = useState<Notice[]>([]);
   const [active, setActive] = useState<Side>('local');
@@ -118,7 +120,7 @@ export function App({ api }: { api: SkiffApi }) {
       .get()
       .then((st) => {
         // A pinned theme overrides the OS preference; "system" leaves it to prefers-color-scheme.
-        if (live && (st.theme === 'light' || st.theme === 'dark')) document.documentElement.dataset.theme = st.theme;
+        if (live) applyTheme(st.theme);
         if (live && st.showHidden) {
           setLocalHidden(true);
           setRemoteHidden(true);
@@ -129,6 +131,13 @@ export function App({ api }: { api: SkiffApi }) {
       live = false;
     };
   }, [api, setLocalHidden, setRemoteHidden]);
+  // Settings saved in the dialog take effect at once (theme, hidden files in both panes).
+  const settingsSaved = (st: SettingsDto): void => {
+    setSettingsOpen(false);
+    applyTheme(st.theme);
+    setLocalHidden(st.showHidden);
+    setRemoteHidden(st.showHidden);
+  };
   const persistHidden = (m: PaneModel): PaneModel => ({
     ...m,
     setShowHidden: (v: boolean) => {
@@ -193,6 +202,7 @@ export function App({ api }: { api: SkiffApi }) {
       try {
         if (session) await api.session.disconnect({ sessionId: session.sessionId }).catch(() => undefined);
         const s = await api.session.connect(args);
+        if (s.keychainWarning) notify({ code: s.keychainWarning.code, message: `Connected, but the system keychain could not be used: ${s.keychainWarning.message}` }, 'warning');
         const wanted = startPath.current;
         startPath.current = null;
         setSession(wanted ? { ...s, home: wanted } : s);
@@ -426,7 +436,10 @@ export function App({ api }: { api: SkiffApi }) {
   // Global keys: Ctrl/Cmd+R refresh even when focus is outside a grid; F6 cycles panes.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'r' && !e.altKey) {
+      if ((e.ctrlKey || e.metaKey) && e.key === ',' && !e.altKey) {
+        e.preventDefault();
+        setSettingsOpen(true);
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'r' && !e.altKey) {
         e.preventDefault();
         panes[active].refresh();
       } else if (e.key === 'F6') {
@@ -459,8 +472,6 @@ export function App({ api }: { api: SkiffApi }) {
     </div>
   );
 
-  const bookmarkProblem = bookmarks?.problems[0];
-
   return (
     <div className="app" style={{ gridTemplateRows: `minmax(0, 1fr) 6px ${Math.round(queueSize * 100)}%` }}>
       <div className="main-row" style={{ gridTemplateColumns: `minmax(180px, ${sidebarSize}fr) 6px minmax(0, ${1 - sidebarSize}fr)` }}>
@@ -476,26 +487,41 @@ export function App({ api }: { api: SkiffApi }) {
               quickConnect(v);
             }}
             onSaveBookmark={(v) => {
+              // "Remember password" with a typed password stores it in the keychain with the bookmark.
+              const remember = v.remember && v.password !== '';
               api.bookmarks
-                .create({ bookmark: { name: `${v.username}@${v.host}`, host: v.host, port: v.port, username: v.username, authMethod: v.keyPath ? 'key' : 'password', keyPath: v.keyPath || null } })
-                .then(() => api.bookmarks.list().then(setBookmarks))
-                .then(() => notify('Saved.', 'info'))
+                .create({
+                  bookmark: { name: `${v.username}@${v.host}`, host: v.host, port: v.port, username: v.username, authMethod: v.keyPath ? 'key' : 'password', keyPath: v.keyPath || null, rememberPassword: remember },
+                  ...(remember ? { password: v.password } : {}),
+                })
+                .then((r) => {
+                  if (r.keychainWarning) notify({ code: r.keychainWarning.code, message: `Saved, but the password was not stored in the system keychain: ${r.keychainWarning.message}` }, 'warning');
+                  else notify(`Saved as “${r.bookmark.name}”.`, 'info');
+                  return api.bookmarks.list().then(setBookmarks);
+                })
                 .catch(notify);
             }}
             {...(info?.nativeDialogs ? { onPickKey: () => api.dialog.pickFile({ title: 'Choose a private key' }) } : {})}
           />
-          <BookmarksSidebar
-            bookmarks={bookmarks?.bookmarks ?? []}
-            {...(bookmarkProblem ? { problem: `${bookmarkProblem.message}${bookmarkProblem.keptAs ? ` (kept as ${bookmarkProblem.keptAs})` : ''}` } : {})}
+          <SavedServers
+            api={api}
+            list={bookmarks}
+            onList={setBookmarks}
             {...(session?.bookmarkId ? { activeId: session.bookmarkId } : {})}
-            onConnect={(b: BookmarkDto) => void connect({ bookmarkId: b.id })}
-            onDelete={(b) =>
-              api.bookmarks
-                .delete({ id: b.id })
-                .then(() => api.bookmarks.list().then(setBookmarks))
-                .catch(notify)
-            }
+            onConnect={(b: BookmarkDto) => {
+              // The bookmark's initial folders: remote once connected, local right away.
+              startPath.current = b.remoteDir;
+              if (b.localDir) local.navigate(b.localDir);
+              void connect({ bookmarkId: b.id });
+            }}
+            notify={notify}
+            nativeDialogs={info?.nativeDialogs ?? false}
           />
+          <div className="sidebar-foot">
+            <button type="button" className="small-button" onClick={() => setSettingsOpen(true)} aria-keyshortcuts="Control+Comma" title="Settings (Ctrl+,)">
+              Settings…
+            </button>
+          </div>
         </aside>
         <Splitter orientation="vertical" label="Resize sidebar" value={sidebarSize} min={0.12} max={0.4} onChange={setSidebarSize} />
         <main className="panes" style={{ gridTemplateColumns: `minmax(0, ${split}fr) 6px minmax(0, ${1 - split}fr)` }}>
@@ -678,6 +704,8 @@ export function App({ api }: { api: SkiffApi }) {
         />
       ) : null}
 
+      {settingsOpen ? <SettingsDialog api={api} onSaved={settingsSaved} onCancel={() => setSettingsOpen(false)} /> : null}
+
       {question?.kind === 'host-key' ? <HostKeyDialog key={question.id} question={question} onDecide={(decision) => answer(question.id, { kind: 'host-key', decision })} /> : null}
       {question?.kind === 'keyboard-interactive' ? (
         <KeyboardInteractiveDialog key={question.id} question={question} onAnswer={(responses) => answer(question.id, { kind: 'keyboard-interactive', responses })} />
@@ -690,4 +718,10 @@ export function App({ api }: { api: SkiffApi }) {
       ) : null}
     </div>
   );
+}
+
+/** Pins the theme on <html> (light/dark) or leaves it to the OS (system). */
+function applyTheme(theme: SettingsDto['theme']): void {
+  if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
 }

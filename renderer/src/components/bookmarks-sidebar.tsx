@@ -1,61 +1,178 @@
-// Saved servers, grouped, with a search box. Enter or double-click connects.
-import { useMemo, useState } from 'react';
+// Saved servers, grouped, with a search box. Enter or double-click connects, F2 edits,
+// Del deletes, arrows move, Shift+F10 / the Menu key / right-click open the context menu.
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { BookmarkDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
+import { ContextMenu, type MenuItem } from './context-menu';
 
-/** The bookmarks list (groups + search). */
+/** What the user can do with a bookmark or a group (the container runs it). */
+export type BookmarkAction = 'connect' | 'edit' | 'duplicate' | 'move' | 'delete';
+
+const UNGROUPED = 'Servers';
+
+/** The bookmarks list (groups + search + per-bookmark actions). */
 export function BookmarksSidebar(props: {
   bookmarks: readonly BookmarkDto[];
-  problem?: string;
+  /** Changes are refused (e.g. the file came from a newer Skiff). */
+  readOnly?: boolean;
   activeId?: string;
   onConnect: (b: BookmarkDto) => void;
-  onDelete: (b: BookmarkDto) => void;
+  onAction?: (action: BookmarkAction, b: BookmarkDto) => void;
+  onRenameGroup?: (group: string) => void;
+  onNew?: () => void;
+  onImport?: () => void;
 }) {
   const [query, setQuery] = useState('');
+  const [menu, setMenu] = useState<{ b: BookmarkDto; x: number; y: number } | null>(null);
+  const listRef = useRef<HTMLElement>(null);
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
     const hits = props.bookmarks.filter((b) => !q || [b.name, b.host, b.username, b.group ?? ''].some((s) => s.toLowerCase().includes(q)));
     const map = new Map<string, BookmarkDto[]>();
     for (const b of hits) {
-      const g = b.group?.trim() || 'Servers';
+      const g = b.group?.trim() || UNGROUPED;
       map.set(g, [...(map.get(g) ?? []), b]);
     }
+    for (const items of map.values()) items.sort((a, b) => a.name.localeCompare(b.name));
     return [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
   }, [props.bookmarks, query]);
 
+  const act = (action: BookmarkAction, b: BookmarkDto): void => {
+    if (action === 'connect') props.onConnect(b);
+    else props.onAction?.(action, b);
+  };
+  const editable = !props.readOnly && props.onAction !== undefined;
+
+  const focusSibling = (from: HTMLElement, delta: number | 'first' | 'last'): void => {
+    const all = Array.from(listRef.current?.querySelectorAll<HTMLElement>('button.bookmark') ?? []);
+    const i = all.indexOf(from);
+    const next = delta === 'first' ? all[0] : delta === 'last' ? all[all.length - 1] : all[Math.max(0, Math.min(all.length - 1, i + delta))];
+    next?.focus();
+  };
+
+  const onKey = (b: BookmarkDto) => (e: KeyboardEvent<HTMLButtonElement>) => {
+    const key = e.key;
+    if (key === 'Enter') {
+      e.preventDefault();
+      act('connect', b);
+    } else if (key === 'F2' && editable) {
+      e.preventDefault();
+      act('edit', b);
+    } else if ((key === 'Delete' || key === 'F8') && editable) {
+      e.preventDefault();
+      act('delete', b);
+    } else if (key === 'ArrowDown' || key === 'ArrowUp') {
+      e.preventDefault();
+      focusSibling(e.currentTarget, key === 'ArrowDown' ? 1 : -1);
+    } else if (key === 'Home' || key === 'End') {
+      e.preventDefault();
+      focusSibling(e.currentTarget, key === 'Home' ? 'first' : 'last');
+    } else if ((key === 'F10' && e.shiftKey) || key === 'ContextMenu') {
+      e.preventDefault();
+      const r = e.currentTarget.getBoundingClientRect();
+      setMenu({ b, x: r.left + 24, y: r.bottom });
+    }
+  };
+
+  const items: MenuItem[] = [
+    { id: 'connect', label: 'Connect', shortcut: 'Enter' },
+    { id: 'edit', label: 'Edit…', shortcut: 'F2', disabled: !editable, separatorBefore: true },
+    { id: 'duplicate', label: 'Duplicate', disabled: !editable },
+    { id: 'move', label: 'Move to group…', disabled: !editable },
+    { id: 'delete', label: 'Delete…', shortcut: 'Del', disabled: !editable, separatorBefore: true },
+  ];
+
   return (
-    <nav className="bookmarks" aria-label="Saved servers">
-      <h2 className="side-title">Saved servers</h2>
+    <nav className="bookmarks" aria-label="Saved servers" ref={listRef}>
+      <div className="side-head">
+        <h2 className="side-title">Saved servers</h2>
+        <span className="spacer" />
+        {props.onNew ? (
+          <button type="button" className="small-button" disabled={props.readOnly} onClick={props.onNew} title="Add a saved server">
+            New…
+          </button>
+        ) : null}
+        {props.onImport ? (
+          <button type="button" className="small-button" disabled={props.readOnly} onClick={props.onImport} title="Import hosts from ~/.ssh/config">
+            Import…
+          </button>
+        ) : null}
+      </div>
       <input className="bookmark-search" type="search" aria-label="Search saved servers" placeholder="Search" value={query} onChange={(e) => setQuery(e.target.value)} />
-      {props.problem ? (
-        <p className="danger-text small" role="alert">
-          {props.problem}
-        </p>
-      ) : null}
-      {groups.length === 0 ? <p className="muted small">{props.bookmarks.length === 0 ? 'No saved servers yet. Fill in Quick Connect and press Save.' : 'No matches.'}</p> : null}
-      {groups.map(([group, items]) => (
+      {groups.length === 0 ? <p className="muted small">{props.bookmarks.length === 0 ? 'No saved servers yet. Fill in Quick Connect and press Save, or import from ~/.ssh/config.' : 'No matches.'}</p> : null}
+      {groups.map(([group, list]) => (
         <div key={group} className="bookmark-group" role="group" aria-label={displayName(group)}>
-          <div className="group-title">{displayName(group)}</div>
+          <div className="group-title">
+            <span>{displayName(group)}</span>
+            {group !== UNGROUPED && editable && props.onRenameGroup ? (
+              <button type="button" className="icon-button small group-rename" aria-label={`Rename group ${displayName(group)}`} title="Rename group" onClick={() => props.onRenameGroup?.(group)}>
+                ✎
+              </button>
+            ) : null}
+          </div>
           <ul>
-            {items.map((b) => (
+            {list.map((b) => (
               <li key={b.id} className={b.id === props.activeId ? 'active' : undefined}>
-                <button type="button" className="bookmark" title={`${displayName(b.username)}@${displayName(b.host)}:${b.port}`} onDoubleClick={() => props.onConnect(b)} onKeyDown={(e) => e.key === 'Enter' && props.onConnect(b)}>
+                <button
+                  type="button"
+                  className="bookmark"
+                  data-bookmark-id={b.id}
+                  title={`${displayName(b.username)}@${displayName(b.host)}:${b.port}${b.notes ? `\n${displayName(b.notes)}` : ''}`}
+                  aria-keyshortcuts="Enter F2 Delete Shift+F10"
+                  onDoubleClick={() => act('connect', b)}
+                  onKeyDown={onKey(b)}
+                  onContextMenu={(e) => {
+                    e.preventDefault();
+                    e.currentTarget.focus();
+                    setMenu({ b, x: e.clientX, y: e.clientY });
+                  }}
+                >
                   <span className="bookmark-name">{displayName(b.name)}</span>
                   <span className="bookmark-host">
                     {displayName(b.username)}@{displayName(b.host)}
+                    {b.port === 22 ? '' : `:${b.port}`}
                   </span>
                 </button>
-                <button type="button" className="icon-button small" aria-label={`Connect to ${displayName(b.name)}`} onClick={() => props.onConnect(b)}>
+                <button type="button" className="icon-button small" aria-label={`Connect to ${displayName(b.name)}`} onClick={() => act('connect', b)}>
                   ▸
                 </button>
-                <button type="button" className="icon-button small" aria-label={`Delete ${displayName(b.name)}`} onClick={() => props.onDelete(b)}>
-                  ×
+                <button
+                  type="button"
+                  className="icon-button small"
+                  aria-label={`Actions for ${displayName(b.name)}`}
+                  aria-haspopup="menu"
+                  onClick={(e) => {
+                    const r = e.currentTarget.getBoundingClientRect();
+                    setMenu({ b, x: r.left, y: r.bottom });
+                  }}
+                >
+                  ⋯
                 </button>
               </li>
             ))}
           </ul>
         </div>
       ))}
+      {menu ? (
+        <ContextMenu
+          label={`Actions for ${displayName(menu.b.name)}`}
+          x={menu.x}
+          y={menu.y}
+          items={items}
+          onClose={() => {
+            const id = menu.b.id;
+            setMenu(null);
+            Array.from(listRef.current?.querySelectorAll<HTMLElement>('button.bookmark') ?? [])
+              .find((el) => el.dataset.bookmarkId === id)
+              ?.focus();
+          }}
+          onPick={(id) => {
+            const b = menu.b;
+            setMenu(null);
+            act(id as BookmarkAction, b);
+          }}
+        />
+      ) : null}
     </nav>
   );
 }

@@ -1,0 +1,239 @@
+// Settings: appearance, files, host-key trust, transfers. Loaded with settings:get, saved as
+// one patch of the changed fields with settings:set (main validates and writes atomically).
+import { useEffect, useState } from 'react';
+import type { SettingsDto, SettingsPatch, SkiffApi } from '../../../electron/ipc/contract';
+import { describeError } from '../model/errors';
+import { Modal } from './modal';
+
+type Theme = SettingsDto['theme'];
+type Policy = SettingsDto['hostKeyPolicy'];
+type Conflict = SettingsDto['conflictDefault'];
+
+const THEMES: Array<[Theme, string]> = [
+  ['system', 'Follow the system'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+];
+
+// OpenSSH's StrictHostKeyChecking, minus "no": a changed key is never accepted silently.
+const POLICIES: Array<[Policy, string, string]> = [
+  ['ask', 'Ask for new hosts', 'Show the key of a server seen for the first time and let you decide (recommended).'],
+  ['accept-new', 'Trust new hosts automatically', 'Remember a first-seen key without asking; a changed key is still refused.'],
+  ['yes', 'Only known hosts', 'Connect only to servers already in known_hosts; add others with ssh first.'],
+];
+
+const CONFLICTS: Array<[Conflict, string]> = [
+  ['ask', 'Ask each time'],
+  ['overwrite', 'Overwrite'],
+  ['overwrite-if-newer', 'Overwrite if the source is newer'],
+  ['skip', 'Skip'],
+  ['rename', 'Keep both (rename the copy)'],
+  ['resume', 'Resume partial files'],
+];
+
+interface Form {
+  theme: Theme;
+  showHidden: boolean;
+  hostKeyPolicy: Policy;
+  hashKnownHosts: boolean;
+  extraKnownHosts: string;
+  concurrency: string;
+  conflictDefault: Conflict;
+  preservePermissions: boolean;
+}
+
+function toForm(s: SettingsDto): Form {
+  return {
+    theme: s.theme,
+    showHidden: s.showHidden,
+    hostKeyPolicy: s.hostKeyPolicy,
+    hashKnownHosts: s.hashKnownHosts,
+    extraKnownHosts: s.extraKnownHostsFiles.join('\n'),
+    concurrency: String(s.transferConcurrency),
+    conflictDefault: s.conflictDefault,
+    preservePermissions: s.preservePermissions,
+  };
+}
+
+const lines = (s: string): string[] =>
+  s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+
+/** Only what changed, so a save never rewrites settings the user did not touch. */
+function patchOf(before: SettingsDto, f: Form): SettingsPatch {
+  const p: SettingsPatch = {};
+  if (f.theme !== before.theme) p.theme = f.theme;
+  if (f.showHidden !== before.showHidden) p.showHidden = f.showHidden;
+  if (f.hostKeyPolicy !== before.hostKeyPolicy) p.hostKeyPolicy = f.hostKeyPolicy;
+  if (f.hashKnownHosts !== before.hashKnownHosts) p.hashKnownHosts = f.hashKnownHosts;
+  const extra = lines(f.extraKnownHosts);
+  if (extra.join('\n') !== before.extraKnownHostsFiles.join('\n')) p.extraKnownHostsFiles = extra;
+  if (Number(f.concurrency) !== before.transferConcurrency) p.transferConcurrency = Number(f.concurrency);
+  if (f.conflictDefault !== before.conflictDefault) p.conflictDefault = f.conflictDefault;
+  if (f.preservePermissions !== before.preservePermissions) p.preservePermissions = f.preservePermissions;
+  return p;
+}
+
+/** Why the form cannot be saved, or null. */
+function formProblem(f: Form): string | null {
+  const n = Number(f.concurrency);
+  if (!/^\d+$/.test(f.concurrency.trim()) || n < 1 || n > 16) return 'Simultaneous transfers must be a whole number from 1 to 16.';
+  const rel = lines(f.extraKnownHosts).find((l) => !(l.startsWith('/') || /^[A-Za-z]:[\\/]/.test(l)));
+  if (rel !== undefined) return `“${rel}” is not an absolute path. Give each known_hosts file as a full path.`;
+  return null;
+}
+
+/** The settings dialog; `onSaved` gets the settings main stored. */
+export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto) => void; onCancel: () => void }) {
+  const { api } = props;
+  const [before, setBefore] = useState<SettingsDto | null>(null);
+  const [f, setF] = useState<Form | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    api.settings.get().then(
+      (s) => {
+        if (!live) return;
+        setBefore(s);
+        setF(toForm(s));
+      },
+      (err: unknown) => live && setLoadError(describeError(err).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  const set = <K extends keyof Form>(k: K, v: Form[K]): void => setF((o) => (o ? { ...o, [k]: v } : o));
+  const problem = f ? formProblem(f) : null;
+
+  const save = async (): Promise<void> => {
+    if (!f || !before || problem !== null || saving) return;
+    const patch = patchOf(before, f);
+    if (Object.keys(patch).length === 0) {
+      props.onSaved(before);
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    try {
+      props.onSaved(await api.settings.set(patch));
+    } catch (err) {
+      const d = describeError(err);
+      setError(`${d.message} ${d.code === 'INVALID_ARGUMENT' ? '' : d.hint}`.trim());
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal title="Settings" onCancel={props.onCancel} className="settings-dialog">
+      {loadError !== null ? (
+        <p className="danger-text" role="alert">
+          Could not read the settings: {loadError}
+        </p>
+      ) : null}
+      {f === null && loadError === null ? (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      ) : null}
+      {f !== null ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <fieldset className="form-group">
+            <legend>Theme</legend>
+            <div role="radiogroup" aria-label="Theme" className="radio-row">
+              {THEMES.map(([v, label]) => (
+                <label key={v} className="check">
+                  <input type="radio" name="theme" value={v} checked={f.theme === v} onChange={() => set('theme', v)} /> {label}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+
+          <fieldset className="form-group">
+            <legend>Files</legend>
+            <label className="check">
+              <input type="checkbox" checked={f.showHidden} onChange={(e) => set('showHidden', e.target.checked)} /> Show hidden files
+            </label>
+          </fieldset>
+
+          <fieldset className="form-group">
+            <legend>Host keys</legend>
+            <div role="radiogroup" aria-label="New host keys">
+              {POLICIES.map(([v, label, why]) => (
+                <label key={v} className="check radio-explained">
+                  <input type="radio" name="hostKeyPolicy" value={v} checked={f.hostKeyPolicy === v} onChange={() => set('hostKeyPolicy', v)} aria-describedby={`policy-${v}`} />
+                  <span>
+                    {label}
+                    <span id={`policy-${v}`} className="small muted explain">
+                      {why}
+                    </span>
+                  </span>
+                </label>
+              ))}
+            </div>
+            <p className="small muted">A server whose key changed is always refused until you review it.</p>
+            <label className="check">
+              <input type="checkbox" checked={f.hashKnownHosts} onChange={(e) => set('hashKnownHosts', e.target.checked)} /> Hash host names in known_hosts
+            </label>
+            <label className="field">
+              <span>Extra known_hosts files (one path per line)</span>
+              <textarea rows={2} spellCheck={false} value={f.extraKnownHosts} placeholder="/etc/ssh/ssh_known_hosts2" onChange={(e) => set('extraKnownHosts', e.target.value)} />
+            </label>
+          </fieldset>
+
+          <fieldset className="form-group">
+            <legend>Transfers</legend>
+            <label className="field">
+              <span>Simultaneous transfers</span>
+              <input type="number" min={1} max={16} step={1} value={f.concurrency} aria-invalid={problem?.startsWith('Simultaneous') || undefined} onChange={(e) => set('concurrency', e.target.value)} />
+            </label>
+            <label className="field">
+              <span>When a file already exists</span>
+              <select value={f.conflictDefault} onChange={(e) => set('conflictDefault', e.target.value as Conflict)}>
+                {CONFLICTS.map(([v, label]) => (
+                  <option key={v} value={v}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={f.preservePermissions} onChange={(e) => set('preservePermissions', e.target.checked)} /> Preserve permissions
+            </label>
+          </fieldset>
+
+          {problem !== null || error !== null ? (
+            <p className="danger-text" role="alert">
+              {error ?? problem}
+            </p>
+          ) : null}
+          <div className="modal-buttons">
+            <button type="submit" className="primary" disabled={problem !== null || saving}>
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" onClick={props.onCancel}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="modal-buttons">
+          <button type="button" onClick={props.onCancel}>
+            Close
+          </button>
+        </div>
+      )}
+    </Modal>
+  );
+}
