@@ -6,6 +6,9 @@ import type { TransferEndpoint } from './types';
 
 type Channel = FileSystem & { close(): Promise<void> };
 
+/** How long a job waits for the server to confirm its extra channels closed. */
+const CLOSE_WAIT_MS = 2000;
+
 /** Lazily opened channels for one side of one job; worker `i` uses channel `i mod count`. */
 export class ChannelSet {
   private readonly opened = new Map<number, Promise<Channel | null>>();
@@ -39,10 +42,21 @@ export class ChannelSet {
     return (await p) ?? this.endpoint.fs;
   }
 
-  /** Closes the extra channels (never the primary one, which belongs to the session). */
+  /**
+   * Closes the extra channels (never the primary one, which belongs to the session). A server
+   * that never confirms a channel close must not keep a finished job from settling, so the wait
+   * is bounded; the channel is closed for us either way.
+   */
   async close(): Promise<void> {
     const all = [...this.opened.values()];
     this.opened.clear();
-    await Promise.all(all.map(async (p) => (await p)?.close().catch(() => undefined)));
+    const closing = Promise.all(all.map(async (p) => (await p)?.close().catch(() => undefined)));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      timer.unref?.();
+    });
+    await Promise.race([closing, bound]);
+    clearTimeout(timer);
   }
 }

@@ -94,6 +94,13 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The endpoint(s) a lost connection is blamed on (both when the side is unknown). */
+function ep(job: Job, side: 'source' | 'target' | undefined): { reconnect?: unknown } {
+  if (side === 'source') return job.source;
+  if (side === 'target') return job.target;
+  return job.source.reconnect ? job.source : job.target;
+}
+
 function asSkiff(err: unknown, p?: string): SkiffError {
   return err instanceof SkiffError ? err : fromNodeError(err, p);
 }
@@ -302,6 +309,7 @@ export class TransferQueue {
     const signal = job.abort.signal;
     let srcCh: ChannelSet | null = null;
     let dstCh: ChannelSet | null = null;
+    let outcome: TransferState;
     try {
       for (;;) {
         try {
@@ -341,8 +349,14 @@ export class TransferQueue {
           job.retries++;
           this.changed(job);
           await delay(backoff, signal);
-          if (side !== 'target') job.source = await this.reconnect(job.source, err);
-          if (side !== 'source') job.target = await this.reconnect(job.target, err);
+          try {
+            if (side !== 'target') job.source = await this.reconnect(job.source, err);
+            if (side !== 'source') job.target = await this.reconnect(job.target, err);
+          } catch (reconnectErr) {
+            // The server may still be down: the next round fails fast on the dead endpoint and
+            // comes back here, until maxAutoRetries is used up.
+            if (job.retries >= this.opts.maxAutoRetries || !ep(job, side).reconnect) throw reconnectErr;
+          }
           // Folders made before the drop exist now; re-list them rather than trust stale state.
           job.dirs.clear();
         }
@@ -352,20 +366,22 @@ export class TransferQueue {
       const cancelled = files.some((f) => f.state === 'cancelled');
       const done = files.filter((f) => f.state === 'done').length;
       const skipped = files.filter((f) => f.state === 'skipped').length + job.plan!.skipped.length;
-      this.finish(job, failed ? 'failed' : done === 0 && skipped > 0 && !cancelled ? 'skipped' : 'done');
+      outcome = failed ? 'failed' : done === 0 && skipped > 0 && !cancelled ? 'skipped' : 'done';
     } catch (err) {
       const e = asSkiff(err);
       if (signal.aborted || e.code === 'CANCELLED') {
-        this.finish(job, 'cancelled');
+        outcome = 'cancelled';
       } else {
         job.error = e;
-        this.finish(job, 'failed');
+        outcome = 'failed';
       }
     } finally {
       for (const f of job.plan?.files ?? []) if (f.state === 'running') f.state = 'failed';
+      // Extra channels are closed before anyone hears the job is over.
       await srcCh?.close();
       await dstCh?.close();
     }
+    this.finish(job, outcome);
   }
 
   private async reconnect(ep: TransferEndpoint, cause: unknown): Promise<TransferEndpoint> {

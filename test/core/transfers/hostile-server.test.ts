@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../../electron/core/sftp/session';
+import { SkiffError } from '../../../electron/core/errors';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
@@ -104,6 +105,41 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     expect(seenAtReconnect).toEqual([['big.bin.skiffpart']]);
     expect(readFileSync(path.join(target, 'big.bin')).equals(data)).toBe(true);
     expect(readdirSync(target)).toEqual(['big.bin']);
+  });
+
+  it('keeps trying (bounded, with backoff) while reconnecting itself fails, then resumes', async () => {
+    const data = patternBytes(2 * 1024 * 1024 + 11, 6);
+    const opts: FakeServerOptions = { files: { '/home/tester/flaky.bin': data }, dropAfterBytesRead: 512 * 1024 };
+    const { open } = await fake(opts);
+    const target = tempDir();
+    let attempts = 0;
+    const reconnect = async () => {
+      attempts++;
+      if (attempts === 1) throw new SkiffError('CONNECTION_REFUSED', 'still down');
+      opts.dropAfterBytesRead = undefined;
+      return open();
+    };
+    const q = new TransferQueue({ retryBaseDelayMs: 5, requestsPerFile: 2 });
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(await open(), reconnect), sources: ['/home/tester/flaky.bin'], target: localEndpoint(), targetDir: target }).id);
+    expect(snap.state).toBe('done');
+    expect(attempts).toBe(2);
+    expect(snap.retries).toBe(2);
+    expect(readFileSync(path.join(target, 'flaky.bin')).equals(data)).toBe(true);
+  });
+
+  it('gives up after maxAutoRetries and says why', async () => {
+    const opts: FakeServerOptions = { files: { '/home/tester/never.bin': patternBytes(1024 * 1024, 8) }, dropAfterBytesRead: 1000 };
+    const { open } = await fake(opts);
+    const target = tempDir();
+    const q = new TransferQueue({ retryBaseDelayMs: 1, maxAutoRetries: 2 });
+    const reconnect = async (): Promise<SftpSession> => {
+      throw new SkiffError('CONNECTION_REFUSED', 'down for good');
+    };
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(await open(), reconnect), sources: ['/home/tester/never.bin'], target: localEndpoint(), targetDir: target }).id);
+    expect(snap.state).toBe('failed');
+    expect(snap.retries).toBe(2);
+    expect(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'NOT_CONNECTED']).toContain(snap.error?.code);
+    expect(existsSync(path.join(target, 'never.bin'))).toBe(false);
   });
 
   it('without automatic reconnect the job fails with CONNECTION_LOST, keeps the part, and retry() resumes where it stood', async () => {
