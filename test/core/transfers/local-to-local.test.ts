@@ -15,6 +15,7 @@ describe('TransferQueue LocalFs → LocalFs', () => {
     writeFile(path.join(root, 'sub/multi.bin'), patternBytes(5 * 1024 * 1024 + 17, 5));
     mkdirSync(path.join(root, 'sub/empty/deeper'), { recursive: true });
     utimesSync(path.join(root, 'odd.bin'), 1_600_000_000, 1_600_000_000);
+    utimesSync(path.join(root, 'sub'), 1_500_000_000, 1_500_000_000);
 
     const q = new TransferQueue();
     const job = q.add({ direction: 'download', source: localEndpoint(), sources: [root], target: localEndpoint(), targetDir: dst });
@@ -25,6 +26,8 @@ describe('TransferQueue LocalFs → LocalFs', () => {
     expect(done.bytesDone).toBe(done.bytesTotal);
     expect(treeDigest(path.join(dst, 'tree'))).toEqual(treeDigest(root));
     expect(statSync(path.join(dst, 'tree/odd.bin')).mtimeMs).toBe(1_600_000_000_000);
+    // Folders it created get their source mtime too (after their contents were written).
+    expect(statSync(path.join(dst, 'tree/sub')).mtimeMs).toBe(1_500_000_000_000);
     expect(readdirSync(path.join(dst, 'tree')).some((n) => n.endsWith('.skiffpart'))).toBe(false);
   });
 
