@@ -24,6 +24,34 @@ let staticDir: string;
 let localDir: string;
 let remoteDir: string;
 const timings: Record<string, number> = {};
+
+/**
+ * Listing round trips seen on the bridge's WebSocket (sent/received in this process's clock):
+ * how long each page took on the server side, and how long the page sat before pulling the next.
+ */
+interface ListTrip {
+  sent: number;
+  received?: number;
+  entries?: number;
+}
+const listTrips = new Map<number, ListTrip>();
+const LIST_CHANNELS = new Set(['sftp:list-dir', 'local:list-dir', 'list:next']);
+function recordListFrames(p: Page): void {
+  p.on('websocket', (ws) => {
+    ws.on('framesent', (f) => {
+      const m = JSON.parse(String(f.payload)) as { id?: number; channel?: string };
+      if (typeof m.id === 'number' && m.channel && LIST_CHANNELS.has(m.channel)) listTrips.set(m.id, { sent: performance.now() });
+    });
+    ws.on('framereceived', (f) => {
+      const m = JSON.parse(String(f.payload)) as { id?: number; result?: { ok: boolean; value?: { entries?: unknown[] } } };
+      const t = typeof m.id === 'number' ? listTrips.get(m.id) : undefined;
+      if (t) {
+        t.received = performance.now();
+        t.entries = m.result?.value?.entries?.length ?? 0;
+      }
+    });
+  });
+}
 const cspViolations: string[] = [];
 
 const localGrid = () => page.getByRole('grid', { name: 'Local files' });
@@ -56,6 +84,15 @@ beforeAll(async () => {
   server = await startWebServer(staticDir);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  recordListFrames(page);
+  // Main-thread stalls over 50 ms, as the browser itself reports them (printed, never asserted).
+  await page.addInitScript(() => {
+    const w = window as unknown as { skiffLongTasks: number[] };
+    w.skiffLongTasks = [];
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) w.skiffLongTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
   page.on('pageerror', (e) => console.error('[page error]', e.message));
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
@@ -248,6 +285,12 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     for (let i = 0; i < 100_000; i++) closeSync(openSync(path.join(big, `f${String(i).padStart(6, '0')}`), 'w'));
     timings.create100k = Math.round(performance.now() - t0);
 
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const busy = async (): Promise<number> => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+    const busy0 = await busy();
+    listTrips.clear();
+    await page.evaluate(() => ((window as unknown as { skiffLongTasks: number[] }).skiffLongTasks = []));
     const t1 = performance.now();
     await goTo('Remote path', big);
     await remoteGrid().getByRole('row', { name: /^f\d{6},/ }).first().waitFor({ timeout: 60_000 });
@@ -257,6 +300,19 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
 
     await expect.poll(() => remoteGrid().getAttribute('aria-rowcount'), { timeout: 170_000, interval: 250 }).toBe('100001');
     timings.all100k = Math.round(performance.now() - t1);
+    // Where the time went: main-thread busy time in the page, time waiting for the server per
+    // page, and how long the page took to ask for the next one after a page arrived.
+    timings.pageBusy100k = Math.round(((await busy()) - busy0) * 1000);
+    const trips = [...listTrips.values()].filter((t) => t.received !== undefined).sort((a, b) => a.sent - b.sent);
+    timings.listTrips100k = trips.length;
+    timings.serverWait100k = Math.round(trips.reduce((s, t) => s + (t.received! - t.sent), 0));
+    const gaps = trips.slice(1).map((t, i) => t.sent - trips[i]!.received!);
+    timings.pullGap100k = Math.round(gaps.reduce((s, g) => s + g, 0));
+    timings.maxPullGap100k = Math.round(Math.max(0, ...gaps));
+    const stalls = await page.evaluate(() => (window as unknown as { skiffLongTasks: number[] }).skiffLongTasks);
+    timings.longTasks100k = stalls.length;
+    timings.longestTask100k = Math.round(Math.max(0, ...stalls));
+    await cdp.detach();
     await row(remoteGrid(), 'f000000').waitFor();
     const rows = await remoteGrid().getByRole('row').count();
     expect(rows).toBeGreaterThan(10);
