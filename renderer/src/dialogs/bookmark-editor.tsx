@@ -162,8 +162,9 @@ export function BookmarkEditor(props: {
       </span>
     ) : null;
   const text = (k: 'name' | 'host' | 'port' | 'username' | 'keyPath' | 'remoteDir' | 'localDir', label: string, extra: { placeholder?: string; className?: string; autoFocus?: boolean } = {}) => (
-    <label className={`field ${extra.className ?? ''}`}>
-      <span>{label}</span>
+    <div className={`field-wrap ${extra.className ?? ''}`}>
+      <label className="field">
+        <span>{label}</span>
       <input
         type="text"
         spellCheck={false}
@@ -174,9 +175,10 @@ export function BookmarkEditor(props: {
         placeholder={extra.placeholder}
         {...(extra.autoFocus ? { 'data-autofocus': true } : {})}
         onChange={(e) => set(k, e.target.value)}
-      />
+        />
+      </label>
       {fieldError(k)}
-    </label>
+    </div>
   );
   const pickButton = (k: 'keyPath' | 'remoteDir' | 'localDir', label: string, pick?: (title: string) => Promise<string | null>) =>
     pick ? (
