@@ -21,6 +21,8 @@ export function buildMenuTemplate(send: (command: MenuCommand) => void, opts: { 
       cmd('Copy to Other Pane (F5)', 'copy-to-other-pane'),
       cmd('Find on Server…', 'find', 'CmdOrCtrl+Shift+F'),
       { type: 'separator' },
+      cmd('Settings…', 'settings', 'CmdOrCtrl+,'),
+      { type: 'separator' },
       opts.isMac ? { role: 'close' } : { role: 'quit' },
     ],
   };

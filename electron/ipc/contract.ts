@@ -696,7 +696,7 @@ export interface EventPayloads {
   'app:menu': { command: MenuCommand };
 }
 
-export const MENU_COMMANDS = ['quick-connect', 'refresh', 'new-folder', 'rename', 'delete', 'copy-to-other-pane', 'find', 'select-all', 'toggle-hidden', 'disconnect', 'about'] as const;
+export const MENU_COMMANDS = ['quick-connect', 'refresh', 'new-folder', 'rename', 'delete', 'copy-to-other-pane', 'find', 'select-all', 'toggle-hidden', 'disconnect', 'about', 'settings'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export const EVENT_CHANNELS = [

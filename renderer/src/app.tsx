@@ -361,6 +361,8 @@ export function App({ api }: { api: SkiffApi }) {
         return pane.setShowHidden(!pane.showHidden);
       case 'disconnect':
         return disconnect();
+      case 'settings':
+        return setSettingsOpen(true);
       case 'quick-connect':
         document.querySelector<HTMLInputElement>('.quick-connect input')?.focus();
         return;

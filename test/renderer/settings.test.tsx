@@ -1,7 +1,7 @@
 // The settings dialog: opened by the button and Ctrl/Cmd+, ; every setting through
 // settings:get / settings:set (only changed fields are sent); theme and hidden files apply at once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { SettingsDto, SettingsPatch } from '../../electron/ipc/contract';
 import { App } from '../../renderer/src/app';
 import { entry, fakeBridge } from './support/fake-api';
@@ -61,6 +61,16 @@ describe('settings', () => {
     fireEvent.keyDown(dialog, { key: 'Escape' });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fake.callsOf('settings:set')).toEqual([]);
+  });
+
+  it('the native menu\'s "Settings…" command opens it too', async () => {
+    const fake = setup();
+    render(<App api={fake.api} />);
+    await screen.findByRole('grid', { name: 'Local files' });
+    act(() => fake.emit('app:menu', { command: 'settings' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    await within(dialog).findByRole('radiogroup', { name: 'Theme' });
+    expect(fake.callsOf('settings:get').length).toBeGreaterThanOrEqual(2);
   });
 
   it('saves only what changed and applies the theme and hidden files at once', async () => {
