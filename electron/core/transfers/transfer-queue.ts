@@ -119,7 +119,7 @@ export class TransferQueue {
   constructor(options: TransferQueueOptions = {}) {
     this.opts = {
       maxConcurrentJobs: options.maxConcurrentJobs ?? 2,
-      filesInFlight: options.filesInFlight ?? 24,
+      filesInFlight: options.filesInFlight ?? 64,
       channels: options.channels ?? 4,
       requestsPerFile: options.requestsPerFile ?? 64,
       stripes: options.stripes ?? 2,
