@@ -22,7 +22,8 @@ describe('cancel, pause and progress (real sshd)', () => {
     const dst = tempDir('skiff-remote-');
     writeFile(path.join(src, 'big.bin'), patternBytes(48 * 1024 * 1024, 11));
     writeFile(path.join(dst, 'big.bin'), 'the old file');
-    const q = new TransferQueue({ requestsPerFile: 4 });
+    // An event per chunk (no throttle): the test acts right after the first bytes land.
+    const q = new TransferQueue({ requestsPerFile: 4, progressIntervalMs: 0 });
     let sawBytes = 0;
     const job = q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'big.bin')], target: sessionEndpoint(session), targetDir: dst, conflict: 'overwrite' });
     q.onEvent((e) => {
@@ -61,7 +62,7 @@ describe('cancel, pause and progress (real sshd)', () => {
     const src = tempDir();
     const dst = tempDir('skiff-remote-');
     writeFile(path.join(src, 'p.bin'), patternBytes(32 * 1024 * 1024 + 5, 13));
-    const q = new TransferQueue({ requestsPerFile: 4 });
+    const q = new TransferQueue({ requestsPerFile: 4, progressIntervalMs: 0 });
     const job = q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'p.bin')], target: sessionEndpoint(session), targetDir: dst });
     const states: string[] = [];
     let paused = false;

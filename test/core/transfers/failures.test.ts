@@ -73,7 +73,7 @@ describe('sshd connection killed mid-upload', () => {
       seenAtReconnect.push(readdirSync(remote));
       return open();
     };
-    const q = new TransferQueue({ retryBaseDelayMs: 10, requestsPerFile: 8 });
+    const q = new TransferQueue({ retryBaseDelayMs: 10, requestsPerFile: 8, progressIntervalMs: 0 });
     const job = q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'up.bin')], target: sessionEndpoint(await open(), reconnect), targetDir: remote });
     let killed = false;
     q.onEvent((e) => {
