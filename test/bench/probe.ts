@@ -1,7 +1,7 @@
 // Developer probe (not part of `npm run bench`): runs one engine case repeatedly on one open
 // session with different tunings, to see where time goes. Usage:
 //   npx tsx test/bench/probe.ts small-download 2000 "files=24,channels=4" "files=48,channels=8"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalFs } from '../../electron/core/fs/local-fs';
@@ -33,8 +33,7 @@ async function main(): Promise<void> {
         rmSync(out, { recursive: true, force: true });
         mkdirSync(out);
         const src = which.endsWith('upload') ? local : path.join(remoteRoot, 'src');
-        if (!which.endsWith('upload')) {
-          rmSync(src, { recursive: true, force: true });
+        if (!which.endsWith('upload') && rep === 0 && !existsSync(src)) {
           mkdirSync(src);
           for (let i = 0; i < count; i++) writeFileSync(path.join(src, `f${i}.bin`), Buffer.alloc(16 * 1024, i));
         }
