@@ -112,6 +112,8 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
   const copyState = { watermark: 0 };
   let startAt = 0;
   let copying = false;
+  /** The part now holds bytes of this attempt (a resumed part is no longer what we found). */
+  let partTouched = false;
   try {
     if (!plan.resume) {
       // Both opens at once: one round trip instead of two for every small file.
@@ -149,6 +151,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     if (!srcH) throw new SkiffError('INTERNAL', 'The source was not opened.');
     if (!dstH) {
       startAt = 0;
+      partTouched = true;
       dstH = await onSide('target', dst.open(partPath, 'w', plan.mode), partPath);
     }
 
@@ -171,6 +174,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     const chunk = Math.max(1, Math.min(src.maxReadSize, dst.maxWriteSize));
     const remaining = Math.max(0, size - startAt);
     copying = true;
+    partTouched = true;
     const finalSize = await pipelinedCopy(
       srcAll ?? srcH,
       dstAll ?? dstH,
@@ -233,9 +237,11 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     // Only a copy that got going knows a better resume point; otherwise keep the old one.
     if (lost && copying) file.resumeFrom = copyState.watermark;
     await Promise.all([srcH?.close().catch(() => undefined), dstH?.close().catch(() => undefined), ...extraHandles.map((h) => h.close().catch(() => undefined))]);
-    if (!lost && plan.resume?.from === 'target') {
-      // The partial target was the user's: put it back where it was rather than delete it.
-      await dst.rename(partPath, plan.finalPath, { overwrite: false }).catch(() => undefined);
+    if (!lost && plan.resume && !partTouched) {
+      // The partial target was the user's and is unchanged: put it back where it was.
+      if (plan.resume.from === 'target') await dst.rename(partPath, plan.finalPath, { overwrite: false }).catch(() => undefined);
+    } else if (!lost && plan.resume) {
+      // A resumed part we already wrote to: keep it for the next resume, never under the final name.
     } else if (!lost) {
       // Nothing to resume from after a cancel or a real error: free the space, keep the final name as it was.
       await dst.remove(partPath).catch(() => undefined);
