@@ -210,8 +210,9 @@ export function BookmarkEditor(props: {
         </div>
         {text('username', 'Username')}
         <label className="field">
-          <span>Authentication</span>
-          <select value={f.authMethod} onChange={(e) => set('authMethod', e.target.value as BookmarkAuth)}>
+          <span id={`${listId}-auth`}>Authentication</span>
+          {/* Named by the caption alone: Chromium would otherwise add the selected option to the name. */}
+          <select aria-labelledby={`${listId}-auth`} value={f.authMethod} onChange={(e) => set('authMethod', e.target.value as BookmarkAuth)}>
             {(Object.keys(AUTH_LABELS) as BookmarkAuth[]).map((a) => (
               <option key={a} value={a}>
                 {AUTH_LABELS[a]}

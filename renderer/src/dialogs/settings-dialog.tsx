@@ -199,8 +199,8 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
               <input type="number" min={1} max={16} step={1} value={f.concurrency} aria-invalid={problem?.startsWith('Simultaneous') || undefined} onChange={(e) => set('concurrency', e.target.value)} />
             </label>
             <label className="field">
-              <span>When a file already exists</span>
-              <select value={f.conflictDefault} onChange={(e) => set('conflictDefault', e.target.value as Conflict)}>
+              <span id="settings-conflict-label">When a file already exists</span>
+              <select aria-labelledby="settings-conflict-label" value={f.conflictDefault} onChange={(e) => set('conflictDefault', e.target.value as Conflict)}>
                 {CONFLICTS.map(([v, label]) => (
                   <option key={v} value={v}>
                     {label}
