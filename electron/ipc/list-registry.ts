@@ -18,8 +18,10 @@ interface Listing {
   busy: boolean;
   /** Pages served so far (the first one goes out with the first batch). */
   served: number;
-  /** Read-ahead: the next batch is already being fetched while the renderer draws this page. */
-  ahead: Promise<IteratorResult<FileEntry[]>> | undefined;
+  /** The one batch being read (shared by next() and the read-ahead: reads never overlap). */
+  reading: Promise<void> | undefined;
+  /** A read failure seen by the read-ahead, thrown by the next pull. */
+  failure: unknown;
   idle: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -48,7 +50,7 @@ export class ListRegistry {
     while (this.lists.size >= maxOpen) this.drop(this.lists.keys().next().value as string);
     const abort = new AbortController();
     const listId = randomUUID();
-    const listing: Listing = { path, iterator: open(abort.signal)[Symbol.asyncIterator](), abort, buffer: [], done: false, busy: false, served: 0, ahead: undefined, idle: undefined };
+    const listing: Listing = { path, iterator: open(abort.signal)[Symbol.asyncIterator](), abort, buffer: [], done: false, busy: false, served: 0, reading: undefined, failure: undefined, idle: undefined };
     this.lists.set(listId, listing);
     return this.next(listId);
   }
@@ -66,12 +68,8 @@ export class ListRegistry {
     const want = l.served === 0 ? 1 : size;
     const until = Date.now() + FILL_MS;
     try {
-      while (l.buffer.length < want && !l.done && (l.buffer.length === 0 || Date.now() < until)) {
-        const r = await (l.ahead ?? l.iterator.next());
-        l.ahead = undefined;
-        if (r.done) l.done = true;
-        else l.buffer.push(...r.value);
-      }
+      while (l.buffer.length < want && !l.done && (l.buffer.length === 0 || Date.now() < until)) await this.read(l);
+      if (l.failure !== undefined && l.buffer.length === 0) throw l.failure;
     } catch (err) {
       this.drop(listId);
       throw fromNodeError(err, l.path);
@@ -79,15 +77,11 @@ export class ListRegistry {
       l.busy = false;
     }
     const entries = l.buffer.splice(0, size).map(toEntryDto);
-    const done = l.done && l.buffer.length === 0;
+    const done = l.done && l.buffer.length === 0 && l.failure === undefined;
     l.served += 1;
     if (done) this.lists.delete(listId);
     else {
-      if (!l.done && l.buffer.length < size) {
-        l.ahead = l.iterator.next();
-        // A failure surfaces on the next pull; until then it must not count as unhandled.
-        l.ahead.catch(() => undefined);
-      }
+      this.readAhead(listId, l, size);
       this.armIdle(listId, l);
     }
     return { listId, path: l.path, entries, done };
@@ -104,6 +98,34 @@ export class ListRegistry {
 
   get openCount(): number {
     return this.lists.size;
+  }
+
+  /** Reads one more batch into the buffer (or joins the read in progress). */
+  private read(l: Listing): Promise<void> {
+    if (l.failure !== undefined) return Promise.reject(l.failure);
+    l.reading ??= (async () => {
+      try {
+        const r = await l.iterator.next();
+        if (r.done) l.done = true;
+        else for (const e of r.value) l.buffer.push(e);
+      } catch (err) {
+        l.failure = err;
+        throw err;
+      } finally {
+        l.reading = undefined;
+      }
+    })();
+    return l.reading;
+  }
+
+  /**
+   * Keeps reading while the page travels and the renderer draws it, up to one page ahead, so
+   * the server is never idle waiting for the next pull (bounded: memory stays at ~one page).
+   */
+  private readAhead(listId: string, l: Listing, size: number): void {
+    void (async () => {
+      while (!l.done && l.failure === undefined && l.buffer.length < size && this.lists.get(listId) === l) await this.read(l);
+    })().catch(() => undefined); // the failure is kept in l.failure and surfaces on the next pull
   }
 
   private armIdle(listId: string, l: Listing): void {

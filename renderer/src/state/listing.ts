@@ -1,5 +1,6 @@
 // Paged listings over the API: the first page comes back with the request, later pages
-// are pulled with `list:next`; aborting stops pulling and tells main to drop the listing.
+// are pulled with `list:next` (the next one requested before the current one is merged);
+// aborting stops pulling and tells main to drop the listing.
 import type { ListPage, SkiffApi } from '../../../electron/ipc/contract';
 import type { Entry } from '../model/types';
 import type { ListFn } from './use-pane';
@@ -15,9 +16,13 @@ async function pull(api: SkiffApi, first: Promise<ListPage>, onPage: (e: Entry[]
   try {
     for (;;) {
       if (signal.aborted) throw cancelled();
+      // Ask for the next page before merging this one: the request travels and main reads
+      // while the renderer works, instead of one after the other (still one request at a time).
+      const next = page.done ? null : api.list.next({ listId });
+      next?.catch(() => undefined); // if this loop stops early, the answer is simply not used
       onPage(page.entries, resolved);
-      if (page.done) return resolved;
-      page = await api.list.next({ listId });
+      if (!next) return resolved;
+      page = await next;
     }
   } catch (err) {
     if (signal.aborted && !page.done) void api.list.cancel({ listId }).catch(() => undefined);
