@@ -164,7 +164,9 @@ describe.sequential('saved servers and settings in a browser against a real sshd
     const indicator = dialog.getByRole('status');
     await indicator.waitFor({ timeout: 60_000 });
     const text = (await indicator.textContent()) ?? '';
-    if (await warning.count()) {
+    const keychainWorked = (await warning.count()) === 0;
+    console.log(`[e2e keychain] ${keychainWorked ? 'password stored in the Secret Service' : 'no Secret Service: warning shown'}`);
+    if (!keychainWorked) {
       expect(await warning.first().textContent()).toMatch(/keychain/i);
       expect(text).toMatch(/No password is stored|keychain is not available/);
     } else {
@@ -180,6 +182,13 @@ describe.sequential('saved servers and settings in a browser against a real sshd
       for (const f of files) if (statSync(f).isFile()) expect(readFileSync(f, 'utf8'), f).not.toContain(secret);
     }
     expect(server.output()).not.toContain(secret);
+
+    // Deleting the bookmark also deletes its keychain entry (so a real keyring is left clean).
+    await bookmarkButton('files').focus();
+    await page.keyboard.press('Delete');
+    await page.getByRole('alertdialog', { name: 'Delete saved server “files”?' }).getByRole('button', { name: 'Delete' }).click();
+    await bookmarkButton('files').waitFor({ state: 'detached' });
+    await expect.poll(() => (readJson('bookmarks.json').bookmarks ?? []).map((b) => b.name), POLL).toEqual(['Test server']);
   });
 
   it('changes settings (Ctrl+,) that persist in settings.json and survive a reload', async () => {
