@@ -202,7 +202,7 @@ export function App({ api }: { api: SkiffApi }) {
       try {
         if (session) await api.session.disconnect({ sessionId: session.sessionId }).catch(() => undefined);
         const s = await api.session.connect(args);
-        if (s.keychainWarning) notify({ code: s.keychainWarning.code, message: `Connected, but the system keychain could not be used: ${s.keychainWarning.message}` }, 'warning');
+        if (s.keychainWarning) notify(`Connected, but the system keychain could not be used. ${s.keychainWarning.message}`, 'warning');
         const wanted = startPath.current;
         startPath.current = null;
         setSession(wanted ? { ...s, home: wanted } : s);
@@ -497,7 +497,7 @@ export function App({ api }: { api: SkiffApi }) {
                   ...(remember ? { password: v.password } : {}),
                 })
                 .then((r) => {
-                  if (r.keychainWarning) notify({ code: r.keychainWarning.code, message: `Saved, but the password was not stored in the system keychain: ${r.keychainWarning.message}` }, 'warning');
+                  if (r.keychainWarning) notify(`Saved, but the password was not stored in the system keychain. ${r.keychainWarning.message}`, 'warning');
                   else notify(`Saved as “${r.bookmark.name}”.`, 'info');
                   return api.bookmarks.list().then(setBookmarks);
                 })

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
+import { buildRenderer, launchChromium, repoRoot, startWebServer, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
 const POLL = { timeout: 60_000, interval: 100 };
@@ -21,6 +21,12 @@ let remoteDir: string;
 
 const configFile = (name: string): string => path.join(server.configHome, 'Skiff', name);
 const readJson = (name: string): { bookmarks?: Array<Record<string, unknown>>; [k: string]: unknown } => JSON.parse(readFileSync(configFile(name), 'utf8')) as { bookmarks?: Array<Record<string, unknown>> };
+/** Dialog screenshots: into build/screenshots only when asked (SKIFF_UPDATE_SCREENSHOTS=1), else a temp dir. */
+const screenshotDir = process.env.SKIFF_UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'build', 'screenshots') : path.join(os.tmpdir(), 'skiff-screenshots');
+async function shot(name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+}
 const savedServers = () => page.getByRole('navigation', { name: 'Saved servers' });
 const bookmarkButton = (name: string) => savedServers().getByRole('button', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `) });
 
@@ -70,6 +76,7 @@ describe.sequential('saved servers and settings in a browser against a real sshd
     await dialog.getByLabel('Initial remote folder', { exact: true }).fill(remoteDir);
     await dialog.getByLabel('Group', { exact: true }).fill('E2E');
     await dialog.getByLabel('Notes', { exact: true }).fill('made by the e2e test');
+    await shot('bookmark-editor');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await savedServers().getByRole('group', { name: 'E2E' }).getByRole('button', { name: /^Test server / }).waitFor();
@@ -124,6 +131,7 @@ describe.sequential('saved servers and settings in a browser against a real sshd
     expect(await box('jumped').isChecked()).toBe(true);
     expect(await dialog.textContent()).toMatch(/Not supported yet, ignored: .*ProxyJump/);
     expect(await box('files').isChecked()).toBe(true);
+    await shot('import-dialog');
     await dialog.getByRole('button', { name: 'Import 2 servers' }).click();
     await dialog.waitFor({ state: 'detached' });
     await bookmarkButton('files').waitFor();
@@ -199,6 +207,7 @@ describe.sequential('saved servers and settings in a browser against a real sshd
     await dialog.getByRole('radio', { name: 'Dark' }).check();
     await dialog.getByRole('radio', { name: /^Trust new hosts automatically/ }).check();
     await dialog.getByLabel('Simultaneous transfers', { exact: true }).fill('3');
+    await shot('settings-dialog');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');

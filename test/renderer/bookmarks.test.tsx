@@ -132,6 +132,25 @@ describe('editing a saved server', () => {
     expect(call).not.toHaveProperty('password');
   });
 
+  it('says so in the editor when the keychain cannot be asked', async () => {
+    const { fake } = store([bookmark('web1', 'Web 1', { rememberPassword: true })], {
+      handlers: {
+        'secrets:has': () => {
+          throw { code: 'KEYCHAIN_UNAVAILABLE', message: 'No desktop session bus (D-Bus) is reachable. Skiff will ask for passwords each time.' };
+        },
+      },
+    });
+    render(<App api={fake.api} />);
+    fireEvent.keyDown(await bookmarkButton('Web 1'), { key: 'F2' });
+    const dialog = await screen.findByRole('dialog', { name: /^Edit saved server/ });
+    const status = await within(dialog).findByText(/No desktop session bus \(D-Bus\) is reachable/);
+    expect(status.getAttribute('role')).toBe('status');
+    // The form still works: the bookmark can be saved without the keychain.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(fake.callsOf('bookmarks:update')).toHaveLength(1);
+  });
+
   it('key authentication needs a key file; bad input is marked before anything is sent, core errors are shown in the form', async () => {
     const { fake } = store([bookmark('web1', 'Web 1')], {
       handlers: {
@@ -175,7 +194,7 @@ describe('editing a saved server', () => {
     fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Remember password' }));
     fireEvent.change(within(dialog).getByLabelText('Password'), { target: { value: 'pw-123' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
-    const status = await screen.findByText(/not stored in the system keychain: No Secret Service is running/);
+    const status = await screen.findByText(/not stored in the system keychain. No Secret Service is running/);
     expect(status.closest('[role="status"]')).not.toBeNull();
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(fake.callsOf('bookmarks:create')).toEqual([
@@ -222,8 +241,22 @@ describe('bookmark actions', () => {
     render(<App api={fake.api} />);
     fireEvent.keyDown(await bookmarkButton('Web 1'), { key: 'Delete' });
     fireEvent.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
-    const msg = await screen.findByText(/could not be removed from the system keychain: The keyring is locked/);
+    const msg = await screen.findByText(/could not be removed from the system keychain. The keyring is locked/);
     expect(msg.closest('[role="status"]')).not.toBeNull();
+  });
+
+  it('no keychain warning for deleting a bookmark that never remembered a password', async () => {
+    const { fake } = store([bookmark('web1', 'Web 1', { rememberPassword: false })], {
+      handlers: { 'bookmarks:delete': () => ({ keychainWarning: { code: 'KEYCHAIN_UNAVAILABLE', message: 'The keyring is locked.' } }) },
+    });
+    render(<App api={fake.api} />);
+    fireEvent.keyDown(await bookmarkButton('Web 1'), { key: 'Delete' });
+    const dialog = await screen.findByRole('alertdialog', { name: /^Delete saved server/ });
+    expect(dialog.textContent).not.toContain('keychain');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(fake.callsOf('bookmarks:list').length).toBeGreaterThanOrEqual(2));
+    expect(fake.callsOf('bookmarks:delete')).toEqual([{ id: 'web1' }]);
+    expect(screen.queryByText(/keyring is locked/)).toBeNull();
   });
 
   it('the context menu (right-click or Shift+F10) duplicates, edits and deletes; Enter connects', async () => {

@@ -42,7 +42,8 @@ export function SavedServers(props: {
     props.onList(await api.bookmarks.list());
   };
   const warnKeychain = (w: BookmarkSaveResult['keychainWarning']): void => {
-    if (w) notify({ code: w.code, message: `Saved, but the password was not stored in the system keychain: ${w.message}` }, 'warning');
+    // A plain string: the core's message is already complete (what is missing, what Skiff does instead).
+    if (w) notify(`Saved, but the password was not stored in the system keychain. ${w.message}`, 'warning');
   };
   const change = (op: () => Promise<unknown>, done?: string): void => {
     op()
@@ -120,7 +121,8 @@ export function SavedServers(props: {
                 setDialog(null);
                 change(() =>
                   api.bookmarks.delete({ id: b.id }).then((r) => {
-                    if (r.keychainWarning) notify({ code: r.keychainWarning.code, message: `Deleted, but its password could not be removed from the system keychain: ${r.keychainWarning.message}` }, 'warning');
+                    // Only a bookmark that remembered a password can have left one behind.
+                    if (r.keychainWarning && b.rememberPassword) notify(`Deleted, but its password could not be removed from the system keychain. ${r.keychainWarning.message}`, 'warning');
                   }),
                 );
               }}

@@ -191,7 +191,8 @@ export function BookmarkEditor(props: {
     unknown: '',
     yes: 'A password is stored in the system keychain. Type a new one to replace it.',
     no: 'No password is stored for this server.',
-    unavailable: `The system keychain is not available (${storedMessage}). Skiff will ask for the password when connecting.`,
+    // Core's message already says what is missing and that Skiff will ask each time.
+    unavailable: storedMessage || 'The system keychain is not available. Skiff will ask for the password when connecting.',
   };
 
   return (
@@ -203,23 +204,36 @@ export function BookmarkEditor(props: {
           void save();
         }}
       >
-        {text('name', 'Name', { autoFocus: true, placeholder: 'e.g. Web server' })}
+        <div className="form-row">
+          {text('name', 'Name', { autoFocus: true, placeholder: 'e.g. Web server', className: 'grow' })}
+          <label className="field grow">
+            <span>Group</span>
+            <input type="text" autoComplete="off" list={`${listId}-groups`} value={f.group} placeholder="None" onChange={(e) => set('group', e.target.value)} />
+            <datalist id={`${listId}-groups`}>
+              {props.groups.map((g) => (
+                <option key={g} value={g} />
+              ))}
+            </datalist>
+          </label>
+        </div>
         <div className="form-row">
           {text('host', 'Host', { className: 'grow' })}
           {text('port', 'Port', { className: 'port' })}
         </div>
-        {text('username', 'Username')}
-        <label className="field">
-          <span id={`${listId}-auth`}>Authentication</span>
-          {/* Named by the caption alone: Chromium would otherwise add the selected option to the name. */}
-          <select aria-labelledby={`${listId}-auth`} value={f.authMethod} onChange={(e) => set('authMethod', e.target.value as BookmarkAuth)}>
-            {(Object.keys(AUTH_LABELS) as BookmarkAuth[]).map((a) => (
-              <option key={a} value={a}>
-                {AUTH_LABELS[a]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="form-row">
+          {text('username', 'Username', { className: 'grow' })}
+          <label className="field grow">
+            <span id={`${listId}-auth`}>Authentication</span>
+            {/* Named by the caption alone: Chromium would otherwise add the selected option to the name. */}
+            <select aria-labelledby={`${listId}-auth`} value={f.authMethod} onChange={(e) => set('authMethod', e.target.value as BookmarkAuth)}>
+              {(Object.keys(AUTH_LABELS) as BookmarkAuth[]).map((a) => (
+                <option key={a} value={a}>
+                  {AUTH_LABELS[a]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
         {f.authMethod === 'key' ? (
           <div className="form-row">
             {text('keyPath', 'Key file', { className: 'grow', placeholder: '~/.ssh/id_ed25519' })}
@@ -250,9 +264,9 @@ export function BookmarkEditor(props: {
                 </label>
               ) : null}
             </>
-          ) : (
+          ) : stored !== 'unavailable' ? (
             <p className="small muted">Skiff will ask for the password each time you connect.</p>
-          )}
+          ) : null}
         </fieldset>
         <div className="form-row">
           {text('remoteDir', 'Initial remote folder', { className: 'grow', placeholder: 'Home folder' })}
@@ -262,17 +276,8 @@ export function BookmarkEditor(props: {
           {pickButton('localDir', 'Choose local folder', props.onPickFolder)}
         </div>
         <label className="field">
-          <span>Group</span>
-          <input type="text" autoComplete="off" list={`${listId}-groups`} value={f.group} placeholder="None" onChange={(e) => set('group', e.target.value)} />
-          <datalist id={`${listId}-groups`}>
-            {props.groups.map((g) => (
-              <option key={g} value={g} />
-            ))}
-          </datalist>
-        </label>
-        <label className="field">
           <span>Notes</span>
-          <textarea rows={3} value={f.notes} onChange={(e) => set('notes', e.target.value)} />
+          <textarea rows={2} value={f.notes} onChange={(e) => set('notes', e.target.value)} />
         </label>
         {error ? (
           <p className="danger-text" role="alert">
