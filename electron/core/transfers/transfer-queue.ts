@@ -4,6 +4,7 @@
 // A lost connection fails the running files cleanly, then the job reconnects (bounded,
 // with backoff) and resumes them from what their .skiffpart holds.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import type { FileEntry, FileStat, FileSystem } from '../fs/file-system';
 import { ChannelSet } from './channel-set';
@@ -24,6 +25,11 @@ import type {
   TransferSpec,
   TransferState,
 } from './types';
+
+const conflictAnswerSchema = z.object({
+  action: z.enum(['overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs', 'cancel']),
+  applyToAll: z.boolean().optional(),
+});
 
 const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 const META_PARALLEL = 16;
@@ -688,7 +694,7 @@ export class TransferQueue {
     const next = job.askChain.then(async (): Promise<ConflictAction> => {
       if (job.conflictForAll) return job.conflictForAll;
       if (!this.opts.onConflict) return 'skip';
-      const answer = await this.opts
+      const raw: unknown = await this.opts
         .onConflict({
           jobId: job.id,
           direction: job.spec.direction,
@@ -696,7 +702,10 @@ export class TransferQueue {
           target: statSummary(finalPath, target),
           canResume: target.size < f.stat.size,
         })
-        .catch((): { action: ConflictAction; applyToAll?: boolean } => ({ action: 'skip' }));
+        .catch(() => null);
+      // The answer comes from the UI: anything malformed, a timeout or a closed window means skip.
+      const parsed = conflictAnswerSchema.safeParse(raw);
+      const answer = parsed.success ? parsed.data : { action: 'skip' as const, applyToAll: false };
       if (answer.applyToAll) job.conflictForAll = answer.action;
       return answer.action;
     });

@@ -123,6 +123,10 @@ describe('conflict policies (upload to the real sshd)', () => {
     const r = await run('ask', Buffer.from('new'), Buffer.from('old'), 1_600_000_000, 1_600_000_000);
     expect(r.snap.state).toBe('skipped');
     expect(r.content().toString()).toBe('old');
+    // A malformed answer from the UI is treated as skip.
+    const junk = await run('ask', Buffer.from('new'), Buffer.from('old'), 1_600_000_000, 1_600_000_000, async () => ({ action: 'destroy' }) as never);
+    expect(junk.snap.state).toBe('skipped');
+    expect(junk.content().toString()).toBe('old');
     const c = await run('ask', Buffer.from('new'), Buffer.from('old'), 1_600_000_000, 1_600_000_000, async () => ({ action: 'cancel' }));
     expect(c.snap.state).toBe('cancelled');
     expect(c.content().toString()).toBe('old');
