@@ -2,7 +2,7 @@
 // same real sshd and the same data, alternating A B A B so machine noise hits both alike.
 // Every Skiff run is verified (size + sha256) so a fast but wrong engine cannot win.
 //
-//   npm run bench -- [--quick | --scale 0.1] [--pairs 3] [--only large-download,small-upload] [--json out.json]
+//   npm run bench -- [--quick | --scale 0.1] [--pairs 3] [--only large-download,small-upload] [--no-warmup] [--json out.json]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
@@ -19,6 +19,7 @@ type CaseName = 'large-download' | 'large-upload' | 'small-download' | 'small-up
 const ALL_CASES: CaseName[] = ['large-download', 'large-upload', 'small-download', 'small-upload'];
 
 interface Args {
+  warmup: boolean;
   scale: number;
   pairs: number;
   json?: string;
@@ -26,7 +27,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { scale: 1, pairs: 3, only: ALL_CASES };
+  const a: Args = { warmup: true, scale: 1, pairs: 3, only: ALL_CASES };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     if (k === '--quick') a.scale = 0.1;
@@ -34,6 +35,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--pairs') a.pairs = Math.max(1, Number(argv[++i]));
     else if (k === '--json') a.json = argv[++i];
     else if (k === '--only') a.only = String(argv[++i]).split(',') as CaseName[];
+    else if (k === '--no-warmup') a.warmup = false;
     else throw new Error(`unknown argument ${k}`);
   }
   if (!(a.scale > 0 && a.scale <= 1)) throw new Error('--scale must be in (0, 1]');
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
   const rss = setInterval(sampleRss, 20);
   try {
     console.log(`Skiff bench: sshd on port ${s.port} (OpenSSH ${execFileSync(findOpenSsh('ssh'), ['-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || 'version on stderr'}), ${os.cpus().length} CPUs`);
-    console.log(`data: large ${(largeSize / MiB).toFixed(0)} MiB, small ${smallCount} × ${smallSize / 1024} KiB, ${args.pairs} pairs A B per case`);
+    console.log(`data: large ${(largeSize / MiB).toFixed(0)} MiB, small ${smallCount} × ${smallSize / 1024} KiB, ${args.pairs} pairs A B per case${args.warmup ? ' after one untimed run of each' : ''}`);
 
     const localLarge = path.join(work, 'large.bin');
     const remoteLarge = path.join(remote, 'large.bin');
@@ -225,6 +227,15 @@ async function main(): Promise<void> {
       const skiffT: number[] = [];
       const sshT: number[] = [];
       const connects: number[] = [];
+      // One untimed run of each first (page cache, JIT, heap growth): the first timed large
+      // download of a cold process took 9–19 s against ~5 s for the later ones.
+      const cmd = isUp ? `put ${isLarge ? '' : '-r '}${src} ${outDir}/` : `get ${isLarge ? '' : '-r '}${src} ${outDir}/`;
+      if (args.warmup) {
+        reset();
+        await skiffRun(s, isUp ? 'upload' : 'download', src, outDir);
+        reset();
+        await runSftp(s, [cmd]);
+      }
       for (let p = 0; p < args.pairs; p++) {
         reset();
         const run = await skiffRun(s, isUp ? 'upload' : 'download', src, outDir);
@@ -233,7 +244,6 @@ async function main(): Promise<void> {
         await verify();
 
         reset();
-        const cmd = isUp ? `put ${isLarge ? '' : '-r '}${src} ${outDir}/` : `get ${isLarge ? '' : '-r '}${src} ${outDir}/`;
         const t = performance.now();
         await runSftp(s, [cmd]);
         sshT.push((performance.now() - t) / 1000);
