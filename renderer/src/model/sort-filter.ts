@@ -35,13 +35,14 @@ export function sortEntries(entries: readonly Entry[], spec: SortSpec): Entry[] 
 
 /**
  * Merges a small sorted batch `b` into a large sorted array `a`. Each insertion point is
- * found by binary search, so a page of 500 joins 100,000 rows with ~9,000 comparisons
- * (comparisons, not copies, are what cost: they run the locale collator).
+ * found by binary search, so a page of 500 joins 100,000 rows with ~9,000 comparisons, and
+ * the runs of `a` between insertion points are copied as slices joined by one concat (a block
+ * copy: about half the cost of pushing 100,000 elements one by one, page after page).
  */
 export function mergeSorted<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => number): T[] {
   if (b.length === 0) return a as T[];
   if (a.length === 0) return b as T[];
-  const out: T[] = [];
+  const parts: T[][] = [];
   let i = 0;
   for (const x of b) {
     let lo = i;
@@ -51,10 +52,14 @@ export function mergeSorted<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: 
       if (cmp(a[mid]!, x) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    while (i < lo) out.push(a[i++]!);
-    out.push(x);
+    if (lo > i) parts.push(a.slice(i, lo));
+    parts.push([x]);
+    i = lo;
   }
-  while (i < a.length) out.push(a[i++]!);
+  if (i < a.length) parts.push(a.slice(i));
+  // concat takes its parts as arguments: join them in bounded groups (argument count limits).
+  let out: T[] = [];
+  for (let p = 0; p < parts.length; p += 4096) out = out.concat(...parts.slice(p, p + 4096));
   return out;
 }
 
