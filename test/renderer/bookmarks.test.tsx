@@ -285,6 +285,22 @@ describe('bookmark actions', () => {
     expect(fake.callsOf('session:connect')).toEqual([{ bookmarkId: 'web1' }]);
   });
 
+  it('search, then ArrowDown to the first match and F2 / Enter on it', async () => {
+    const { fake } = store([bookmark('web1', 'Web 1'), bookmark('db', 'Database')], {
+      handlers: { 'session:connect': () => ({ sessionId: 's1', host: 'db.example.org', port: 22, username: 'deploy', authMethod: 'password', home: '/srv', bookmarkId: 'db' }) },
+    });
+    render(<App api={fake.api} />);
+    const nav = await sidebar();
+    await bookmarkButton('Web 1');
+    const search = within(nav).getByRole('searchbox', { name: 'Search saved servers' });
+    fireEvent.change(search, { target: { value: 'data' } });
+    fireEvent.keyDown(search, { key: 'ArrowDown' });
+    expect(document.activeElement?.textContent).toMatch(/^Database/);
+    fireEvent.keyDown(search, { key: 'Enter' });
+    await screen.findByRole('grid', { name: 'Remote files' });
+    expect(fake.callsOf('session:connect')).toEqual([{ bookmarkId: 'db' }]);
+  });
+
   it('connecting by bookmark opens its initial remote and local folders', async () => {
     const fake = fakeBridge({
       tree: { '/home/me': [], '/home/me/site': [], '/srv': [], '/srv/www': [] },

@@ -98,7 +98,26 @@ export function BookmarksSidebar(props: {
           </button>
         ) : null}
       </div>
-      <input className="bookmark-search" type="search" aria-label="Search saved servers" placeholder="Search" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        className="bookmark-search"
+        type="search"
+        aria-label="Search saved servers"
+        placeholder="Search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          // Down from the search box lands on the first match; Enter connects to it.
+          const first = listRef.current?.querySelector<HTMLElement>('button.bookmark');
+          if (e.key === 'ArrowDown' && first) {
+            e.preventDefault();
+            first.focus();
+          } else if (e.key === 'Enter' && first) {
+            e.preventDefault();
+            const b = props.bookmarks.find((x) => x.id === first.dataset.bookmarkId);
+            if (b) act('connect', b);
+          }
+        }}
+      />
       {groups.length === 0 ? <p className="muted small">{props.bookmarks.length === 0 ? 'No saved servers yet. Fill in Quick Connect and press Save, or import from ~/.ssh/config.' : 'No matches.'}</p> : null}
       {groups.map(([group, list]) => (
         <div key={group} className="bookmark-group" role="group" aria-label={displayName(group)}>
