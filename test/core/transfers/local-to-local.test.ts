@@ -46,4 +46,20 @@ describe('TransferQueue LocalFs → LocalFs', () => {
     expect(done.skipped.map((s) => s.path)).toEqual(['links/loop']);
     expect(existsSync(path.join(dst, 'links/loop'))).toBe(false);
   });
+
+  it('never writes through a symlink in the target where a folder of the source should go', async () => {
+    const src = tempDir();
+    const dst = tempDir();
+    const outside = tempDir('skiff-outside-');
+    writeFile(path.join(src, 'pkg', 'evil', 'x.txt'), 'payload');
+    writeFile(path.join(src, 'pkg', 'fine.txt'), 'ok');
+    mkdirSync(path.join(dst, 'pkg'));
+    symlinkSync(outside, path.join(dst, 'pkg', 'evil'));
+    const q = new TransferQueue({ defaultConflict: 'overwrite' });
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'pkg')], target: localEndpoint(), targetDir: dst }).id);
+    expect(snap.state).toBe('failed');
+    expect(snap.fileErrors.map((e) => [e.path, e.code])).toEqual([['pkg/evil/x.txt', 'NOT_A_DIRECTORY']]);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(existsSync(path.join(dst, 'pkg', 'fine.txt'))).toBe(true);
+  });
 });
