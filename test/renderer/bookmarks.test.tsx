@@ -268,8 +268,14 @@ describe('bookmark actions', () => {
     let menu = await screen.findByRole('menu', { name: 'Actions for Web 1' });
     expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['ConnectEnter', 'Edit…F2', 'Duplicate', 'Move to group…', 'Delete…Del']);
     fireEvent.click(within(menu).getByRole('menuitem', { name: 'Duplicate' }));
+    // The copy is listed and opens in the editor, ready to be renamed.
+    const copyEditor = await screen.findByRole('dialog', { name: 'Edit saved server “Web 1 (copy)”' });
     await bookmarkButton('Web 1 \\(copy\\)');
     expect(fake.callsOf('bookmarks:duplicate')).toEqual([{ id: 'web1' }]);
+    fireEvent.change(within(copyEditor).getByLabelText('Name'), { target: { value: 'Web 2' } });
+    fireEvent.click(within(copyEditor).getByRole('button', { name: 'Save' }));
+    await bookmarkButton('Web 2');
+    expect(fake.callsOf('bookmarks:update')).toEqual([{ id: 'copy-1', patch: expect.objectContaining({ name: 'Web 2' }) }]);
 
     fireEvent.keyDown(await bookmarkButton('Web 1 deploy'), { key: 'F10', shiftKey: true });
     menu = await screen.findByRole('menu');

@@ -63,7 +63,8 @@ export function SavedServers(props: {
       case 'move':
         return setDialog({ kind: 'move', bookmark: b });
       case 'duplicate':
-        return change(() => api.bookmarks.duplicate({ id: b.id }).then((copy) => notify(`Duplicated as “${copy.name}”.`, 'info')));
+        // The copy opens in the editor: a duplicate is almost always the start of a variant.
+        return change(() => api.bookmarks.duplicate({ id: b.id }).then((copy) => setDialog({ kind: 'edit', bookmark: copy })));
       default:
         return;
     }
