@@ -1,41 +1,9 @@
 // One error type for all of core: a stable machine `code` the UI can switch on, and a
 // message a person can act on. Raw ssh2/node errors are kept as `cause`, never shown alone.
 
-export const ERROR_CODES = [
-  'NO_SUCH_FILE',
-  'PERMISSION_DENIED',
-  'FAILURE',
-  'NOT_A_DIRECTORY',
-  'IS_A_DIRECTORY',
-  'ALREADY_EXISTS',
-  'DIRECTORY_NOT_EMPTY',
-  'NO_SPACE',
-  'READ_ONLY',
-  'INVALID_NAME',
-  'INVALID_ARGUMENT',
-  'AUTH_FAILED',
-  'HOST_KEY_REJECTED',
-  'HOST_KEY_CHANGED',
-  'HOST_KEY_REVOKED',
-  'HOST_KEY_UNKNOWN',
-  'CONNECTION_REFUSED',
-  'HOST_UNREACHABLE',
-  'HOST_NOT_FOUND',
-  'TIMEOUT',
-  'CONNECTION_LOST',
-  'NOT_CONNECTED',
-  'PROTOCOL_ERROR',
-  'UNSUPPORTED',
-  'CANCELLED',
-  'KEY_FILE_INVALID',
-  'PASSPHRASE_REQUIRED',
-  'KEYCHAIN_UNAVAILABLE',
-  'CONFIG_CORRUPT',
-  'SIZE_MISMATCH',
-  'INTERNAL',
-] as const;
+import type { ErrorCode } from './error-codes';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, type ErrorCode } from './error-codes';
 
 export interface SkiffErrorData {
   code: ErrorCode;

@@ -34,46 +34,12 @@
 //   Web mode has no native pickers: `dialog:pick-folder` / `dialog:pick-file` reject with
 //   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
+import { ERROR_CODES } from '../core/error-codes';
 
 // ───────────────────────────── errors ─────────────────────────────
 
-/** Stable error codes (mirrors electron/core/errors.ts ERROR_CODES; a test keeps them equal). */
-export const API_ERROR_CODES = [
-  'NO_SUCH_FILE',
-  'PERMISSION_DENIED',
-  'FAILURE',
-  'NOT_A_DIRECTORY',
-  'IS_A_DIRECTORY',
-  'ALREADY_EXISTS',
-  'DIRECTORY_NOT_EMPTY',
-  'NO_SPACE',
-  'READ_ONLY',
-  'INVALID_NAME',
-  'INVALID_ARGUMENT',
-  'AUTH_FAILED',
-  'HOST_KEY_REJECTED',
-  'HOST_KEY_CHANGED',
-  'HOST_KEY_REVOKED',
-  'HOST_KEY_UNKNOWN',
-  'CONNECTION_REFUSED',
-  'HOST_UNREACHABLE',
-  'HOST_NOT_FOUND',
-  'TIMEOUT',
-  'CONNECTION_LOST',
-  'NOT_CONNECTED',
-  'PROTOCOL_ERROR',
-  'UNSUPPORTED',
-  'CANCELLED',
-  'KEY_FILE_INVALID',
-  'PASSPHRASE_REQUIRED',
-  'KEYCHAIN_UNAVAILABLE',
-  'CONFIG_CORRUPT',
-  'SIZE_MISMATCH',
-  'INTERNAL',
-  // IPC-only codes
-  'UNKNOWN_CHANNEL',
-  'FORBIDDEN_SENDER',
-] as const;
+/** Stable error codes: core's (electron/core/error-codes.ts) plus the IPC layer's own. */
+export const API_ERROR_CODES = [...ERROR_CODES, 'UNKNOWN_CHANNEL', 'FORBIDDEN_SENDER'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export interface ApiErrorData {

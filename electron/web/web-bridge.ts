@@ -12,6 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SkiffError } from '../core/errors';
+import { MIME } from '../app/app-protocol';
 import { createAppContext, type AppContext, type AppContextOptions } from '../app/create-app-context';
 import type { EventChannel, EventPayloads } from '../ipc/contract';
 import { createDispatcher, type Dispatch } from '../ipc/register';
@@ -43,18 +44,6 @@ export interface WebBridge {
 const CSP = (origin: string): string =>
   `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ${origin.replace(/^http/, 'ws')}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 /** A client frame: `{ id, channel, args }` (see the wire format in electron/ipc/contract.ts). */
 const ClientFrame = z.strictObject({
@@ -104,7 +93,7 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
   try {
     const st = await stat(file);
     if (!st.isFile()) throw new Error('not a file');
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
+    res.writeHead(200, { ...headers, 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   } catch {

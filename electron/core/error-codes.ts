@@ -1,0 +1,38 @@
+// The stable error codes, in a file of their own with no imports: the IPC contract (which the
+// renderer type-checks without Node's types) builds its list from this one.
+
+export const ERROR_CODES = [
+  'NO_SUCH_FILE',
+  'PERMISSION_DENIED',
+  'FAILURE',
+  'NOT_A_DIRECTORY',
+  'IS_A_DIRECTORY',
+  'ALREADY_EXISTS',
+  'DIRECTORY_NOT_EMPTY',
+  'NO_SPACE',
+  'READ_ONLY',
+  'INVALID_NAME',
+  'INVALID_ARGUMENT',
+  'AUTH_FAILED',
+  'HOST_KEY_REJECTED',
+  'HOST_KEY_CHANGED',
+  'HOST_KEY_REVOKED',
+  'HOST_KEY_UNKNOWN',
+  'CONNECTION_REFUSED',
+  'HOST_UNREACHABLE',
+  'HOST_NOT_FOUND',
+  'TIMEOUT',
+  'CONNECTION_LOST',
+  'NOT_CONNECTED',
+  'PROTOCOL_ERROR',
+  'UNSUPPORTED',
+  'CANCELLED',
+  'KEY_FILE_INVALID',
+  'PASSPHRASE_REQUIRED',
+  'KEYCHAIN_UNAVAILABLE',
+  'CONFIG_CORRUPT',
+  'SIZE_MISMATCH',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
