@@ -69,9 +69,21 @@ export function createMainWindow(electron: Pick<ElectronModule, 'BrowserWindow'>
   wc.on('will-attach-webview', (event) => event.preventDefault());
   // No pop-ups, and never shell.openExternal of anything a server sent.
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
-  // No camera, notifications, clipboard-read, … : an SFTP client needs none.
-  wc.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  wc.session.setPermissionCheckHandler(() => false);
+  // No camera, notifications, clipboard-read, … : an SFTP client needs none. The one exception
+  // is writing text to the clipboard ("Copy path", "Copy" fingerprint) from the app's own page.
+  const fromApp = (url: string | undefined): boolean => {
+    try {
+      // app: is not a WHATWG "special" scheme, so URL.origin is "null": compare scheme and host.
+      const u = url === undefined ? undefined : new URL(url);
+      return u !== undefined && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
+    } catch {
+      return false;
+    }
+  };
+  wc.session.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permission === 'clipboard-sanitized-write' && fromApp(details?.requestingUrl)),
+  );
+  wc.session.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permission === 'clipboard-sanitized-write' && fromApp(requestingOrigin));
   wc.session.setDevicePermissionHandler?.(() => false);
 
   win.once('ready-to-show', () => win.show());

@@ -110,6 +110,18 @@ describe('createMainWindow (fake electron)', () => {
     expect(wc.devicePermission!({})).toBe(false);
   });
 
+  it('lets only the app page write text to the clipboard (Copy path, Copy fingerprint)', () => {
+    let granted: boolean | undefined;
+    wc.permissionRequest!(wc, 'clipboard-sanitized-write', (g: boolean) => (granted = g), { requestingUrl: `${APP_ORIGIN}/index.html` });
+    expect(granted).toBe(true);
+    wc.permissionRequest!(wc, 'clipboard-sanitized-write', (g: boolean) => (granted = g), { requestingUrl: 'https://evil.example/' });
+    expect(granted).toBe(false);
+    wc.permissionRequest!(wc, 'clipboard-sanitized-write', (g: boolean) => (granted = g), {});
+    expect(granted).toBe(false);
+    expect(wc.permissionCheck!(wc, 'clipboard-sanitized-write', APP_ORIGIN, {})).toBe(true);
+    expect(wc.permissionCheck!(wc, 'clipboard-sanitized-write', 'file://', {})).toBe(false);
+  });
+
   it('uses a strict CSP', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self';");
