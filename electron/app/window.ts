@@ -1,6 +1,7 @@
 // The one BrowserWindow and its security settings. The electron module is a parameter so tests
 // can hand in a fake and assert every setting without the Electron binary.
 import type * as ElectronNs from 'electron';
+import { originOf } from '../ipc/register';
 
 type ElectronModule = typeof ElectronNs;
 
@@ -71,15 +72,7 @@ export function createMainWindow(electron: Pick<ElectronModule, 'BrowserWindow'>
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
   // No camera, notifications, clipboard-read, … : an SFTP client needs none. The one exception
   // is writing text to the clipboard ("Copy path", "Copy" fingerprint) from the app's own page.
-  const fromApp = (url: string | undefined): boolean => {
-    try {
-      // app: is not a WHATWG "special" scheme, so URL.origin is "null": compare scheme and host.
-      const u = url === undefined ? undefined : new URL(url);
-      return u !== undefined && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
-    } catch {
-      return false;
-    }
-  };
+  const fromApp = (url: string | undefined): boolean => url !== undefined && originOf(url) === APP_ORIGIN;
   wc.session.setPermissionRequestHandler((_wc, permission, callback, details) =>
     callback(permission === 'clipboard-sanitized-write' && fromApp(details?.requestingUrl)),
   );
