@@ -16,6 +16,13 @@ export interface TransferEndpoint {
   /** Opens an extra channel (SFTP: `session.openChannel()`); absent means all workers share `fs`. */
   openChannel?: () => Promise<FileSystem & { close(): Promise<void> }>;
   /**
+   * Opens a second *connection* to the same server with the same credentials and host key, never
+   * asking the user anything (SFTP: a fresh session). Each OpenSSH connection is served by its own
+   * sshd process, so downloads of folders of many small files go faster spread over two.
+   * Absent (or failing) means every channel stays on this connection.
+   */
+  openConnection?: () => Promise<TransferEndpoint & { close(): Promise<void> }>;
+  /**
    * Re-establishes the connection after CONNECTION_LOST and resolves to a fresh endpoint.
    * Absent means a lost connection fails the job (retry() can still be called later).
    */
@@ -111,6 +118,8 @@ export interface TransferQueueOptions {
   channels?: number;
   /** Outstanding read/write requests per file (default 64, and at most 16 MiB in flight per file). */
   requestsPerFile?: number;
+  /** Connections on the reading side of a job of many files (default 2), where the source endpoint can open more; 1 turns it off. */
+  connections?: number;
   /** Channels the reads of a file of 8 MiB or more are striped over, where the source can open more (default 2). */
   stripes?: number;
   /** Bytes of transfer buffers alive at once across the whole queue (default 64 MiB). */
