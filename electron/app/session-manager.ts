@@ -72,11 +72,47 @@ export class SessionManager implements SessionService {
     return this.reconnects.get(sessionId);
   }
 
+  /**
+   * Opens one more connection like `sessionId`'s without asking the user anything: the secret that
+   * worked, and only the host key accepted for it (a different key fails, unasked). Undefined when
+   * the login needed keyboard-interactive answers (they would have to be asked again).
+   */
+  extraConnector(sessionId: string): (() => Promise<SftpSession>) | undefined {
+    return this.extras.get(sessionId);
+  }
+
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.sessions.values()].map((s) => s.session.close()));
   }
 
   private readonly reconnects = new Map<string, () => Promise<SftpSession>>();
+  private readonly extras = new Map<string, () => Promise<SftpSession>>();
+
+  /** Wraps a host-key hook so the key it accepts is remembered for `extraConnector`. */
+  private recording(verify: (info: HostKeyInfo) => Promise<boolean>): { verify: (info: HostKeyInfo) => Promise<boolean>; accepted: () => HostKeyInfo | undefined } {
+    let accepted: HostKeyInfo | undefined;
+    return {
+      verify: async (info) => {
+        const ok = await verify(info);
+        if (ok) accepted = info;
+        return ok;
+      },
+      accepted: () => accepted,
+    };
+  }
+
+  /** A connector that never asks: `opts` (the options that logged in) with the accepted host key only. */
+  private silentConnector(session: SftpSession, opts: ConnectOptions, accepted: HostKeyInfo | undefined): (() => Promise<SftpSession>) | undefined {
+    if (session.authMethod === 'keyboard-interactive' || !accepted) return undefined;
+    const { onKeyboardInteractive: _asks, ...rest } = opts;
+    const key = accepted;
+    return () =>
+      this.deps.connect({
+        ...rest,
+        knownHostKeyTypes: [key.keyType],
+        verifyHostKey: async (info) => info.keyType === key.keyType && info.key.equals(key.key),
+      });
+  }
 
   private base(): Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'> {
     return { ...this.deps.connectDefaults };
@@ -115,25 +151,34 @@ export class SessionManager implements SessionService {
       return a && a.secret !== null ? { secret: a.secret, remember: a.remember } : null;
     };
     const label = `${bookmark.username}@${bookmark.host}:${bookmark.port}`;
-    const open = () =>
-      connectWithSecretRetry(bookmark, {
+    let last: ConnectOptions | undefined;
+    let hostKey: ReturnType<SessionManager['recording']> | undefined;
+    const open = () => {
+      hostKey = this.recording(this.deps.hostKeyVerifier());
+      return connectWithSecretRetry(bookmark, {
         secrets: this.deps.secrets,
         askPassword,
-        verifyHostKey: this.deps.hostKeyVerifier(),
+        verifyHostKey: hostKey.verify,
         onKeyboardInteractive: this.kbdInt(label),
         home: this.deps.home ?? os.homedir(),
-        connect: (o) => this.deps.connect({ ...this.base(), ...o }),
+        connect: (o) => {
+          last = { ...this.base(), ...o };
+          return this.deps.connect(last);
+        },
         maxAttempts: MAX_TRIES,
       });
+    };
     const r = await open();
+    const extra = last ? this.silentConnector(r.session, last, hostKey?.accepted()) : undefined;
     if (r.rememberRequested && !bookmark.rememberPassword) await this.deps.bookmarks.setRemember(bookmark.id).catch(() => undefined);
     await this.deps.bookmarks.markConnected(bookmark.id).catch(() => undefined);
-    return this.adopt(r.session, { bookmarkId: bookmark.id, keychainWarning: r.keychainWarning, reconnect: async () => (await open()).session });
+    return this.adopt(r.session, { bookmarkId: bookmark.id, keychainWarning: r.keychainWarning, reconnect: async () => (await open()).session, ...(extra ? { extra } : {}) });
   }
 
   private async connectDirect(args: Exclude<ParsedArg<'session:connect'>, { bookmarkId: string }>): Promise<SessionInfo> {
     const label = `${args.username}@${args.host}:${args.port}`;
-    const o: ConnectOptions = { ...this.base(), host: args.host, port: args.port, username: args.username, verifyHostKey: this.deps.hostKeyVerifier() };
+    const hostKey = this.recording(this.deps.hostKeyVerifier());
+    const o: ConnectOptions = { ...this.base(), host: args.host, port: args.port, username: args.username, verifyHostKey: hostKey.verify };
     let secretKind: 'password' | 'passphrase' | null = null;
     switch (args.authMethod) {
       case 'password':
@@ -173,7 +218,8 @@ export class SessionManager implements SessionService {
         const session = await this.deps.connect(o);
         // Reconnect (after a drop mid-transfer) reuses what worked, without asking again.
         const again = { ...o, verifyHostKey: this.deps.hostKeyVerifier() };
-        return this.adopt(session, { keychainWarning: null, reconnect: () => this.deps.connect({ ...again, verifyHostKey: this.deps.hostKeyVerifier() }) });
+        const extra = this.silentConnector(session, o, hostKey.accepted());
+        return this.adopt(session, { keychainWarning: null, reconnect: () => this.deps.connect({ ...again, verifyHostKey: this.deps.hostKeyVerifier() }), ...(extra ? { extra } : {}) });
       } catch (err) {
         if (attempt >= MAX_TRIES) throw err;
         if (secretKind === 'password' && isSkiffError(err, 'AUTH_FAILED')) o.password = await ask('rejected', 'password');
@@ -183,7 +229,10 @@ export class SessionManager implements SessionService {
     }
   }
 
-  private async adopt(session: SftpSession, extra: { bookmarkId?: string; keychainWarning: ApiErrorData | null; reconnect: () => Promise<SftpSession> }): Promise<SessionInfo> {
+  private async adopt(
+    session: SftpSession,
+    extra: { bookmarkId?: string; keychainWarning: ApiErrorData | null; reconnect: () => Promise<SftpSession>; extra?: () => Promise<SftpSession> },
+  ): Promise<SessionInfo> {
     let home = '/';
     try {
       home = await session.fs.home();
@@ -195,9 +244,11 @@ export class SessionManager implements SessionService {
     if (extra.keychainWarning) info.keychainWarning = extra.keychainWarning;
     this.sessions.set(session.id, { session, info });
     this.reconnects.set(session.id, extra.reconnect);
+    if (extra.extra) this.extras.set(session.id, extra.extra);
     session.onClosed((reason) => {
       this.sessions.delete(session.id);
       this.reconnects.delete(session.id);
+      this.extras.delete(session.id);
       this.deps.emit('session:closed', { sessionId: session.id, code: reason.code, message: reason.message, byUser: reason.byUser });
     });
     return info;

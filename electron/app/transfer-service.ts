@@ -78,7 +78,8 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     queue,
     async enqueue(req) {
       const session = deps.sessions.session(req.sessionId);
-      const remote = sessionEndpoint(session, deps.sessions.reconnector(req.sessionId));
+      // Extra connections (for big files and many files) only where they need no question.
+      const remote = sessionEndpoint(session, deps.sessions.reconnector(req.sessionId), deps.sessions.extraConnector(req.sessionId));
       const local = { fs: deps.local };
       const spec = {
         direction: req.direction,
