@@ -54,6 +54,13 @@ describe('node build/build.mjs', () => {
     expect(requires(preload)).toEqual(['electron']);
     expect(main).not.toMatch(/\bimport\(["']keytar/);
   });
+
+  it('the packaged app ships as runtime dependencies exactly what main requires (everything else is bundled)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const main = readFileSync(path.join(out, 'main.cjs'), 'utf8');
+    const external = [...new Set([...main.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!))].filter((r) => !r.startsWith('node:') && r !== 'electron');
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(external.sort());
+  });
 });
 
 describe('node build/build.mjs --renderer-only', () => {
