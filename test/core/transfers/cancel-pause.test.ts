@@ -97,6 +97,9 @@ describe('cancel, pause and progress (real sshd)', () => {
     expect(snap.filesDone).toBe(200);
     expect(snap.bytesDone).toBe(200 * 20_000);
     // 200 files and 200 chunks would be ≥ 400 updates unthrottled.
-    for (let i = 1; i < stamps.length; i++) expect(stamps[i]! - stamps[i - 1]!).toBeGreaterThanOrEqual(100);
+    expect(stamps.length).toBeLessThan(400);
+    // The engine spaces its emissions ≥ 100 ms by its own Date.now(); this listener reads the clock
+    // a moment later, so one millisecond tick may fall between them (seen: 99 ms on CI).
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i]! - stamps[i - 1]!).toBeGreaterThanOrEqual(98);
   });
 });
