@@ -5,6 +5,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
+import { localAccountNames } from './account-names';
 import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags } from './file-system';
 
 /** Local reads/writes are cheap syscalls; 1 MiB keeps the remote side's limit the one that counts. */
@@ -164,6 +165,7 @@ export class LocalFs implements FileSystem {
   /** lstat (and for symlinks, readlink + stat) each name; entries that vanished meanwhile are dropped. */
   private async describe(dir: string, names: string[]): Promise<FileEntry[]> {
     const out: Array<FileEntry | null> = new Array<FileEntry | null>(names.length).fill(null);
+    const accounts = await localAccountNames();
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < names.length) {
@@ -173,6 +175,10 @@ export class LocalFs implements FileSystem {
         try {
           const st = await fsp.lstat(full);
           const entry: FileEntry = { name, path: full, ...toFileStat(st) };
+          const owner = accounts.user(st.uid);
+          const group = accounts.group(st.gid);
+          if (owner !== undefined) entry.owner = owner;
+          if (group !== undefined) entry.group = group;
           if (entry.type === 'symlink') {
             entry.linkTarget = await fsp.readlink(full).catch(() => undefined);
             const target = await fsp.stat(full).catch(() => null);
