@@ -192,16 +192,8 @@ export interface TransferJobDto {
   finishedAt?: number;
 }
 
-export interface TransferProgressDto {
-  id: string;
-  bytesDone: number;
-  bytesTotal: number;
-  filesDone: number;
-  filesTotal: number;
-  rate: number;
-  etaSeconds: number | null;
-  currentFile?: string;
-}
+/** The fields of a job that change while it runs (sent throttled, ≤ ~10/s per job). */
+export type TransferProgressDto = Pick<TransferJobDto, 'id' | 'bytesDone' | 'bytesTotal' | 'filesDone' | 'filesTotal' | 'rate' | 'etaSeconds' | 'currentFile'>;
 
 export const BookmarkAuth = z.enum(['password', 'key', 'agent', 'keyboard-interactive']);
 export type BookmarkAuth = z.infer<typeof BookmarkAuth>;
