@@ -11,6 +11,7 @@ import { ChannelSet } from './channel-set';
 import { type ConflictDecision, decide, freeName } from './conflict';
 import { type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, statSummary, transferFile } from './file-transfer';
 import { ByteBudget, PauseGate } from './flow-control';
+import { holdTransferHeapTuning } from './heap-tuning';
 import { RateMeter } from './rate-meter';
 import { resolveInside } from './safe-name';
 import { type Plan, type PlanFile, scanSources } from './scan';
@@ -145,6 +146,7 @@ export class TransferQueue {
       maxAutoRetries: options.maxAutoRetries ?? 5,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 10_000,
+      tuneHeap: options.tuneHeap ?? true,
       onConflict: options.onConflict,
     };
     this.budget = new ByteBudget(this.opts.bufferBudget);
@@ -319,6 +321,15 @@ export class TransferQueue {
   }
 
   private async run(job: Job): Promise<void> {
+    const releaseHeap = this.opts.tuneHeap ? holdTransferHeapTuning() : () => undefined;
+    try {
+      await this.runJob(job, releaseHeap);
+    } finally {
+      releaseHeap(); // idempotent: normally released just before the job settles
+    }
+  }
+
+  private async runJob(job: Job, releaseHeap: () => void): Promise<void> {
     job.state = 'running';
     job.rate.reset();
     this.changed(job);
@@ -400,6 +411,7 @@ export class TransferQueue {
       await srcCh?.close();
       await dstCh?.close();
     }
+    releaseHeap();
     this.finish(job, outcome);
   }
 

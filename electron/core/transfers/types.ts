@@ -134,6 +134,8 @@ export interface TransferQueueOptions {
   maxAutoRetries?: number;
   retryBaseDelayMs?: number;
   retryMaxDelayMs?: number;
+  /** Let V8's heap grow further between full GCs while jobs run (default true; see heap-tuning.ts). */
+  tuneHeap?: boolean;
 }
 
 /** Error codes that mean "the connection is gone": the engine reconnects and resumes instead of failing the file. */
