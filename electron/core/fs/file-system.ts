@@ -42,9 +42,25 @@ export interface FileHandle {
   close(): Promise<void>;
 }
 
+/** An entry a listing left out because its name cannot be one file name in the folder (a hostile or broken server reply). */
+export interface RefusedEntry {
+  /** The name exactly as the other side sent it (may hold "/", NUL, control characters): data, never show it raw. */
+  rawName: string;
+  /** The same name with control characters escaped, safe to put in a message. */
+  shownName: string;
+  /** Why it was left out, a clause to complete a sentence ("it is an absolute path …"). */
+  reason: string;
+}
+
 export interface ListOptions {
   /** Aborting stops the listing; the promise/iterator rejects with code CANCELLED. */
   signal?: AbortSignal;
+  /**
+   * Told about every entry the listing leaves out because its name is unusable, so a caller
+   * (e.g. a download) can report it instead of losing it silently. Never called for the `.`
+   * and `..` every folder lists. LocalFs never calls it: the OS forbids such names.
+   */
+  onRefused?: (refused: RefusedEntry) => void;
 }
 
 export interface FileSystem {
@@ -63,7 +79,7 @@ export interface FileSystem {
 
   home(): Promise<string>;
   realpath(p: string): Promise<string>;
-  /** All entries of a folder except `.` and `..`. */
+  /** All entries of a folder except `.` and `..` (and names that cannot be entries: see ListOptions.onRefused). */
   list(dir: string, opts?: ListOptions): Promise<FileEntry[]>;
   /** The same, in batches as they arrive (huge folders show their first rows at once). */
   listBatches(dir: string, opts?: ListOptions): AsyncIterable<FileEntry[]>;

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { SkiffError, isSkiffError, type SkiffErrorData } from '../errors';
 import { Limiter, mapConcurrent } from '../sftp/concurrency';
 import { SFTP_STATUS, fromSftpError, refine, sftpStatus, type SftpOp } from '../sftp/sftp-errors';
+// The one escaping rule for names in messages (a pure string helper; it imports nothing of the engine).
+import { printableName } from '../transfers/safe-name';
 import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags } from './file-system';
 
 const S_IFMT = 0o170000;
@@ -69,12 +71,28 @@ function statOf(a: z.infer<typeof attrsSchema>): FileStat {
 }
 
 /**
- * A name a POSIX server can really have in a folder. Anything else (`..`, `a/b`, `/etc/passwd`,
- * NUL) is a hostile or broken reply that would let a later join() escape the folder: dropped.
- * Control characters are legal in POSIX names and are kept; the UI must render them safely.
+ * Why a name from a READDIR reply cannot be one entry of the folder, or null when it can. Such a
+ * reply is hostile or broken: joined to the folder's path it would name something elsewhere.
+ * (`.` and `..` are not judged here: every folder lists them and they are skipped silently.)
+ */
+export function refusedEntryReason(name: string): string | null {
+  if (name.length === 0) return 'an empty name is not a file name';
+  if (name.includes('\0')) return 'it contains a NUL byte, which no file name can hold';
+  if (name.startsWith('/')) return 'it is an absolute path, which would point outside the folder';
+  if (name.split('/').includes('..')) return 'it climbs out of the folder with “..”';
+  if (name.includes('/')) return 'it contains “/”, so it is a path into another folder, not a file name';
+  return null;
+}
+
+/**
+ * A name a POSIX server can really have in a folder. `.` and `..` are skipped silently (they are
+ * in every READDIR reply); anything else unsafe (`../../x`, `a/b`, `/etc/passwd`, NUL, empty) is
+ * left out of the listing AND reported through ListOptions.onRefused, so a download can say what
+ * it did not copy instead of losing it. `\` and control characters are legal in POSIX names and
+ * are kept: the transfer engine refuses those per file (INVALID_NAME), the UI renders them escaped.
  */
 export function isSafeEntryName(name: string): boolean {
-  return name.length > 0 && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\0');
+  return name !== '.' && name !== '..' && refusedEntryReason(name) === null;
 }
 
 /** Owner and group from an `ls -l` style longname, when it looks like one. */
@@ -285,7 +303,7 @@ export class SftpFs implements FileSystem {
           eof = true;
           continue;
         }
-        const batch = await this.toEntries(dir, raw);
+        const batch = await this.toEntries(dir, raw, opts.onRefused);
         if (signal?.aborted) throw cancelled(dir);
         if (batch.length) yield batch;
       }
@@ -294,15 +312,28 @@ export class SftpFs implements FileSystem {
     }
   }
 
-  /** Validates one READDIR reply and resolves its symlinks (target text + target type) concurrently. */
-  private async toEntries(dir: string, raw: unknown): Promise<FileEntry[]> {
+  /**
+   * Validates one READDIR reply and resolves its symlinks (target text + target type) concurrently.
+   * Entries whose name cannot be a file name are left out and told to `onRefused`.
+   */
+  private async toEntries(dir: string, raw: unknown, onRefused: ListOptions['onRefused']): Promise<FileEntry[]> {
     const list = z.array(z.unknown()).catch([]).parse(raw);
     const entries: FileEntry[] = [];
     for (const item of list) {
       const e = entrySchema.safeParse(item);
-      if (!e.success || !isSafeEntryName(e.data.filename)) continue;
+      if (!e.success) {
+        onRefused?.({ rawName: '', shownName: '', reason: 'the entry is malformed (it has no usable name)' });
+        continue;
+      }
+      const name = e.data.filename;
+      if (name === '.' || name === '..') continue;
+      const reason = refusedEntryReason(name);
+      if (reason !== null) {
+        onRefused?.({ rawName: name, shownName: printableName(name), reason });
+        continue;
+      }
       const st = statOf(e.data.attrs);
-      entries.push({ name: e.data.filename, path: path.posix.join(dir, e.data.filename), ...st, ...parseLongname(e.data.longname) });
+      entries.push({ name, path: path.posix.join(dir, name), ...st, ...parseLongname(e.data.longname) });
     }
     const links = entries.filter((e) => e.type === 'symlink');
     await mapConcurrent(links, FAN_OUT, async (e) => {

@@ -6,7 +6,7 @@
 // loops; broken links, devices, sockets and FIFOs are skipped with the reason. A source the
 // user picked explicitly is followed even when it is a symlink.
 import { SkiffError, fromNodeError } from '../errors';
-import type { FileEntry, FileStat, FileSystem } from '../fs/file-system';
+import type { FileEntry, FileStat, FileSystem, ListOptions, RefusedEntry } from '../fs/file-system';
 import { assertSafeName, printableName } from './safe-name';
 import type { TransferFileError, TransferSkip } from './types';
 
@@ -91,8 +91,11 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
       while (i < level.length) {
         const dir = level[i++]!;
         let entries: FileEntry[];
+        // Names the listing itself left out (paths, NUL, empty) are reported, never lost silently.
+        const opts: ListOptions = { onRefused: (r) => plan.errors.push(refusedError(dir, r)) };
+        if (signal) opts.signal = signal;
         try {
-          entries = await fs.list(dir.srcPath, signal ? { signal } : {});
+          entries = await fs.list(dir.srcPath, opts);
         } catch (err) {
           const e = asSkiff(err, dir.srcPath);
           if (e.code === 'CANCELLED' || e.code === 'CONNECTION_LOST' || e.code === 'NOT_CONNECTED') throw e;
@@ -105,6 +108,16 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
     await Promise.all(Array.from({ length: Math.min(LIST_PARALLEL, level.length) }, worker));
   }
   return plan;
+}
+
+/** The per-file error for a name the server listed that cannot be a file name (see SftpFs's refusedEntryReason). */
+function refusedError(parent: PlanDir, r: RefusedEntry): TransferFileError {
+  const where = parent.rel.join('/');
+  return {
+    code: 'INVALID_NAME',
+    message: `The server listed “${r.shownName}” in “${printableName(where)}” as a file name, but ${r.reason}. It was not copied, and nothing was written outside the target folder.`,
+    path: `${printableName(where)}/${r.shownName}`,
+  };
 }
 
 async function addEntry(fs: FileSystem, plan: Plan, queue: PlanDir[], parent: PlanDir, entry: FileEntry): Promise<void> {

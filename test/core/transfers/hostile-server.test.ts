@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../../electron/core/sftp/session';
 import { SkiffError } from '../../../electron/core/errors';
@@ -11,6 +12,8 @@ import { localEndpoint, patternBytes, tempDir, treeDigest } from './helpers';
 
 const S_IFREG = 0o100000;
 const file = (size: number) => ({ mode: S_IFREG | 0o644, size, uid: 1, gid: 1, atime: 1_600_000_000, mtime: 1_600_000_000 });
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 const servers: FakeServer[] = [];
 const sessions: SftpSession[] = [];
@@ -40,18 +43,22 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     const session = await open();
     const outer = tempDir();
     const target = path.join(outer, 'target');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(target);
     const passwdBefore = readFileSync('/etc/passwd');
     const q = new TransferQueue();
     const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/evil'], target: localEndpoint(), targetDir: target }).id);
     expect(snap.state).toBe('failed');
     expect(snap.filesDone).toBe(1);
-    // SftpFs already drops names that are paths or dots ('..', 'a/b', '/etc/passwd', NUL); the
-    // ones a POSIX server may legally have but that are unsafe here reach the engine and are refused.
+    // Every hostile name is reported by name: the ones SftpFs leaves out of the listing (paths,
+    // NUL) through onRefused, the ones a POSIX server may legally have (backslash, controls) by the
+    // engine. '.' and '..' are in every folder's listing and are not errors.
     expect(snap.fileErrors.map((e) => [e.path, e.code]).sort()).toEqual([
+      ['evil/../../x', 'INVALID_NAME'],
+      ['evil//etc/passwd', 'INVALID_NAME'],
+      ['evil/a/b', 'INVALID_NAME'],
       ['evil/back\\slash', 'INVALID_NAME'],
       ['evil/bad\\u001b[31mred', 'INVALID_NAME'],
+      ['evil/nul\\u0000byte', 'INVALID_NAME'],
     ]);
     // Messages show control characters escaped, never raw.
     expect(snap.fileErrors.some((e) => e.path.includes('\\u001b'))).toBe(true);
@@ -59,6 +66,72 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     expect(treeDigest(outer)).toEqual({ target: 'dir', 'target/evil': 'dir', 'target/evil/ok.txt': treeDigest(target)['evil/ok.txt']! });
     expect(readFileSync(path.join(target, 'evil/ok.txt'), 'utf8')).toBe('fine');
     expect(readFileSync('/etc/passwd').equals(passwdBefore)).toBe(true);
+  });
+
+  it('a folder download reports each hostile name by name, copies the normal files byte-identical, writes nothing outside', async () => {
+    const big = patternBytes(300 * 1024 + 13, 21); // several 32 KiB reads
+    const small = patternBytes(1, 22);
+    const nested = patternBytes(5000, 23);
+    const dirAttrs = { mode: 0o040755, size: 4096, uid: 1, gid: 1, atime: 1_600_000_000, mtime: 1_600_000_000 };
+    const hostile = ['../../x', 'a/b', '/etc/passwd', 'bad\u0001name', 'back\\slash'];
+    const { open } = await fake({
+      files: {
+        '/home/tester/evil/big.bin': big,
+        '/home/tester/evil/one.bin': small,
+        '/home/tester/evil/empty.txt': '',
+        '/home/tester/evil/sub/nested.bin': nested,
+        // What a client that joined the hostile names would fetch instead: traps, never to be read.
+        '/home/tester/x': 'outside',
+        '/home/tester/evil/a/b': 'through a/b',
+        '/etc/passwd': 'root:x:0:0:hostile',
+      },
+      listings: {
+        '/home/tester/evil': [
+          { filename: '.', attrs: dirAttrs },
+          { filename: '..', attrs: dirAttrs },
+          ...hostile.map((filename) => ({ filename, attrs: file(7) })),
+          { filename: 'big.bin', attrs: file(big.length) },
+          { filename: 'one.bin', attrs: file(1) },
+          { filename: 'empty.txt', attrs: file(0) },
+          { filename: 'sub', attrs: dirAttrs },
+        ],
+      },
+    });
+    const session = await open();
+    const outer = tempDir();
+    const target = path.join(outer, 'target');
+    mkdirSync(target);
+    const q = new TransferQueue();
+    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/evil'], target: localEndpoint(), targetDir: target }).id);
+
+    // The job fails because of the refused names, with every normal file done.
+    expect(snap.state).toBe('failed');
+    expect(snap.filesDone).toBe(4);
+    const errors = new Map(snap.fileErrors.map((e) => [e.path, e]));
+    expect([...errors.keys()].sort()).toEqual(['evil/../../x', 'evil//etc/passwd', 'evil/a/b', 'evil/back\\slash', 'evil/bad\\u0001name']);
+    expect(snap.fileErrors).toHaveLength(hostile.length);
+    for (const e of snap.fileErrors) expect(e.code).toBe('INVALID_NAME');
+    // '..' (and '.') are the folder's own links, not refused files.
+    expect(snap.fileErrors.some((e) => e.path === 'evil/..' || e.path === 'evil/.')).toBe(false);
+    // The messages say what happened to each, in words, with control characters escaped.
+    expect(errors.get('evil/../../x')!.message).toMatch(/climbs out of the folder.*not copied/);
+    expect(errors.get('evil//etc/passwd')!.message).toMatch(/absolute path.*not copied/);
+    expect(errors.get('evil/a/b')!.message).toMatch(/contains “\/”.*not copied/);
+    expect(errors.get('evil/bad\\u0001name')!.message).toContain('bad\\u0001name');
+    expect(snap.fileErrors.every((e) => !/[\u0000-\u001f]/.test(e.path + e.message))).toBe(true);
+
+    // Normal files byte-identical; the parent of the target holds nothing but the target.
+    expect(readdirSync(outer)).toEqual(['target']);
+    expect(treeDigest(outer)).toEqual({
+      target: 'dir',
+      'target/evil': 'dir',
+      'target/evil/big.bin': sha256(big),
+      'target/evil/empty.txt': sha256(Buffer.alloc(0)),
+      'target/evil/one.bin': sha256(small),
+      'target/evil/sub': 'dir',
+      'target/evil/sub/nested.bin': sha256(nested),
+    });
+    expect(readFileSync(path.join(target, 'evil/big.bin')).equals(big)).toBe(true);
   });
 
   it('refuses a source whose own name is ".."', async () => {
