@@ -219,6 +219,21 @@ async function main(): Promise<void> {
       await runSftp(s, ['pwd']);
       sshConnect.push(performance.now() - t);
     }
+    // The floor for the small-file cases on this disk: a plain local `cp -r` of the same folder
+    // into a freshly emptied place (no network, no encryption) pays only the file system's cost
+    // of creating 2,000 files, which every client pays too (downloads here, sshd's side on uploads).
+    const cpFloor: number[] = [];
+    if (need('small-upload') || need('small-download')) {
+      const cpOut = path.join(work, 'cp-floor');
+      for (let i = 0; i < 3; i++) {
+        rmSync(cpOut, { recursive: true, force: true });
+        execFileSync('sync');
+        const t = performance.now();
+        execFileSync('cp', ['-r', localSmall, cpOut]);
+        cpFloor.push(performance.now() - t);
+      }
+      rmSync(cpOut, { recursive: true, force: true });
+    }
 
     const results: CaseResult[] = [];
     for (const name of args.only) {
@@ -300,6 +315,9 @@ async function main(): Promise<void> {
         `an empty OpenSSH batch: ${median(sshConnect).toFixed(0)} ms). On an already-open session, as in the app, Skiff moved: ` +
         results.map((r) => `${r.name} ${r.skiff_transfer_only_mibps.toFixed(1)} MiB/s`).join(', ') + '.',
     );
+    if (cpFloor.length) {
+      console.log(`Floor for the small-file cases: a local \`cp -r\` of the same ${smallCount} files into an emptied folder took ${median(cpFloor).toFixed(0)} ms here (file creation alone, no network).`);
+    }
     if (args.json) {
       writeFileSync(
         args.json,
@@ -308,6 +326,7 @@ async function main(): Promise<void> {
             cases: results.map((r) => ({ ...r, skiff_transfer_only_mibps: round(r.skiff_transfer_only_mibps), skiff_mibps: round(r.skiff_mibps), openssh_mibps: round(r.openssh_mibps), ratio: round(r.ratio), ratio_min: round(r.ratio_min), ratio_max: round(r.ratio_max) })),
             peak_rss_mb: Math.round(peak),
             openssh_connect_ms: Math.round(median(sshConnect)),
+            ...(cpFloor.length ? { local_cp_small_ms: Math.round(median(cpFloor)) } : {}),
             scale: args.scale,
             pairs: args.pairs,
           },
