@@ -58,9 +58,12 @@ async function onSide<T>(side: Side, p: Promise<T>, path: string): Promise<T> {
 export interface FileTransferContext {
   src: FileSystem;
   dst: FileSystem;
-  /** More channels of the same sides; a file of at least STRIPE_MIN is striped over them too. */
-  extraSrc?: FileSystem[];
-  extraDst?: FileSystem[];
+  /**
+   * More channels of the same sides, as they open; a file of at least STRIPE_MIN starts on its
+   * own channel and is striped over these too once they are ready (a failure to open one only
+   * leaves the file on fewer channels).
+   */
+  stripes?: Promise<{ src: FileSystem[]; dst: FileSystem[] }>;
   budget: ByteBudget;
   gate: PauseGate;
   signal: AbortSignal;
@@ -109,6 +112,8 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
   let srcAll: FileHandle[] | undefined;
   let dstAll: FileHandle[] | undefined;
   const extraHandles: FileHandle[] = [];
+  /** Set when the copy is over: a stripe handle opening after that closes itself. */
+  let stripesClosed = false;
   const copyState = { watermark: 0 };
   let startAt = 0;
   let copying = false;
@@ -155,17 +160,29 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
       dstH = await onSide('target', dst.open(partPath, 'w', plan.mode), partPath);
     }
 
-    // Big files: more handles on more channels. The part already exists (opened above), so the
-    // extra target handles open it r+ and never truncate what the first one wrote.
-    if (size - startAt >= STRIPE_MIN) {
-      const xs = ctx.extraSrc ?? [];
-      const xd = ctx.extraDst ?? [];
-      const [es, ed] = await Promise.all([
-        Promise.all(xs.map((fs) => onSide('source', fs.open(file.srcPath, 'r'), file.srcPath).then((h) => (extraHandles.push(h), h)))),
-        Promise.all(xd.map((fs) => onSide('target', fs.open(partPath, 'r+'), partPath).then((h) => (extraHandles.push(h), h)))),
-      ]);
-      srcAll = [srcH, ...es];
-      dstAll = [dstH, ...ed];
+    // Big files: more handles on more channels, joining the copy as they open (pipelinedCopy
+    // picks a handle per request, so a late one takes its share of what is left). The part
+    // already exists (opened above), so extra target handles open it r+ and never truncate it.
+    if (size - startAt >= STRIPE_MIN && ctx.stripes) {
+      const srcs = [srcH];
+      const dsts = [dstH];
+      srcAll = srcs;
+      dstAll = dsts;
+      const join = async (open: Promise<FileHandle>, into: FileHandle[]): Promise<void> => {
+        const h = await open.catch(() => null);
+        if (!h) return;
+        // Too late for this copy: nobody else will close it.
+        if (stripesClosed) return void h.close().catch(() => undefined);
+        extraHandles.push(h);
+        into.push(h);
+      };
+      void ctx.stripes.then(
+        (x) => {
+          for (const fs of x.src) void join(fs.open(file.srcPath, 'r'), srcs);
+          for (const fs of x.dst) void join(fs.open(partPath, 'r+'), dsts);
+        },
+        () => undefined,
+      );
     }
 
     // Progress counts resumed bytes as done, and forgets what an earlier attempt counted.
@@ -199,6 +216,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
       copyState,
     );
     copying = false;
+    stripesClosed = true;
 
     // pipelinedCopy proved every byte of [0, finalSize) was acknowledged by the target. For
     // bigger files also ask the target what it holds (one round trip is noise there); for small
@@ -233,6 +251,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     await onSide('target', dst.rename(partPath, plan.finalPath, { overwrite: plan.overwrite }), plan.finalPath);
     file.resumeFrom = undefined;
   } catch (err) {
+    stripesClosed = true;
     const lost = isConnectionError(err);
     // Only a copy that got going knows a better resume point; otherwise keep the old one.
     if (lost && copying) file.resumeFrom = copyState.watermark;

@@ -78,7 +78,8 @@ export async function pipelinedCopy(
   opts: PipelinedCopyOptions,
   state: PipelinedCopyState = { watermark: 0 },
 ): Promise<number> {
-  // Several handles (one per SFTP channel) stripe a big file: request i goes to handle i mod n.
+  // Several handles (one per SFTP channel) stripe a big file: worker w sends each request to
+  // handle w mod n. The arrays may grow while the copy runs (a channel that opened late joins).
   const srcs = Array.isArray(src) ? src : [src as FileHandle];
   const dsts = Array.isArray(dst) ? dst : [dst as FileHandle];
   const chunk = Math.max(1, opts.chunkSize);
@@ -132,8 +133,6 @@ export async function pipelinedCopy(
   };
 
   const worker = async (w: number): Promise<void> => {
-    const src = srcs[w % srcs.length]!;
-    const dst = dsts[w % dsts.length]!;
     for (;;) {
       if (failure !== null) return;
       throwIfAborted(opts.signal);
@@ -143,6 +142,8 @@ export async function pipelinedCopy(
       const r = take();
       if (r === null) return;
       await opts.budget.acquire(r.len);
+      const src = srcs[w % srcs.length]!;
+      const dst = dsts[w % dsts.length]!;
       const buf = takeBuffer(r.len);
       try {
         let n: number;

@@ -546,7 +546,9 @@ export class TransferQueue {
         await job.gate.wait(signal);
         if (signal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
         try {
-          await this.copyOne(job, f, src, dst, dstCh.primary, signal, f.stat.size >= STRIPE_MIN ? await this.stripeChannels(srcCh, dstCh, w) : undefined);
+          // A big file starts on this worker's channel at once; its stripe channels join when open
+          // (an extra sftp-server takes ~100 ms to start here: time the copy no longer waits).
+          await this.copyOne(job, f, src, dst, dstCh.primary, signal, f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, dstCh, w).catch(() => ({ src: [], dst: [] })) : undefined);
         } catch (err) {
           if (isConnectionError(err) && !signal.aborted) {
             f.state = 'pending';
@@ -591,7 +593,7 @@ export class TransferQueue {
     dst: FileSystem,
     meta: FileSystem,
     jobSignal: AbortSignal,
-    stripe?: { src: FileSystem[]; dst: FileSystem[] },
+    stripe?: Promise<{ src: FileSystem[]; dst: FileSystem[] }>,
   ): Promise<void> {
     const key = relKey(f.rel);
     const parent = job.dirs.get(relKey(f.rel.slice(0, -1)));
@@ -653,7 +655,7 @@ export class TransferQueue {
         {
           src,
           dst,
-          ...(stripe ? { extraSrc: stripe.src, extraDst: stripe.dst } : {}),
+          ...(stripe ? { stripes: stripe } : {}),
           budget: this.budget,
           gate: job.gate,
           signal,
