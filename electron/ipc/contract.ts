@@ -19,7 +19,8 @@
 //   away calls `list:cancel` (or just stops pulling: idle listings are dropped by main
 //   after a minute). The first page comes with the server's first batch (first rows at
 //   once); later pages hold up to 500 entries. The end of a folder is only known after one
-//   more read, so the last page may be empty.
+//   more read, so the last page may be empty. Names a server sent that cannot be file names
+//   are left out of `entries` and summed up in `refused` (so far; capped), for the UI to say so.
 // - Find: `sftp:find-start` returns `{ findId }`; matches stream as `sftp:find-result`
 //   events (sent only after the start reply) until one with `done: true`.
 //
@@ -125,6 +126,27 @@ export interface FileStatDto {
   gid: number;
 }
 
+/** At most this many refused names travel with a listing page (a hostile server cannot flood the renderer). */
+export const MAX_REFUSED_NAMES = 100;
+/** Refused names longer than this (in characters, after escaping) are shortened with "…". */
+export const MAX_REFUSED_NAME_CHARS = 200;
+
+/** A name the server listed that cannot be a file name in the folder (`a/b`, `../../x`, NUL, empty): left out of `entries`. */
+export interface RefusedNameDto {
+  /** Display-safe spelling: control characters escaped, shortened to MAX_REFUSED_NAME_CHARS. Never the raw name. */
+  name: string;
+  /** Why it was left out, a clause completing a sentence ("it climbs out of the folder with “..”"). */
+  reason: string;
+}
+
+/** The entries a listing has left out so far. */
+export interface RefusedNamesDto {
+  /** How many were left out (may be more than `names` holds). */
+  count: number;
+  /** The first MAX_REFUSED_NAMES of them, in server order. */
+  names: RefusedNameDto[];
+}
+
 /** One page of a listing; call `list:next` with `listId` until `done`. */
 export interface ListPage {
   listId: string;
@@ -132,6 +154,11 @@ export interface ListPage {
   path: string;
   entries: FileEntryDto[];
   done: boolean;
+  /**
+   * Entries left out because their names are unusable (a hostile or broken server), counted from
+   * the start of the listing, so the last page has the full count. Absent when none (always for local).
+   */
+  refused?: RefusedNamesDto;
 }
 
 export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';

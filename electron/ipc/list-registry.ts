@@ -4,8 +4,8 @@
 // (`list:cancel`, or simply not pulling any more) stops the listing on the server.
 import { randomUUID } from 'node:crypto';
 import { SkiffError, fromNodeError } from '../core/errors';
-import type { FileEntry } from '../core/fs/file-system';
-import type { FileEntryDto, ListPage } from './contract';
+import type { FileEntry, RefusedEntry } from '../core/fs/file-system';
+import { MAX_REFUSED_NAME_CHARS, MAX_REFUSED_NAMES, type FileEntryDto, type ListPage, type RefusedNameDto, type RefusedNamesDto } from './contract';
 
 export const PAGE_SIZE = 500;
 
@@ -23,10 +23,28 @@ interface Listing {
   /** A read failure seen by the read-ahead, thrown by the next pull. */
   failure: unknown;
   idle: ReturnType<typeof setTimeout> | undefined;
+  /** Entries the side left out so far (unusable names): the count and the first MAX_REFUSED_NAMES. */
+  refused: RefusedNamesDto;
 }
+
+/** Opens the side's listing; `onRefused` hears of every entry it leaves out (local never does). */
+export type OpenListing = (signal: AbortSignal, onRefused: (refused: RefusedEntry) => void) => AsyncIterable<FileEntry[]>;
 
 /** How long a later page may wait for more batches to fill up (keeps the UI moving on slow servers). */
 const FILL_MS = 100;
+
+/** Cuts text to `max` characters with "…", never splitting a surrogate pair. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** The display-safe, bounded form of a refused entry (the raw name never crosses IPC). */
+export function toRefusedDto(r: RefusedEntry): RefusedNameDto {
+  return { name: shorten(r.shownName, MAX_REFUSED_NAME_CHARS), reason: shorten(r.reason, 300) };
+}
 
 /** Copies only the contract's fields (server data never smuggles extra keys across IPC). */
 export function toEntryDto(e: FileEntry): FileEntryDto {
@@ -44,13 +62,19 @@ export class ListRegistry {
   constructor(private readonly opts: { idleMs?: number; maxOpen?: number; pageSize?: number } = {}) {}
 
   /** Starts a listing and returns its first page. */
-  async start(path: string, open: (signal: AbortSignal) => AsyncIterable<FileEntry[]>): Promise<ListPage> {
+  async start(path: string, open: OpenListing): Promise<ListPage> {
     const maxOpen = this.opts.maxOpen ?? 32;
     // Forget the oldest listing when a renderer keeps starting new ones without pulling.
     while (this.lists.size >= maxOpen) this.drop(this.lists.keys().next().value as string);
     const abort = new AbortController();
     const listId = randomUUID();
-    const listing: Listing = { path, iterator: open(abort.signal)[Symbol.asyncIterator](), abort, buffer: [], done: false, busy: false, served: 0, reading: undefined, failure: undefined, idle: undefined };
+    const refused: RefusedNamesDto = { count: 0, names: [] };
+    // Only a count and the first few are kept: a hostile server may send millions of such names.
+    const onRefused = (r: RefusedEntry): void => {
+      refused.count += 1;
+      if (refused.names.length < MAX_REFUSED_NAMES) refused.names.push(toRefusedDto(r));
+    };
+    const listing: Listing = { path, iterator: open(abort.signal, onRefused)[Symbol.asyncIterator](), abort, buffer: [], done: false, busy: false, served: 0, reading: undefined, failure: undefined, idle: undefined, refused };
     this.lists.set(listId, listing);
     return this.next(listId);
   }
@@ -84,7 +108,9 @@ export class ListRegistry {
       this.readAhead(listId, l, size);
       this.armIdle(listId, l);
     }
-    return { listId, path: l.path, entries, done };
+    const page: ListPage = { listId, path: l.path, entries, done };
+    if (l.refused.count > 0) page.refused = { count: l.refused.count, names: l.refused.names.slice() };
+    return page;
   }
 
   /** Stops a listing (the side aborts its reads). Unknown ids are fine: it may have finished. */

@@ -46,7 +46,8 @@ export function fileHandlers(s: Services): FileHandlers {
   return {
     'sftp:list-dir': ({ sessionId, path }) => {
       const fs = s.sessions.fs(sessionId);
-      return s.lists.start(path, (signal) => fs.listBatches(path, { signal }));
+      // Names the server sent that cannot be file names are left out; the page says so (ListPage.refused).
+      return s.lists.start(path, (signal, onRefused) => fs.listBatches(path, { signal, onRefused }));
     },
     'sftp:stat': async ({ sessionId, path, followSymlinks }) => {
       const fs = s.sessions.fs(sessionId);
