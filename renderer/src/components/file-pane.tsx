@@ -8,6 +8,7 @@ import { breadcrumbs, normalizeFor } from '../model/paths';
 import { isDirLike, type Entry, type Side } from '../model/types';
 import type { PaneModel } from '../state/use-pane';
 import { FileList } from './file-list';
+import { RefusedNamesNotice } from './refused-names-notice';
 
 export type PaneCommand =
   | 'copy-to-other'
@@ -307,6 +308,7 @@ export function FilePane(props: FilePaneProps) {
           <strong>{model.error.message}</strong> {model.error.hint}
         </div>
       ) : null}
+      {model.refused && !props.placeholder ? <RefusedNamesNotice refused={model.refused} /> : null}
       <div className="pane-status" aria-live="polite">
         {props.placeholder
           ? ''

@@ -1,7 +1,7 @@
 // Paged listings over the API: the first page comes back with the request, later pages
 // are pulled with `list:next` (the next one requested before the current one is merged);
 // aborting stops pulling and tells main to drop the listing.
-import type { ListPage, SkiffApi } from '../../../electron/ipc/contract';
+import type { ListPage, RefusedNamesDto, SkiffApi } from '../../../electron/ipc/contract';
 import type { Entry } from '../model/types';
 import type { ListFn } from './use-pane';
 
@@ -9,7 +9,7 @@ function cancelled(): Error {
   return Object.assign(new Error('Listing cancelled'), { code: 'CANCELLED' });
 }
 
-async function pull(api: SkiffApi, first: Promise<ListPage>, onPage: (e: Entry[], p: string) => void, signal: AbortSignal): Promise<string> {
+async function pull(api: SkiffApi, first: Promise<ListPage>, onPage: (e: Entry[], p: string, refused?: RefusedNamesDto) => void, signal: AbortSignal): Promise<string> {
   let page = await first;
   const listId = page.listId;
   const resolved = page.path;
@@ -20,7 +20,7 @@ async function pull(api: SkiffApi, first: Promise<ListPage>, onPage: (e: Entry[]
       // while the renderer works, instead of one after the other (still one request at a time).
       const next = page.done ? null : api.list.next({ listId });
       next?.catch(() => undefined); // if this loop stops early, the answer is simply not used
-      onPage(page.entries, resolved);
+      onPage(page.entries, resolved, page.refused);
       if (!next) return resolved;
       page = await next;
     }

@@ -2,14 +2,18 @@
 // selection. Listing pages are merged into the sorted rows as they arrive (small, bounded work
 // per page) and repainted at most every ~100–600 ms; navigating away aborts the listing in flight.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { RefusedNamesDto } from '../../../electron/ipc/contract';
 import { describeError, isCancelled } from '../model/errors';
 import { parentPath, type PathStyle } from '../model/paths';
 import { reduceSelection, type SelectionAction, type SelectionState } from '../model/selection';
 import { entryComparator, filterEntries, mergeSorted } from '../model/sort-filter';
 import type { Entry, SortKey, SortSpec } from '../model/types';
 
-/** Lists a folder page by page; resolves to the folder's resolved path. Rejects with CANCELLED when aborted. */
-export type ListFn = (path: string, onPage: (entries: Entry[], resolvedPath: string) => void, signal: AbortSignal) => Promise<string>;
+/**
+ * Lists a folder page by page; resolves to the folder's resolved path. Rejects with CANCELLED when
+ * aborted. `refused` (remote only) sums up the entries left out so far for unusable names.
+ */
+export type ListFn = (path: string, onPage: (entries: Entry[], resolvedPath: string, refused?: RefusedNamesDto) => void, signal: AbortSignal) => Promise<string>;
 
 export interface PaneModel {
   path: string;
@@ -18,6 +22,8 @@ export interface PaneModel {
   totalCount: number;
   loading: boolean;
   error: { message: string; hint: string } | null;
+  /** Entries of the current listing the server sent with unusable names (left out), or null. */
+  refused: RefusedNamesDto | null;
   sort: SortSpec;
   filter: string;
   showHidden: boolean;
@@ -51,6 +57,7 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
   const [history, setHistory] = useState<{ back: string[]; forward: string[] }>({ back: [], forward: [] });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<PaneModel['error']>(null);
+  const [refused, setRefused] = useState<RefusedNamesDto | null>(null);
   const [sort, setSort] = useState<SortSpec>({ key: 'name', dir: 'asc' });
   const [filter, setFilterState] = useState('');
   const [showHidden, setShowHiddenState] = useState(opts.showHidden ?? false);
@@ -107,11 +114,18 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
       if (!keepSelection) setNamed({ selected: new Set() });
       setLoading(true);
       setError(null);
+      setRefused(null);
       setPath(target);
       repaint();
       let first = true;
-      const onPage = (entries: Entry[], resolved: string): void => {
+      let refusedSeen = 0;
+      const onPage = (entries: Entry[], resolved: string, r?: RefusedNamesDto): void => {
         if (ac.signal.aborted) return;
+        // Pages carry the running total: re-render only when it grew.
+        if (r && r.count !== refusedSeen) {
+          refusedSeen = r.count;
+          setRefused(r);
+        }
         if (first) {
           first = false;
           if (resolved && resolved !== target) setPath(resolved);
@@ -253,6 +267,7 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
     totalCount: view.total,
     loading,
     error,
+    refused,
     sort,
     filter,
     showHidden,
