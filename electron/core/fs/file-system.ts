@@ -52,6 +52,21 @@ export interface RefusedEntry {
   reason: string;
 }
 
+/** A small file written whole by a side that can do it in one step (see FileSystem.writeWholeFile). */
+export interface WholeFileWrite {
+  /** Temporary name next to the target (created or truncated). */
+  partPath: string;
+  /** Final name the complete part is moved onto. */
+  finalPath: string;
+  /** The bytes; a buffer that owns its memory may be handed over (detached): do not use it afterwards. */
+  data: Uint8Array;
+  /** Replace an existing final file, or refuse to (ALREADY_EXISTS) and leave it alone. */
+  overwrite: boolean;
+  mode?: number;
+  atimeMs: number;
+  mtimeMs: number;
+}
+
 export interface ListOptions {
   /** Aborting stops the listing; the promise/iterator rejects with code CANCELLED. */
   signal?: AbortSignal;
@@ -97,4 +112,10 @@ export interface FileSystem {
   symlink(target: string, linkPath: string): Promise<void>;
   readlink(p: string): Promise<string>;
   open(p: string, flags: OpenFlags, mode?: number): Promise<FileHandle>;
+  /**
+   * Optional fast path for small files: writes `data` to `partPath`, sets mode and times, and
+   * only then moves it onto `finalPath` — the same steps and guarantees as open/write/utimes/
+   * rename, in one operation. A failure may leave the part behind (the caller removes it).
+   */
+  writeWholeFile?(w: WholeFileWrite): Promise<void>;
 }

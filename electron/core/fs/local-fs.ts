@@ -6,7 +6,8 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import { localAccountNames } from './account-names';
-import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags } from './file-system';
+import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags, WholeFileWrite } from './file-system';
+import { writeWholeFile } from './whole-file-writer';
 
 /** Local reads/writes are cheap syscalls; 1 MiB keeps the remote side's limit the one that counts. */
 const LOCAL_IO_SIZE = 1024 * 1024;
@@ -312,6 +313,11 @@ export class LocalFs implements FileSystem {
     } catch (err) {
       throw fromNodeError(err, p);
     }
+  }
+
+  /** Small files in one step on the whole-file writer thread (see whole-file-writer.ts). */
+  writeWholeFile(w: WholeFileWrite): Promise<void> {
+    return writeWholeFile(w);
   }
 
   async open(p: string, flags: OpenFlags, mode?: number): Promise<FileHandle> {

@@ -9,7 +9,7 @@
 // point with the source; any difference restarts the file from zero.
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import type { FileHandle, FileStat, FileSystem } from '../fs/file-system';
-import type { ByteBudget, PauseGate } from './flow-control';
+import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
 import { pipelinedCopy } from './pipelined-copy';
 import type { PlanFile } from './scan';
 import { CONNECTION_ERROR_CODES } from './types';
@@ -29,6 +29,11 @@ export const STRIPE_MIN = 8 * 1024 * 1024;
 export const STAT_VERIFY_MIN = 1024 * 1024;
 /** Bytes compared before the resume point. */
 export const TAIL_CHECK = 64 * 1024;
+/**
+ * Files below this size (and below one read request) go through the target's writeWholeFile when
+ * it has one: one read, then the whole part written, timed and moved in one step.
+ */
+export const WHOLE_FILE_MAX = 1024 * 1024;
 
 export type Side = 'source' | 'target';
 const sides = new WeakMap<object, Side>();
@@ -102,6 +107,32 @@ async function readFully(h: FileHandle, buf: Buffer, pos: number): Promise<numbe
   return got;
 }
 
+/**
+ * Reads a small file in one request of size + 1 bytes: exactly `size` bytes back is the whole
+ * file (a short read ending at the size the listing gave; pipelinedCopy relies on the same).
+ * Anything else (it grew, shrank, or the server read short) resolves to null.
+ */
+async function readWhole(ctx: FileTransferContext, h: FileHandle, size: number): Promise<{ data: Buffer; release: () => void } | null> {
+  const len = size + 1;
+  await ctx.budget.acquire(len);
+  const release = (): void => ctx.budget.release(len);
+  try {
+    // Memory of its own (not Buffer's shared pool), so writeWholeFile can hand it over uncopied.
+    const buf = Buffer.from(new ArrayBuffer(len));
+    const n = await h.read(buf, 0, len, 0).catch((err: unknown) => {
+      throw tagSide(err instanceof SkiffError ? err : fromNodeError(err), 'source');
+    });
+    if (n !== size) {
+      release();
+      return null;
+    }
+    return { data: buf.subarray(0, n), release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
 /** Copies `file` to `plan.finalPath` via a .skiffpart; on a lost connection records `file.resumeFrom` and rethrows. */
 export async function transferFile(ctx: FileTransferContext, file: PlanFile, plan: FileTransferPlan): Promise<void> {
   const { src, dst } = ctx;
@@ -120,6 +151,36 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
   /** The part now holds bytes of this attempt (a resumed part is no longer what we found). */
   let partTouched = false;
   try {
+    if (!plan.resume && dst.writeWholeFile && size < Math.min(WHOLE_FILE_MAX, src.maxReadSize)) {
+      await ctx.gate.wait(ctx.signal);
+      throwIfAborted(ctx.signal);
+      srcH = await onSide('source', src.open(file.srcPath, 'r'), file.srcPath);
+      const whole = await readWhole(ctx, srcH, size);
+      // The read handle's close cannot change the copy (and a lost connection shows up anyway).
+      const closing = srcH.close().catch(() => undefined);
+      srcH = null;
+      if (whole) {
+        const bytes = whole.data.length; // the data may be handed over (detached) by the write
+        try {
+          throwIfAborted(ctx.signal);
+          await onSide(
+            'target',
+            dst.writeWholeFile({ partPath, finalPath: plan.finalPath, data: whole.data, overwrite: plan.overwrite, ...(plan.mode === undefined ? {} : { mode: plan.mode }), atimeMs: file.stat.atimeMs, mtimeMs: file.stat.mtimeMs }),
+            plan.finalPath,
+          );
+        } finally {
+          whole.release();
+        }
+        ctx.onBytes(bytes - file.bytesDone);
+        file.bytesDone = bytes;
+        file.resumeFrom = undefined;
+        await closing;
+        return;
+      }
+      // The file is not the size the listing said (it changed, or the server reads short):
+      // the general path below copies whatever it really holds.
+      await closing;
+    }
     if (!plan.resume) {
       // Both opens at once: one round trip instead of two for every small file.
       const [a, b] = await Promise.allSettled([onSide('source', src.open(file.srcPath, 'r'), file.srcPath), onSide('target', dst.open(partPath, 'w', plan.mode), partPath)]);

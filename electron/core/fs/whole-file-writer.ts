@@ -1,0 +1,126 @@
+// Writes small local files whole on ONE worker thread: create the part, write it, set its mode
+// and times, close it, move it onto the final name. Through node:fs's thread pool those are six
+// round trips per file, and up to four pool threads creating files in one folder at once spin on
+// the folder's lock in the kernel: measured here (2,000 × 16 KiB, 64 at a time), 1.0–1.2 s of CPU
+// against 0.4 s for the same calls made one after the other, which is what this thread does.
+//
+// The worker is plain JavaScript given as source (`eval`), so it runs the same under Node, the
+// test runner and the bundled Electron main without a second bundle entry. It only ever touches
+// the two paths it is sent and knows nothing else; every failure comes back as an errno-style
+// object that fromNodeError turns into the usual SkiffError.
+import { Worker } from 'node:worker_threads';
+import { SkiffError, fromNodeError } from '../errors';
+import type { WholeFileWrite } from './file-system';
+
+interface Reply {
+  id: number;
+  err: { code?: string; message?: string; step?: string } | null;
+}
+
+/**
+ * The worker's source. The no-replace move is the same as LocalFs.rename: link(2) refuses an
+ * existing name atomically; where hard links are not supported it checks, then renames.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const C = fs.constants;
+function move(m) {
+  if (m.overwrite) return fs.renameSync(m.partPath, m.finalPath);
+  try {
+    fs.linkSync(m.partPath, m.finalPath);
+  } catch (e) {
+    if (e.code === 'EEXIST' || e.code === 'ENOENT') throw e;
+    let exists = true;
+    try { fs.lstatSync(m.finalPath); } catch (e2) { if (e2.code === 'ENOENT') exists = false; else throw e2; }
+    if (exists) { const x = new Error('exists'); x.code = 'EEXIST'; throw x; }
+    return fs.renameSync(m.partPath, m.finalPath);
+  }
+  fs.unlinkSync(m.partPath);
+}
+parentPort.on('message', (m) => {
+  let fd = -1;
+  let step = 'open';
+  try {
+    fd = fs.openSync(m.partPath, C.O_WRONLY | C.O_CREAT | C.O_TRUNC, m.mode === undefined ? 0o666 : m.mode);
+    step = 'write';
+    let off = 0;
+    while (off < m.data.length) {
+      const n = fs.writeSync(fd, m.data, off, m.data.length - off, off);
+      if (n <= 0) { const x = new Error('short write'); x.code = 'EIO'; throw x; }
+      off += n;
+    }
+    if (m.mode !== undefined) fs.fchmodSync(fd, m.mode);
+    fs.futimesSync(fd, m.atimeMs / 1000, m.mtimeMs / 1000);
+    step = 'close';
+    const f = fd;
+    fd = -1;
+    fs.closeSync(f);
+    step = 'move';
+    move(m);
+    // The bytes go back to the main thread, whose frequent young-generation GCs free them; kept
+    // here they would pile up (~64 MiB) until this nearly idle heap ever collected.
+    parentPort.postMessage({ id: m.id, err: null, data: m.data }, [m.data.buffer]);
+  } catch (e) {
+    if (fd >= 0) { try { fs.closeSync(fd); } catch {} }
+    parentPort.postMessage({ id: m.id, err: { code: e && e.code, message: String(e && e.message), step } });
+  }
+});
+`;
+
+/** One worker thread for the whole process; it keeps the process alive only while writes are pending. */
+class WholeFileWriter {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void; msg: WholeFileWrite }>();
+  private nextId = 1;
+
+  write(msg: WholeFileWrite): Promise<void> {
+    const w = this.ensure();
+    const id = this.nextId++;
+    // The bytes are handed over, not copied, when they own their memory (see WholeFileWrite.data);
+    // a view into a shared slab (Buffer's small-allocation pool) is copied first.
+    const own = msg.data.buffer instanceof ArrayBuffer && msg.data.byteOffset === 0 && msg.data.buffer.byteLength - msg.data.length <= 1;
+    const data = own ? msg.data : new Uint8Array(msg.data);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, msg: { ...msg, data: new Uint8Array(0) } });
+      if (this.pending.size === 1) w.ref();
+      w.postMessage({ id, ...msg, data }, [data.buffer as ArrayBuffer]);
+    });
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    w.unref();
+    w.on('message', (r: Reply) => this.settle(r));
+    // A dead worker fails what it held; the next write starts a new one.
+    const fail = (err: unknown) => {
+      if (this.worker === w) this.worker = null;
+      const all = [...this.pending.values()];
+      this.pending.clear();
+      for (const p of all) p.reject(new SkiffError('INTERNAL', `Could not write “${p.msg.finalPath}”: the file writer stopped (${err instanceof Error ? err.message : String(err)}).`, { path: p.msg.finalPath }));
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    this.worker = w;
+    return w;
+  }
+
+  private settle(r: Reply): void {
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    this.pending.delete(r.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    if (!r.err) return p.resolve();
+    // Errors of the move are about the final name (it exists, …); the others about the part.
+    p.reject(fromNodeError(r.err, r.err.step === 'move' ? p.msg.finalPath : p.msg.partPath));
+  }
+}
+
+let shared: WholeFileWriter | null = null;
+
+/** Writes `data` as a new local file via its part name (see WholeFileWrite); rejects with a SkiffError. */
+export function writeWholeFile(msg: WholeFileWrite): Promise<void> {
+  shared ??= new WholeFileWriter();
+  return shared.write(msg);
+}
