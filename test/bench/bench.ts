@@ -118,12 +118,13 @@ function sampleRss(): void {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }
 
-/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _REQUESTS, _STRIPES) for experiments. */
+/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _WRITE_CHANNELS, _REQUESTS, _STRIPES, _CONNECTIONS) for experiments. */
 function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
   const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
   const t: ConstructorParameters<typeof TransferQueue>[0] = { defaultConflict: 'overwrite' };
   if (n('SKIFF_BENCH_FILES')) t.filesInFlight = n('SKIFF_BENCH_FILES');
   if (n('SKIFF_BENCH_CHANNELS')) t.channels = n('SKIFF_BENCH_CHANNELS');
+  if (n('SKIFF_BENCH_WRITE_CHANNELS')) t.writeChannels = n('SKIFF_BENCH_WRITE_CHANNELS');
   if (n('SKIFF_BENCH_REQUESTS')) t.requestsPerFile = n('SKIFF_BENCH_REQUESTS');
   if (n('SKIFF_BENCH_STRIPES')) t.stripes = n('SKIFF_BENCH_STRIPES');
   if (n('SKIFF_BENCH_CONNECTIONS')) t.connections = n('SKIFF_BENCH_CONNECTIONS');

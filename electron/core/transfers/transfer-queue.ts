@@ -136,7 +136,8 @@ export class TransferQueue {
     this.opts = {
       maxConcurrentJobs: options.maxConcurrentJobs ?? 2,
       filesInFlight: options.filesInFlight ?? 64,
-      channels: options.channels ?? 4,
+      channels: options.channels ?? 2,
+      writeChannels: options.writeChannels ?? 1,
       requestsPerFile: options.requestsPerFile ?? 64,
       stripes: options.stripes ?? 2,
       connections: options.connections ?? 2,
@@ -361,7 +362,7 @@ export class TransferQueue {
           // Only the reading side: 2,000 × 16 KiB uploads were no faster with the writes over two
           // connections (3 pairs: ratio 1.39–1.61 vs 1.47–1.73 on one).
           srcCh ??= new ChannelSet(job.source, this.opts.channels, conns);
-          dstCh ??= new ChannelSet(job.target, this.opts.channels);
+          dstCh ??= new ChannelSet(job.target, this.opts.writeChannels);
           await this.prepareDirs(job, dstCh.primary, signal);
           await this.copyFiles(job, srcCh, dstCh, signal);
           await this.finishDirs(job, dstCh.primary);

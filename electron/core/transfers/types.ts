@@ -114,8 +114,17 @@ export interface TransferQueueOptions {
   maxConcurrentJobs?: number;
   /** Files copied at once inside one job (default 64: measured better than 24 for 2,000 × 16 KiB, both directions). */
   filesInFlight?: number;
-  /** SFTP channels per side per job for multi-file jobs (default 4). */
+  /**
+   * SFTP channels on the reading side of a multi-file job (default 2: for 2,000 × 16 KiB
+   * downloads 1.28–1.33 s on two, 1.36–1.43 s on four, 1.51–1.56 s on one).
+   */
   channels?: number;
+  /**
+   * SFTP channels on the writing side (default 1). Each channel is its own sftp-server process on
+   * OpenSSH, and several of them creating files in one folder at once contend for its lock:
+   * 2,000 × 16 KiB uploads 1.05–1.16 s on one channel, 1.23–1.33 s on four (server CPU +35 %).
+   */
+  writeChannels?: number;
   /** Outstanding read/write requests per file (default 64, and at most 16 MiB in flight per file). */
   requestsPerFile?: number;
   /** Connections on the reading side of a job of many files (default 2), where the source endpoint can open more; 1 turns it off. */
