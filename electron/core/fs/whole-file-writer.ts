@@ -117,6 +117,8 @@ class WholeFileWriter {
   }
 }
 
+// One thread on purpose: measured with two (2,000 × 16 KiB downloads), the wall time stayed the
+// same and the CPU went up by a quarter: two threads creating files in one folder contend again.
 let shared: WholeFileWriter | null = null;
 
 /** Writes `data` as a new local file via its part name (see WholeFileWrite); rejects with a SkiffError. */
