@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs as parseCli } from 'node:util';
@@ -55,6 +56,9 @@ function parseArgs(argv: string[]): Args {
 const MiB = 1024 * 1024;
 
 function sha256(file: string): Promise<string> {
+  // Small files in one read: a 4 MiB stream buffer per 16 KiB file made the verification of
+  // 2,000 files allocate 8 GiB (hundreds of full GCs in this process, and its peak RSS).
+  if (statSync(file).size < 4 * MiB) return readFile(file).then((b) => createHash('sha256').update(b).digest('hex'));
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
     createReadStream(file, { highWaterMark: 4 * MiB })
