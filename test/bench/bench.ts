@@ -127,7 +127,7 @@ function sampleRss(): void {
   if (running) enginePeak.set(running, Math.max(enginePeak.get(running) ?? 0, rss));
 }
 
-/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _WRITE_CHANNELS, _REQUESTS, _STRIPES, _CONNECTIONS) for experiments. */
+/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _WRITE_CHANNELS, _REQUESTS, _STRIPES, _CONNECTIONS, _TUNE_HEAP=0) for experiments. */
 function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
   const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
   const t: ConstructorParameters<typeof TransferQueue>[0] = { defaultConflict: 'overwrite' };
@@ -137,6 +137,7 @@ function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
   if (n('SKIFF_BENCH_REQUESTS')) t.requestsPerFile = n('SKIFF_BENCH_REQUESTS');
   if (n('SKIFF_BENCH_STRIPES')) t.stripes = n('SKIFF_BENCH_STRIPES');
   if (n('SKIFF_BENCH_CONNECTIONS')) t.connections = n('SKIFF_BENCH_CONNECTIONS');
+  if (process.env.SKIFF_BENCH_TUNE_HEAP === '0') t.tuneHeap = false;
   return t;
 }
 

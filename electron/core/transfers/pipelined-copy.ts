@@ -36,7 +36,8 @@ export interface PipelinedCopyState {
 
 /**
  * Recycled chunk buffers: a 1 GiB copy would otherwise allocate 4,000 × 256 KiB buffers that
- * live until the next GC (peak RSS). Only big buffers are kept, and only a bounded number.
+ * live until the next GC (peak RSS). Only big buffers are kept, only a bounded number, and only
+ * while copies run: the pool is dropped when the last one ends, so an idle app gives it back.
  */
 const POOL_MIN = 64 * 1024;
 const POOL_MAX_BYTES = 64 * 1024 * 1024;
@@ -54,8 +55,16 @@ function takeBuffer(len: number): Buffer {
   return Buffer.allocUnsafe(len);
 }
 
+/** Bytes of chunk buffers kept for reuse right now (diagnostics and tests). */
+export function pooledBufferBytes(): number {
+  return pooledBytes;
+}
+
+/** Copies running; the pool is emptied when the last one ends (up to 64 MiB back after a big transfer). */
+let copiesRunning = 0;
+
 function giveBuffer(b: Buffer): void {
-  if (b.length < POOL_MIN || pooledBytes + b.length > POOL_MAX_BYTES) return;
+  if (copiesRunning === 0 || b.length < POOL_MIN || pooledBytes + b.length > POOL_MAX_BYTES) return;
   let list = pool.get(b.length);
   if (!list) {
     list = [];
@@ -78,6 +87,18 @@ export async function pipelinedCopy(
   opts: PipelinedCopyOptions,
   state: PipelinedCopyState = { watermark: 0 },
 ): Promise<number> {
+  copiesRunning++;
+  try {
+    return await copy(src, dst, opts, state);
+  } finally {
+    if (--copiesRunning === 0) {
+      pool.clear();
+      pooledBytes = 0;
+    }
+  }
+}
+
+async function copy(src: FileHandle | readonly FileHandle[], dst: FileHandle | readonly FileHandle[], opts: PipelinedCopyOptions, state: PipelinedCopyState): Promise<number> {
   // Several handles (one per SFTP channel) stripe a big file: worker w sends each request to
   // handle w mod n. The arrays may grow while the copy runs (a channel that opened late joins).
   const srcs = Array.isArray(src) ? src : [src as FileHandle];

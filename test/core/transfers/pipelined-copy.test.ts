@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LocalFs } from '../../../electron/core/fs/local-fs';
 import { ByteBudget } from '../../../electron/core/transfers/flow-control';
-import { pipelinedCopy } from '../../../electron/core/transfers/pipelined-copy';
+import { pipelinedCopy, pooledBufferBytes } from '../../../electron/core/transfers/pipelined-copy';
 import { patternBytes, tempDir, writeFile } from './helpers';
 
 // pipelinedCopy over real local files: the listing's size is only a hint; the copy ends at the real EOF.
@@ -29,6 +29,28 @@ describe('pipelinedCopy', () => {
     expect(r.counted).toBe(data.length);
     expect(r.watermark).toBe(data.length);
     expect(r.out.equals(data)).toBe(true);
+  });
+
+  it('recycles big chunk buffers while copies run and gives them back when the last one ends', async () => {
+    const data = patternBytes(4 * 1024 * 1024 + 5, 3);
+    const d = tempDir();
+    writeFile(path.join(d, 'src'), data);
+    const src = await fs.open(path.join(d, 'src'), 'r');
+    const dst = await fs.open(path.join(d, 'dst'), 'w');
+    let pooledDuring = 0;
+    const size = await pipelinedCopy(src, dst, {
+      chunkSize: 256 * 1024,
+      requests: 4,
+      expectedSize: data.length,
+      budget: new ByteBudget(1 << 24),
+      onBytes: () => (pooledDuring = Math.max(pooledDuring, pooledBufferBytes())),
+    });
+    await src.close();
+    await dst.close();
+    expect(size).toBe(data.length);
+    expect(readFileSync(path.join(d, 'dst')).equals(data)).toBe(true);
+    expect(pooledDuring).toBeGreaterThan(0);
+    expect(pooledBufferBytes()).toBe(0);
   });
 
   it('reads on to the real end when the file is bigger than listed (it grew)', async () => {
