@@ -5,16 +5,29 @@
 // ran a full mark-compact every ~12 MiB moved: 74–93 of them per 1 GiB upload, 41–94 per 1 GiB
 // download, about a third of the engine's CPU (perf: ConcurrentMarking, Sweeper). With
 // `--heap-growing-percent=400` (the limit after each full GC is 5× the live heap instead of
-// V8's dynamic 1.1–4×) the same transfers ran 2–9 of them, and took 1.8–2.1 s of CPU instead of
-// 2.6–3.1 s (wall 2.2–2.7 s instead of 2.8–3.5 s), peak RSS 158–192 MB (was 160–175 MB).
+// V8's dynamic 1.1–4×) the same transfers ran 2–9 of them, and took 1.8–2.1 s of CPU instead
+// of 2.6–3.1 s (wall 2.2–2.7 s instead of 2.8–3.5 s), peak RSS 158–192 MB (was 160–175 MB).
+// A bigger live heap gets a smaller percentage (growingPercentFor), so the extra garbage V8 may
+// keep stays near 128 MiB whatever the heap.
 //
 // The flag is read by V8 each time it computes a new limit, so it can be set and reset at any
 // time; V8's default (0 = dynamic) is restored as soon as no transfer runs. Electron starts V8
 // with flags unfrozen (as Node does), which is what v8.setFlagsFromString needs.
 import v8 from 'node:v8';
 
-/** heap-growing-percent while a transfer runs (measured: 100 and 200 did not help, 400 did). */
+/** heap-growing-percent while a transfer runs, at most (measured: 100 and 200 did not help, 400 did). */
 export const TRANSFER_HEAP_GROWING_PERCENT = 400;
+/**
+ * The growth is a multiple of the live heap, so a process with a bigger heap (the app's main
+ * process holds more than the bench) gets a smaller percentage: about this much extra at most.
+ */
+export const TRANSFER_HEAP_HEADROOM_BYTES = 128 * 1024 * 1024;
+
+/** The heap-growing-percent for a live heap of `liveBytes`: 400 for small heaps, down to 100. */
+export function growingPercentFor(liveBytes: number): number {
+  const p = Math.round((100 * TRANSFER_HEAP_HEADROOM_BYTES) / Math.max(1, liveBytes));
+  return Math.max(100, Math.min(TRANSFER_HEAP_GROWING_PERCENT, p));
+}
 
 type SetFlags = (flags: string) => void;
 
@@ -41,7 +54,7 @@ function apply(percent: number): void {
  * Reference-counted: the default comes back when the last running transfer releases it.
  */
 export function holdTransferHeapTuning(): () => void {
-  if (holders++ === 0) apply(TRANSFER_HEAP_GROWING_PERCENT);
+  if (holders++ === 0) apply(growingPercentFor(v8.getHeapStatistics().used_heap_size));
   let released = false;
   return () => {
     if (released) return;

@@ -4,11 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TRANSFER_HEAP_GROWING_PERCENT, holdTransferHeapTuning, setHeapFlagSetter } from '../../../electron/core/transfers/heap-tuning';
+import v8 from 'node:v8';
+import { TRANSFER_HEAP_GROWING_PERCENT, TRANSFER_HEAP_HEADROOM_BYTES, growingPercentFor, holdTransferHeapTuning, setHeapFlagSetter } from '../../../electron/core/transfers/heap-tuning';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { localEndpoint, patternBytes, tempDir, writeFile } from './helpers';
 
-const ON = `--heap-growing-percent=${TRANSFER_HEAP_GROWING_PERCENT}`;
+// What the setter receives on hold: a percentage from growingPercentFor (100–400) for this heap.
+const ON = expect.stringMatching(/^--heap-growing-percent=(1\d\d|[23]\d\d|400)$/);
 const OFF = '--heap-growing-percent=0';
 
 describe('transfer heap tuning', () => {
@@ -20,6 +22,26 @@ describe('transfer heap tuning', () => {
   });
   afterEach(() => {
     if (restore) setHeapFlagSetter(restore);
+  });
+
+  it('grows small heaps by up to 400 % and bigger ones by about 128 MiB, never below 100 %', () => {
+    const MiB = 1024 * 1024;
+    expect(growingPercentFor(11 * MiB)).toBe(400);
+    expect(growingPercentFor(64 * MiB)).toBe(200);
+    expect(growingPercentFor(128 * MiB)).toBe(100);
+    expect(growingPercentFor(1024 * MiB)).toBe(100);
+    expect(growingPercentFor(0)).toBe(TRANSFER_HEAP_GROWING_PERCENT);
+    expect(growingPercentFor(TRANSFER_HEAP_HEADROOM_BYTES / 3)).toBe(300);
+  });
+
+  it('asks for the percentage that fits the live heap when it holds', () => {
+    const release = holdTransferHeapTuning();
+    const expected = growingPercentFor(v8.getHeapStatistics().used_heap_size);
+    release();
+    // The heap may have moved a little between the hold and this line: allow a few percent.
+    const got = Number(/=(\d+)$/.exec(calls[0]!)![1]);
+    expect(Math.abs(got - expected)).toBeLessThanOrEqual(10);
+    expect(calls[1]).toBe(OFF);
   });
 
   it('is reference-counted and each release counts once', () => {
@@ -80,7 +102,7 @@ describe('the V8 flag the tuning sets', () => {
 
   it('is known to this runtime’s V8 (an unknown flag, as a control, is reported)', () => {
     expect(stderrOf('--skiff-no-such-flag=1')).toMatch(/unrecognized|unknown|Error/i);
-    expect(stderrOf(ON)).toBe('');
+    expect(stderrOf(`--heap-growing-percent=${TRANSFER_HEAP_GROWING_PERCENT}`)).toBe('');
     expect(stderrOf(OFF)).toBe('');
   });
 });
