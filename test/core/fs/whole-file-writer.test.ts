@@ -1,6 +1,5 @@
 // The whole-file writer (small local files written on one worker thread) and the engine's use of
 // it: real files, a real worker thread, a real 1 MiB tmpfs for the full-disk case.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import { writeWholeFile } from '../../../electron/core/fs/whole-file-writer';
 import { ByteBudget, PauseGate } from '../../../electron/core/transfers/flow-control';
 import { transferFile } from '../../../electron/core/transfers/file-transfer';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
-import { localEndpoint, patternBytes, sha256File, tempDir, writeFile } from '../transfers/helpers';
+import { localEndpoint, patternBytes, sha256File, tempDir, tinyTmpfs, writeFile } from '../transfers/helpers';
 
 describe('writeWholeFile', () => {
   it('writes the bytes, mode and times to the part, then moves it onto the final name', async () => {
@@ -100,20 +99,15 @@ describe('the engine with the whole-file writer', () => {
   });
 
   describe('on a full disk', () => {
+    let fs: ReturnType<typeof tinyTmpfs>;
     let mountPoint = '';
     let mounted = false;
     beforeAll(() => {
-      mountPoint = tempDir('skiff-tmpfs-');
-      try {
-        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'ignore' });
-        mounted = true;
-      } catch {
-        mounted = false;
-      }
+      fs = tinyTmpfs();
+      mountPoint = fs.path;
+      mounted = fs.mounted;
     });
-    afterAll(() => {
-      if (mounted) execFileSync('umount', [mountPoint]);
-    });
+    afterAll(() => fs?.unmount());
 
     it('moves the files that fit, fails the others with NO_SPACE, and leaves no part and no truncated file', async (ctx) => {
       if (!mounted) ctx.skip('cannot mount a 1 MiB tmpfs here (needs root and mount permission)');

@@ -6,26 +6,23 @@ import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import { startSshd, type SshdHandle } from '../../support/sshd';
-import { connectSshd, localEndpoint, patternBytes, sha256File, tempDir, writeFile } from './helpers';
+import { connectSshd, localEndpoint, patternBytes, sha256File, tempDir, tinyTmpfs, writeFile } from './helpers';
 
 describe('disk full', () => {
   const s = inject('sshd');
   let session: SftpSession;
+  let fs: ReturnType<typeof tinyTmpfs>;
   let mountPoint = '';
   let mounted = false;
   beforeAll(async () => {
     session = await connectSshd(s);
-    mountPoint = tempDir('skiff-tmpfs-');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'ignore' });
-      mounted = true;
-    } catch {
-      mounted = false;
-    }
+    fs = tinyTmpfs();
+    mountPoint = fs.path;
+    mounted = fs.mounted;
   });
   afterAll(async () => {
     await session?.close();
-    if (mounted) execFileSync('umount', [mountPoint]);
+    fs?.unmount();
   });
 
   it('a download that fills the disk fails with NO_SPACE and leaves the old target intact', async (ctx) => {

@@ -1,4 +1,5 @@
 // Shared helpers for transfer tests: temp trees, hashes, a queue run to completion.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +26,22 @@ export function patternBytes(n: number, seed = 1): Buffer {
     b[i] = x & 0xff;
   }
   return b;
+}
+
+/**
+ * A real 1 MiB tmpfs for full-disk tests (needs root and mount permission): `mounted` false
+ * when it could not be made, so the test skips by name; `unmount()` in afterAll.
+ */
+export function tinyTmpfs(): { path: string; mounted: boolean; unmount(): void } {
+  const dir = tempDir('skiff-tmpfs-');
+  let mounted = false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+    mounted = true;
+  } catch {
+    mounted = false;
+  }
+  return { path: dir, mounted, unmount: () => (mounted ? execFileSync('umount', [dir]) : undefined) };
 }
 
 export function writeFile(p: string, data: Buffer | string): void {
