@@ -297,6 +297,11 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
       algorithms: { serverHostKey: orderHostKeyAlgorithms(SERVER_HOST_KEY_ALGORITHMS, opts.knownHostKeyTypes ?? []) as never },
       authHandler: plan.handler,
     });
+    // No Nagle: SFTP keeps many small requests in flight, and a small write held back until the
+    // previous one is acknowledged met the peer's delayed ACK (40 ms stalls: 2,000 × 16 KiB
+    // downloads had p90 request latencies of 40 ms; with this, 2–6 ms and the whole job ~35 %
+    // faster). Bulk data is unaffected (its packets are full anyway).
+    client.setNoDelay(true);
   } catch (err) {
     deadline.cancel();
     throw connectError(err, host, port);
