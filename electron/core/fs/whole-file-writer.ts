@@ -60,7 +60,7 @@ parentPort.on('message', (m) => {
     move(m);
     // The bytes go back to the main thread, whose frequent young-generation GCs free them; kept
     // here they would pile up (~64 MiB) until this nearly idle heap ever collected.
-    parentPort.postMessage({ id: m.id, err: null, data: m.data }, [m.data.buffer]);
+    parentPort.postMessage({ id: m.id, err: null, data: m.data }, m.data.length > 0 ? [m.data.buffer] : []);
   } catch (e) {
     if (fd >= 0) { try { fs.closeSync(fd); } catch {} }
     parentPort.postMessage({ id: m.id, err: { code: e && e.code, message: String(e && e.message), step } });
@@ -79,12 +79,24 @@ class WholeFileWriter {
     const id = this.nextId++;
     // The bytes are handed over, not copied, when they own their memory (see WholeFileWrite.data);
     // a view into a shared slab (Buffer's small-allocation pool) is copied first.
-    const own = msg.data.buffer instanceof ArrayBuffer && msg.data.byteOffset === 0 && msg.data.buffer.byteLength - msg.data.length <= 1;
-    const data = own ? msg.data : new Uint8Array(msg.data);
+    // (An empty or already handed-over buffer is never transferred: that message would not arrive.)
+    const own = msg.data.buffer instanceof ArrayBuffer && msg.data.length > 0 && msg.data.byteOffset === 0 && msg.data.buffer.byteLength - msg.data.length <= 1;
+    let data: Uint8Array;
+    try {
+      data = own ? msg.data : new Uint8Array(msg.data);
+    } catch {
+      // Bytes that were already handed over somewhere else (a detached buffer): a caller's bug.
+      return Promise.reject(new SkiffError('INVALID_ARGUMENT', `Could not write “${msg.finalPath}”: its bytes are no longer available.`, { path: msg.finalPath }));
+    }
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, msg: { ...msg, data: new Uint8Array(0) } });
       if (this.pending.size === 1) w.ref();
-      w.postMessage({ id, ...msg, data }, [data.buffer as ArrayBuffer]);
+      try {
+        w.postMessage({ id, ...msg, data }, data.length > 0 ? [data.buffer as ArrayBuffer] : []);
+      } catch (err) {
+        // Not sent (e.g. the bytes were already handed over elsewhere): nothing is pending.
+        this.settle({ id, err: { code: 'EINVAL', message: err instanceof Error ? err.message : String(err), step: 'open' } });
+      }
     });
   }
 

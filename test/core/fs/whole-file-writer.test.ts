@@ -64,6 +64,22 @@ describe('writeWholeFile', () => {
     expect(readFileSync(path.join(dir, 'p'), 'utf8')).toBe('small and pooled');
   });
 
+  it('refuses bytes that were already handed over, writes empty files, and keeps working', async () => {
+    const dir = tempDir();
+    const owned = Buffer.from(new ArrayBuffer(6000)).fill(1);
+    await writeWholeFile({ partPath: path.join(dir, 'a.part'), finalPath: path.join(dir, 'a'), data: owned, overwrite: false, atimeMs: 0, mtimeMs: 0 });
+    // `owned` is detached now: writing it again is refused, and nothing is created.
+    await expect(writeWholeFile({ partPath: path.join(dir, 'b.part'), finalPath: path.join(dir, 'b'), data: owned, overwrite: false, atimeMs: 0, mtimeMs: 0 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    expect(existsSync(path.join(dir, 'b'))).toBe(false);
+    // An empty file is fine (nothing to hand over).
+    await writeWholeFile({ partPath: path.join(dir, 'e.part'), finalPath: path.join(dir, 'e'), data: new Uint8Array(0), overwrite: false, atimeMs: 0, mtimeMs: 0 });
+    expect(readFileSync(path.join(dir, 'e')).length).toBe(0);
+    await writeWholeFile({ partPath: path.join(dir, 'c.part'), finalPath: path.join(dir, 'c'), data: Buffer.from('still fine'), overwrite: false, atimeMs: 0, mtimeMs: 0 });
+    expect(readFileSync(path.join(dir, 'c'), 'utf8')).toBe('still fine');
+  });
+
   it('lands a burst of 300 files in one folder, each byte-identical', async () => {
     const dir = tempDir();
     const sums = new Map<string, string>();
