@@ -22,7 +22,7 @@ import { QuestionBroker } from '../ipc/questions';
 import type { BookmarkService, DialogService, Emit, SecretService, Services, SettingsService } from '../ipc/services';
 import { findEntries } from './find';
 import { SessionManager } from './session-manager';
-import { createTransferService } from './transfer-service';
+import { createTransferService, type TransferTuning } from './transfer-service';
 
 export interface AppContextOptions {
   /** $XDG_CONFIG_HOME/Skiff (or the platform's equivalent). */
@@ -37,6 +37,8 @@ export interface AppContextOptions {
   secretStore?: SecretStore;
   connect?: (opts: ConnectOptions) => Promise<SftpSession>;
   connectDefaults?: Partial<Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>;
+  /** Transfer engine tuning beyond its measured defaults (e.g. a second connection per job). */
+  transferTuning?: TransferTuning;
 }
 
 export interface AppContext {
@@ -206,7 +208,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     },
   };
 
-  const transfers = createTransferService({ sessions, local, questions, emit, settings: () => settingsStore.get() });
+  const transfers = createTransferService({ sessions, local, questions, emit, settings: () => settingsStore.get(), ...(opts.transferTuning ? { tuning: opts.transferTuning } : {}) });
 
   const services: Services = {
     appInfo: () => ({ ...opts.info, platform: process.platform, localSep: path.sep === '\\' ? '\\' : '/' }),

@@ -3,7 +3,7 @@
 import type { FileSystem } from '../core/fs/file-system';
 import { sessionEndpoint } from '../core/transfers/session-endpoint';
 import { TransferQueue } from '../core/transfers/transfer-queue';
-import type { ConflictAnswer, TransferJobSnapshot } from '../core/transfers/types';
+import type { ConflictAnswer, TransferJobSnapshot, TransferQueueOptions } from '../core/transfers/types';
 import type { Settings } from '../core/store/settings';
 import type { TransferJobDto, TransferProgressDto } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
@@ -16,7 +16,11 @@ export interface TransferServiceDeps {
   questions: QuestionBroker;
   emit: Emit;
   settings: () => Settings;
+  /** Engine options beyond the defaults (tests; the app runs on the measured defaults). */
+  tuning?: TransferTuning;
 }
+
+export type TransferTuning = Omit<TransferQueueOptions, 'maxConcurrentJobs' | 'onConflict'>;
 
 const ACTIVE = new Set(['queued', 'running', 'paused']);
 
@@ -26,6 +30,7 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
   // queue.add() announces the new job synchronously, before its id is known here.
   let adding: string | undefined;
   const queue = new TransferQueue({
+    ...deps.tuning,
     maxConcurrentJobs: s.transferConcurrency,
     onConflict: async (q): Promise<ConflictAnswer> => {
       const a = await deps.questions.ask({ kind: 'conflict', jobId: q.jobId, direction: q.direction, source: q.source, target: q.target, canResume: q.canResume });

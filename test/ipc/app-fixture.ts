@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SkiffError } from '../../electron/core/errors';
-import { createAppContext, type AppContext } from '../../electron/app/create-app-context';
+import { createAppContext, type AppContext, type AppContextOptions } from '../../electron/app/create-app-context';
 import type { EventChannel, EventPayloads } from '../../electron/ipc/contract';
 import { createDispatcher, type Dispatch, type IpcSender } from '../../electron/ipc/register';
 import { createHandlers } from '../../electron/ipc/handlers';
@@ -24,7 +24,7 @@ export interface AppFixture {
   close(): Promise<void>;
 }
 
-export async function createAppFixture(): Promise<AppFixture> {
+export async function createAppFixture(options: Pick<AppContextOptions, 'transferTuning'> = {}): Promise<AppFixture> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-ipc-'));
   const home = path.join(tmp, 'home');
   mkdirSync(home);
@@ -62,6 +62,7 @@ export async function createAppFixture(): Promise<AppFixture> {
       },
     },
     connectDefaults: { readyTimeoutMs: 15_000 },
+    ...options,
   });
   const dispatch = createDispatcher(createHandlers(ctx.services), { allowedOrigins: ['app://skiff'] }, () => undefined);
   Object.assign(fixture, {

@@ -136,11 +136,11 @@ export class TransferQueue {
     this.opts = {
       maxConcurrentJobs: options.maxConcurrentJobs ?? 2,
       filesInFlight: options.filesInFlight ?? 64,
-      channels: options.channels ?? 2,
+      channels: options.channels ?? 1,
       writeChannels: options.writeChannels ?? 1,
       requestsPerFile: options.requestsPerFile ?? 64,
       stripes: options.stripes ?? 2,
-      connections: options.connections ?? 2,
+      connections: options.connections ?? 1,
       bufferBudget: options.bufferBudget ?? 64 * 1024 * 1024,
       progressIntervalMs: options.progressIntervalMs ?? 100,
       defaultConflict: options.defaultConflict ?? 'ask',
@@ -361,7 +361,8 @@ export class TransferQueue {
           const conns = this.connectionsFor(job.plan);
           // Only the reading side: 2,000 × 16 KiB uploads were no faster with the writes over two
           // connections (3 pairs: ratio 1.39–1.61 vs 1.47–1.73 on one).
-          srcCh ??= new ChannelSet(job.source, this.opts.channels, conns);
+          // Files use the first `channels` of them; a big file's stripes may use more.
+          srcCh ??= new ChannelSet(job.source, Math.max(this.opts.channels, this.opts.stripes), conns);
           dstCh ??= new ChannelSet(job.target, this.opts.writeChannels);
           await this.prepareDirs(job, dstCh.primary, signal);
           await this.copyFiles(job, srcCh, dstCh, signal);
@@ -539,7 +540,7 @@ export class TransferQueue {
     let next = 0;
     let lost: unknown = null;
     const worker = async (w: number): Promise<void> => {
-      const src = await srcCh.get(w);
+      const src = await srcCh.get(w % this.opts.channels);
       const dst = await dstCh.get(w);
       while (lost === null && next < files.length) {
         const f = files[next++]!;
@@ -570,14 +571,15 @@ export class TransferQueue {
   /** Channels (beyond worker w's own) a big file's reads are striped over. */
   private async stripeChannels(srcCh: ChannelSet, dstCh: ChannelSet, w: number): Promise<{ src: FileSystem[]; dst: FileSystem[] }> {
     const extra = Math.max(0, this.opts.stripes - 1);
+    const own = w % this.opts.channels;
     const pick = async (ch: ChannelSet): Promise<FileSystem[]> => {
       if (!ch.canOpenMore) return [];
-      const mine = await ch.get(w);
+      const mine = await ch.get(own);
       const out: FileSystem[] = [];
       // A big file's stripes stay on its worker's connection (two connections were slower for one file).
       const step = ch.connectionSpan;
       for (let j = 1; j <= extra; j++) {
-        const c = await ch.get(w + j * step);
+        const c = await ch.get(own + j * step);
         if (c !== mine && !out.includes(c)) out.push(c);
       }
       return out;

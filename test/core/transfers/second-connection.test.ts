@@ -1,6 +1,7 @@
-// Downloads of many files spread their reading channels over a second connection to the real sshd:
-// the result is byte-identical, the extra connection is opened once, carries data, and is closed
-// before the job settles; a refused one falls back cleanly; other jobs never open one.
+// A queue tuned to (channels: 2, connections: 2) spreads the reading channels of a download of
+// many files over a second connection to the real sshd: the result is byte-identical, the extra
+// connection is opened once, carries data, and is closed before the job settles; a refused one
+// falls back cleanly; other jobs, and every job of a queue on the defaults, never open one.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,9 @@ interface Extra {
   calls: string[];
   closedEvent: Promise<unknown>;
 }
+
+/** The tuning that spreads a job's reading channels over two connections (off by default). */
+const SPREAD = { channels: 2, connections: 2 };
 
 describe('a second connection per job', () => {
   const s = inject('sshd');
@@ -86,7 +90,7 @@ describe('a second connection per job', () => {
     writeFile(path.join(remote, 'many', 'sub', 'deep.txt'), 'deep');
     const back = tempDir();
     const c = counting();
-    const q = new TransferQueue();
+    const q = new TransferQueue(SPREAD);
     const d = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session, undefined, c.open), sources: [path.join(remote, 'many')], target: localEndpoint(), targetDir: back }).id);
     expect(d.state).toBe('done');
     expect(d.filesDone).toBe(41);
@@ -108,7 +112,7 @@ describe('a second connection per job', () => {
     const back = tempDir();
     const up = tempDir('skiff-remote-');
     const c = counting();
-    const q = new TransferQueue();
+    const q = new TransferQueue(SPREAD);
     const ep = sessionEndpoint(session, undefined, c.open);
     const one = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 's0.txt')], target: localEndpoint(), targetDir: back }).id);
     const few = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 's1.txt'), path.join(remote, 's2.txt')], target: localEndpoint(), targetDir: back }).id);
@@ -120,12 +124,38 @@ describe('a second connection per job', () => {
     expect(c.attempts()).toBe(0);
   });
 
+  it('on the defaults, small files share the session channel (no extra channel or connection) and a big file still stripes', async () => {
+    const remote = tempDir('skiff-remote-');
+    for (let i = 0; i < 40; i++) writeFile(path.join(remote, 'many', `f${i}.txt`), patternBytes(3000 + i, i + 5));
+    writeFile(path.join(remote, 'big.bin'), patternBytes(9 * 1024 * 1024 + 3, 17));
+    const back = tempDir();
+    const c = counting();
+    let channelsOpened = 0;
+    const ep = {
+      ...sessionEndpoint(session, undefined, c.open),
+      openChannel: () => {
+        channelsOpened++;
+        return session.openChannel();
+      },
+    };
+    const q = new TransferQueue();
+    const many = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'many')], target: localEndpoint(), targetDir: back }).id);
+    expect(many.state).toBe('done');
+    expect(treeDigest(path.join(back, 'many'))).toEqual(treeDigest(path.join(remote, 'many')));
+    expect([channelsOpened, c.attempts()]).toEqual([0, 0]);
+    const big = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'big.bin')], target: localEndpoint(), targetDir: back }).id);
+    expect(big.state).toBe('done');
+    expect(treeDigest(back)).toEqual(treeDigest(remote));
+    // One stripe channel for the big file's reads, still no second connection.
+    expect([channelsOpened, c.attempts()]).toEqual([1, 0]);
+  });
+
   it('a refused second connection (host key rejected) falls back to channels on the first: same bytes, nothing left open', async () => {
     const remote = tempDir('skiff-remote-');
     const back = tempDir();
     for (let i = 0; i < 40; i++) writeFile(path.join(remote, 'many', `f${i}.txt`), patternBytes(2000 + i, i + 3));
     const refused = counting(() => connect({ host: s.host, port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => false }));
-    const q = new TransferQueue();
+    const q = new TransferQueue(SPREAD);
     const ep = sessionEndpoint(session, undefined, refused.open);
     const many = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'many')], target: localEndpoint(), targetDir: back }).id);
     expect(many.state).toBe('done');
