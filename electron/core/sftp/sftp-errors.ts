@@ -85,6 +85,8 @@ function messageFor(code: ErrorCode, op: SftpOp, p: string | undefined, serverTe
       return `The server rejected the request to ${VERB[op]}${q} as invalid (a name may be too long).${said}`;
     case 'UNSUPPORTED':
       return `The server does not support this: could not ${VERB[op]}${q}.`;
+    case 'NO_SPACE':
+      return `The server's disk is full: could not ${VERB[op]}${q}. Free some space there and retry.`;
     case 'CONNECTION_LOST':
     case 'NOT_CONNECTED':
       return `The connection was lost while trying to ${VERB[op]}${q}.`;
