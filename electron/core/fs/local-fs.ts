@@ -7,14 +7,21 @@ import nodePath from 'node:path';
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import { localAccountNames } from './account-names';
 import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags, WholeFileWrite } from './file-system';
+import { describeEntries } from './local-lister';
 import { writeWholeFile } from './whole-file-writer';
 
 /** Local reads/writes are cheap syscalls; 1 MiB keeps the remote side's limit the one that counts. */
 const LOCAL_IO_SIZE = 1024 * 1024;
 /** Entries per batch from listBatches: big enough to be efficient, small enough for a first paint. */
 const LIST_BATCH = 500;
-/** Parallel lstat calls while listing (bounded so a 100k-entry folder does not open 100k requests). */
+/** Parallel lstat calls while listing a slow folder (bounded so a 100k-entry folder does not open 100k requests). */
 const LIST_PARALLEL = 32;
+/**
+ * A folder whose entries take longer than this each to stat on the lister thread (a network
+ * mount: every lstat waits for the server) is described with LIST_PARALLEL parallel calls instead.
+ * Local disks take a few µs per cached entry, tens of µs cold.
+ */
+const SLOW_STAT_MS = 0.2;
 
 function typeOf(st: Stats): EntryType {
   if (st.isFile()) return 'file';
@@ -111,6 +118,12 @@ export class LocalFs implements FileSystem {
   };
   readonly maxReadSize = LOCAL_IO_SIZE;
   readonly maxWriteSize = LOCAL_IO_SIZE;
+  private readonly slowStatMs: number;
+
+  /** `slowStatMs`: see SLOW_STAT_MS (0 describes every batch after the first with parallel calls). */
+  constructor(opts: { slowStatMs?: number } = {}) {
+    this.slowStatMs = opts.slowStatMs ?? SLOW_STAT_MS;
+  }
 
   async home(): Promise<string> {
     return os.homedir();
@@ -139,6 +152,8 @@ export class LocalFs implements FileSystem {
     } catch (err) {
       throw fromNodeError(err, dir);
     }
+    // Switched on for the rest of the listing once a batch turns out slow to stat (see SLOW_STAT_MS).
+    const speed = { parallel: false };
     try {
       let names: string[] = [];
       for (;;) {
@@ -151,7 +166,7 @@ export class LocalFs implements FileSystem {
         if (d !== null) names.push(d.name);
         if (names.length >= LIST_BATCH || (d === null && names.length > 0)) {
           if (signal?.aborted) throw cancelled(dir);
-          const entries = await this.describe(dir, names);
+          const entries = await this.describe(dir, names, speed);
           names = [];
           if (signal?.aborted) throw cancelled(dir);
           if (entries.length > 0) yield entries;
@@ -163,10 +178,29 @@ export class LocalFs implements FileSystem {
     }
   }
 
-  /** lstat (and for symlinks, readlink + stat) each name; entries that vanished meanwhile are dropped. */
-  private async describe(dir: string, names: string[]): Promise<FileEntry[]> {
-    const out: Array<FileEntry | null> = new Array<FileEntry | null>(names.length).fill(null);
+  /** lstat (and for symlinks, readlink + stat) each name, with owner and group names; entries that vanished meanwhile are dropped. */
+  private async describe(dir: string, names: string[], speed: { parallel: boolean }): Promise<FileEntry[]> {
     const accounts = await localAccountNames();
+    let entries: FileEntry[];
+    if (speed.parallel) {
+      entries = await this.describeInParallel(dir, names);
+    } else {
+      const r = await describeEntries(dir, names);
+      if (r.ms > this.slowStatMs * names.length) speed.parallel = true;
+      entries = r.entries;
+    }
+    for (const e of entries) {
+      const owner = accounts.user(e.uid);
+      const group = accounts.group(e.gid);
+      if (owner !== undefined) e.owner = owner;
+      if (group !== undefined) e.group = group;
+    }
+    return entries;
+  }
+
+  /** The same through node:fs's thread pool, LIST_PARALLEL calls at a time (for slow folders). */
+  private async describeInParallel(dir: string, names: string[]): Promise<FileEntry[]> {
+    const out: Array<FileEntry | null> = new Array<FileEntry | null>(names.length).fill(null);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < names.length) {
@@ -176,10 +210,6 @@ export class LocalFs implements FileSystem {
         try {
           const st = await fsp.lstat(full);
           const entry: FileEntry = { name, path: full, ...toFileStat(st) };
-          const owner = accounts.user(st.uid);
-          const group = accounts.group(st.gid);
-          if (owner !== undefined) entry.owner = owner;
-          if (group !== undefined) entry.group = group;
           if (entry.type === 'symlink') {
             entry.linkTarget = await fsp.readlink(full).catch(() => undefined);
             const target = await fsp.stat(full).catch(() => null);

@@ -4,18 +4,12 @@
 // the folder's lock in the kernel: measured here (2,000 × 16 KiB, 64 at a time), 1.0–1.2 s of CPU
 // against 0.4 s for the same calls made one after the other, which is what this thread does.
 //
-// The worker is plain JavaScript given as source (`eval`), so it runs the same under Node, the
-// test runner and the bundled Electron main without a second bundle entry. It only ever touches
-// the two paths it is sent and knows nothing else; every failure comes back as an errno-style
-// object that fromNodeError turns into the usual SkiffError.
-import { Worker } from 'node:worker_threads';
+// The thread (see fs-thread.ts) only ever touches the two paths it is sent and knows nothing
+// else; every failure comes back as an errno-style object that fromNodeError turns into the usual
+// SkiffError.
 import { SkiffError, fromNodeError } from '../errors';
 import type { WholeFileWrite } from './file-system';
-
-interface Reply {
-  id: number;
-  err: { code?: string; message?: string; step?: string } | null;
-}
+import { FsThread, FsThreadStopped, type ThreadReply } from './fs-thread';
 
 /**
  * The worker's source. The no-replace move is the same as LocalFs.rename: link(2) refuses an
@@ -68,15 +62,11 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** One worker thread for the whole process; it keeps the process alive only while writes are pending. */
+/** Hands small files to the writer thread; maps its replies to SkiffErrors. */
 class WholeFileWriter {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void; msg: WholeFileWrite }>();
-  private nextId = 1;
+  private readonly thread = new FsThread(WORKER_SOURCE, 'file writer');
 
-  write(msg: WholeFileWrite): Promise<void> {
-    const w = this.ensure();
-    const id = this.nextId++;
+  async write(msg: WholeFileWrite): Promise<void> {
     // The bytes are handed over, not copied, when they own their memory (see WholeFileWrite.data);
     // a view into a shared slab (Buffer's small-allocation pool) is copied first.
     // (An empty or already handed-over buffer is never transferred: that message would not arrive.)
@@ -86,46 +76,19 @@ class WholeFileWriter {
       data = own ? msg.data : new Uint8Array(msg.data);
     } catch {
       // Bytes that were already handed over somewhere else (a detached buffer): a caller's bug.
-      return Promise.reject(new SkiffError('INVALID_ARGUMENT', `Could not write “${msg.finalPath}”: its bytes are no longer available.`, { path: msg.finalPath }));
+      throw new SkiffError('INVALID_ARGUMENT', `Could not write “${msg.finalPath}”: its bytes are no longer available.`, { path: msg.finalPath });
     }
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, msg: { ...msg, data: new Uint8Array(0) } });
-      if (this.pending.size === 1) w.ref();
-      try {
-        w.postMessage({ id, ...msg, data }, data.length > 0 ? [data.buffer as ArrayBuffer] : []);
-      } catch (err) {
-        // Not sent (e.g. the bytes were already handed over elsewhere): nothing is pending.
-        this.settle({ id, err: { code: 'EINVAL', message: err instanceof Error ? err.message : String(err), step: 'open' } });
-      }
-    });
-  }
-
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref();
-    w.on('message', (r: Reply) => this.settle(r));
-    // A dead worker fails what it held; the next write starts a new one.
-    const fail = (err: unknown) => {
-      if (this.worker === w) this.worker = null;
-      const all = [...this.pending.values()];
-      this.pending.clear();
-      for (const p of all) p.reject(new SkiffError('INTERNAL', `Could not write “${p.msg.finalPath}”: the file writer stopped (${err instanceof Error ? err.message : String(err)}).`, { path: p.msg.finalPath }));
-    };
-    w.on('error', fail);
-    w.on('exit', (code) => fail(new Error(`exit code ${code}`)));
-    this.worker = w;
-    return w;
-  }
-
-  private settle(r: Reply): void {
-    const p = this.pending.get(r.id);
-    if (!p) return;
-    this.pending.delete(r.id);
-    if (this.pending.size === 0) this.worker?.unref();
-    if (!r.err) return p.resolve();
+    let r: ThreadReply;
+    try {
+      r = await this.thread.request({ ...msg, data }, data.length > 0 ? [data.buffer as ArrayBuffer] : []);
+    } catch (err) {
+      if (err instanceof FsThreadStopped) throw new SkiffError('INTERNAL', `Could not write “${msg.finalPath}”: ${err.message}.`, { path: msg.finalPath });
+      // Not sent (the bytes could not be handed over): nothing was written.
+      throw new SkiffError('INVALID_ARGUMENT', `Could not write “${msg.finalPath}”: its bytes could not be handed to the writer (${err instanceof Error ? err.message : String(err)}).`, { path: msg.finalPath });
+    }
+    if (!r.err) return;
     // Errors of the move are about the final name (it exists, …); the others about the part.
-    p.reject(fromNodeError(r.err, r.err.step === 'move' ? p.msg.finalPath : p.msg.partPath));
+    throw fromNodeError(r.err, r.err.step === 'move' ? msg.finalPath : msg.partPath);
   }
 }
 

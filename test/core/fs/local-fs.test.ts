@@ -65,6 +65,35 @@ describe('LocalFs', () => {
     expect(await codeOf(fs.list(d, { signal: ac.signal }))).toBe('CANCELLED');
   });
 
+  it('describes entries the same on the lister thread and with parallel calls (the slow-folder path)', async () => {
+    const d = tempDir();
+    for (let i = 0; i < 1100; i++) writeFileSync(path.join(d, `f${i}`), 'x'.repeat(i % 7));
+    mkdirSync(path.join(d, 'sub'));
+    symlinkSync('f1', path.join(d, 'link'));
+    symlinkSync('nowhere', path.join(d, 'broken'));
+    symlinkSync('loop', path.join(d, 'loop'));
+    const key = (e: { name: string }) => e.name;
+    const threaded = (await fs.list(d)).sort((a, b) => key(a).localeCompare(key(b)));
+    // slowStatMs 0: every batch after the first is described through the thread pool instead.
+    const parallel = (await new LocalFs({ slowStatMs: 0 }).list(d)).sort((a, b) => key(a).localeCompare(key(b)));
+    expect(threaded).toHaveLength(1104);
+    // (readlink updates a link's own atime: the first listing changed what the second one sees.)
+    const sansLinkAtime = (es: typeof threaded) => es.map((e) => (e.type === 'symlink' ? { ...e, atimeMs: 0 } : e));
+    expect(sansLinkAtime(parallel)).toEqual(sansLinkAtime(threaded));
+    const byName = new Map(threaded.map((e) => [e.name, e]));
+    expect(byName.get('loop')).toMatchObject({ type: 'symlink', targetType: 'broken', linkTarget: 'loop' });
+    expect(byName.get('f6')).toMatchObject({ type: 'file', size: 6, mtimeMs: statSync(path.join(d, 'f6')).mtimeMs });
+    expect(byName.get('sub')?.type).toBe('directory');
+    // A name the OS refuses to stat is an error naming that entry, not a silently shorter list.
+    const long = 'n'.repeat(300);
+    await expect(
+      (async () => {
+        const { describeEntries } = await import('../../../electron/core/fs/local-lister');
+        return describeEntries(d, ['f1', long]);
+      })(),
+    ).rejects.toMatchObject({ path: path.join(d, long) });
+  });
+
   it('stat follows links, lstat does not, statOrNull returns null for missing', async () => {
     const d = tempDir();
     writeFileSync(path.join(d, 'f'), 'abc');
