@@ -2,7 +2,15 @@
 // same real sshd and the same data, alternating A B A B so machine noise hits both alike.
 // Every Skiff run is verified (size + sha256) so a fast but wrong engine cannot win.
 //
-//   npm run bench -- [--quick | --scale 0.1] [--pairs 3] [--only large-download,small-upload] [--no-warmup] [--json out.json]
+//   npm run bench -- [--quick | --scale 0.1] [--pairs 3] [--only large-download,small-upload] [--no-warmup] [--reuse-out] [--json out.json]
+//
+// Small-file runs each write into a folder no earlier run used, and nothing is deleted until the
+// bench ends. Deleting thousands of files and then creating thousands in the same place is a
+// cost of the bench, not of either client: on an ext4 without a journal (this machine's disk)
+// the inode allocator steps over every inode freed in the last one to five minutes
+// (`recently_deleted`), so each create got slower the more the bench had just deleted (perf:
+// `__ext4_new_inode` ≈ 45 % of Skiff's writer thread; the cp -r floor 42–585 ms across runs).
+// `--reuse-out` restores the old method (empty and reuse one folder) to compare.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
@@ -16,6 +24,7 @@ import type { SftpSession } from '../../electron/core/sftp/types';
 import { TransferQueue } from '../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../electron/core/transfers/session-endpoint';
 import { findOpenSsh, startSshd, type SshdHandle } from '../support/sshd';
+import { uploadRequestFloor } from './request-floor';
 
 type CaseName = 'large-download' | 'large-upload' | 'small-download' | 'small-upload';
 const ALL_CASES: CaseName[] = ['large-download', 'large-upload', 'small-download', 'small-upload'];
@@ -26,6 +35,8 @@ interface Args {
   pairs: number;
   json?: string;
   only: CaseName[];
+  /** Empty and reuse one output folder for every run (the old method; see freshFolders in main). */
+  reuseOut: boolean;
 }
 
 /** Command-line options, parsed with node:util's parseArgs (unknown flags are errors). */
@@ -41,6 +52,7 @@ function parseArgs(argv: string[]): Args {
       json: { type: 'string' },
       only: { type: 'string' },
       'no-warmup': { type: 'boolean', default: false },
+      'reuse-out': { type: 'boolean', default: false },
     },
   });
   const scale = values.scale !== undefined ? Number(values.scale) : values.quick ? 0.1 : 1;
@@ -50,7 +62,7 @@ function parseArgs(argv: string[]): Args {
   const only = values.only === undefined ? ALL_CASES : values.only.split(',');
   const unknown = only.filter((c) => !(ALL_CASES as string[]).includes(c));
   if (unknown.length) throw new Error(`--only: unknown case(s) ${unknown.join(', ')}; known: ${ALL_CASES.join(', ')}`);
-  return { warmup: !values['no-warmup'], scale, pairs, only: only as CaseName[], ...(values.json ? { json: values.json } : {}) };
+  return { warmup: !values['no-warmup'], scale, pairs, only: only as CaseName[], reuseOut: values['reuse-out'], ...(values.json ? { json: values.json } : {}) };
 }
 
 const MiB = 1024 * 1024;
@@ -231,34 +243,46 @@ async function main(): Promise<void> {
       sshConnect.push(performance.now() - t);
     }
     // The floor for the small-file cases on this disk: a plain local `cp -r` of the same folder
-    // into a freshly emptied place (no network, no encryption) pays only the file system's cost
-    // of creating 2,000 files, which every client pays too (downloads here, sshd's side on uploads).
+    // into a new folder, made the way the timed runs make theirs (no network, no encryption),
+    // pays only the file system's cost of creating 2,000 files, which every client pays too
+    // (downloads here, sshd's side on uploads).
     const cpFloor: number[] = [];
     if (need('small-upload') || need('small-download')) {
-      const cpOut = path.join(work, 'cp-floor');
       for (let i = 0; i < 3; i++) {
+        const cpOut = path.join(work, args.reuseOut ? 'cp-floor' : `cp-floor-${i}`);
         rmSync(cpOut, { recursive: true, force: true });
         execFileSync('sync');
         const t = performance.now();
         execFileSync('cp', ['-r', localSmall, cpOut]);
         cpFloor.push(performance.now() - t);
       }
-      rmSync(cpOut, { recursive: true, force: true });
     }
 
     const results: CaseResult[] = [];
+    let floor: { safe: number; openssh: number } | null = null;
     for (const name of args.only) {
       const isLarge = name.startsWith('large');
       const isUp = name.endsWith('upload');
       const bytes = isLarge ? largeSize : smallCount * smallSize;
-      const outDir = isUp ? path.join(remote, 'out') : path.join(work, 'out');
+      const outBase = isUp ? path.join(remote, `out-${name}`) : path.join(work, `out-${name}`);
       const src = isUp ? (isLarge ? localLarge : localSmall) : isLarge ? remoteLarge : remoteSmall;
-      const produced = path.join(outDir, isLarge ? 'large.bin' : 'small');
+      // Large files are deleted between runs (1 GiB each; one inode, no allocator cost). Small-file
+      // runs get a fresh folder each unless --reuse-out (see the top of this file).
+      const freshFolders = !isLarge && !args.reuseOut;
+      let runNo = 0;
+      let outDir = outBase;
+      let produced = '';
       const reset = () => {
-        rmSync(outDir, { recursive: true, force: true });
+        if (freshFolders) {
+          outDir = path.join(outBase, `run-${runNo++}`);
+        } else {
+          rmSync(outDir, { recursive: true, force: true });
+        }
         mkdirSync(outDir, { recursive: true });
+        produced = path.join(outDir, isLarge ? 'large.bin' : 'small');
         execFileSync('sync'); // each timed run starts without the previous one's writeback
       };
+      const command = () => (isUp ? `put ${isLarge ? '' : '-r '}${src} ${outDir}/` : `get ${isLarge ? '' : '-r '}${src} ${outDir}/`);
       const verify = async () => {
         if (isLarge) {
           if (statSync(produced).size !== largeSize || (await sha256(produced)) !== largeHash) throw new Error(`${name}: Skiff produced a wrong ${produced}`);
@@ -273,12 +297,11 @@ async function main(): Promise<void> {
       const transferOnly: number[] = [];
       // One untimed run of each first (page cache, JIT, heap growth): the first timed large
       // download of a cold process took 9–19 s against ~5 s for the later ones.
-      const cmd = isUp ? `put ${isLarge ? '' : '-r '}${src} ${outDir}/` : `get ${isLarge ? '' : '-r '}${src} ${outDir}/`;
       if (args.warmup) {
         reset();
         await skiffRun(s, isUp ? 'upload' : 'download', src, outDir);
         reset();
-        await runSftp(s, [cmd]);
+        await runSftp(s, [command()]);
       }
       for (let p = 0; p < args.pairs; p++) {
         reset();
@@ -295,13 +318,14 @@ async function main(): Promise<void> {
 
         reset();
         const t = performance.now();
-        await runSftp(s, [cmd]);
+        await runSftp(s, [command()]);
         sshT.push((performance.now() - t) / 1000);
         const got = isLarge ? statSync(produced).size : dirSize(produced);
         if (got !== bytes) throw new Error(`${name}: OpenSSH sftp produced ${got} bytes, expected ${bytes}`);
         process.stdout.write(`  ${name} pair ${p + 1}: skiff ${skiffT[p]!.toFixed(2)} s, openssh ${sshT[p]!.toFixed(2)} s, ratio ${(sshT[p]! / skiffT[p]!).toFixed(2)}\n`);
       }
-      reset();
+      if (!freshFolders) rmSync(outDir, { recursive: true, force: true });
+      if (name === 'small-upload') floor = await uploadRequestFloor(s, localSmall, path.join(remote, 'floor'));
       const ratios = skiffT.map((t, i) => sshT[i]! / t);
       results.push({
         name,
@@ -335,7 +359,14 @@ async function main(): Promise<void> {
         results.map((r) => `${r.name} ${r.skiff_transfer_only_mibps.toFixed(1)} MiB/s`).join(', ') + '.',
     );
     if (cpFloor.length) {
-      console.log(`Floor for the small-file cases: a local \`cp -r\` of the same ${smallCount} files into an emptied folder took ${median(cpFloor).toFixed(0)} ms here (file creation alone, no network).`);
+      console.log(`Floor for the small-file cases: a local \`cp -r\` of the same ${smallCount} files into ${args.reuseOut ? 'an emptied' : 'a new'} folder took ${median(cpFloor).toFixed(0)} ms here (file creation alone, no network).`);
+    }
+    if (floor) {
+      console.log(
+        `Request floor of the small upload on an open session (bare ssh2 loop, no engine, 64 files in flight): ` +
+          `Skiff's safe pattern (OPEN part; WRITE + FSETSTAT + CLOSE; RENAME) ${floor.safe.toFixed(0)} ms, ` +
+          `OpenSSH's (OPEN; WRITE; CLOSE) ${floor.openssh.toFixed(0)} ms.`,
+      );
     }
     if (args.json) {
       writeFileSync(
@@ -348,6 +379,7 @@ async function main(): Promise<void> {
             process_peak_rss_mb: Math.round(peakRss / MiB),
             openssh_connect_ms: Math.round(median(sshConnect)),
             ...(cpFloor.length ? { local_cp_small_ms: Math.round(median(cpFloor)) } : {}),
+            ...(floor ? { small_upload_request_floor_ms: { safe: Math.round(floor.safe), openssh_pattern: Math.round(floor.openssh) } } : {}),
             scale: args.scale,
             pairs: args.pairs,
           },
