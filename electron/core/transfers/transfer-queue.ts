@@ -1,6 +1,7 @@
 // The transfer queue: jobs of files and folders between any two FileSystems, run a few at a
 // time. Inside a job: scan the source, create every target folder first, then copy many files
-// at once over several channels, each file pipelined and written through a .skiffpart.
+// at once (big ones striped over extra channels), each file pipelined and written through a
+// .skiffpart.
 // A lost connection fails the running files cleanly, then the job reconnects (bounded,
 // with backoff) and resumes them from what their .skiffpart holds.
 import { randomUUID } from 'node:crypto';
@@ -35,9 +36,10 @@ const conflictAnswerSchema = z.object({
 const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 const META_PARALLEL = 16;
 /**
- * A job with at least this many files spreads its channels over a second connection: its login
- * (a few hundred ms) is hidden behind the files the first connection moves meanwhile. Fewer files
- * stay on one connection. A big file alone does not open one: measured (1 GiB download, 2 CPUs,
+ * With `connections` 2 (off by default: see TransferQueueOptions.connections), a job with at
+ * least this many files spreads its channels over a second connection: its login is hidden
+ * behind the files the first connection moves meanwhile. Fewer files stay on one connection.
+ * A big file alone does not open one: measured (1 GiB download, 2 CPUs,
  * 3 pairs each) its reads striped over two connections took 4.2–4.7 s against 2.9–3.0 s over two
  * channels of one (the client decrypts both connections on one thread, and a second sshd process
  * competes with it for the CPU); 2,000 × 16 KiB downloads went 1.84–1.89 s → 1.54–1.66 s.
