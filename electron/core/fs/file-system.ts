@@ -118,4 +118,9 @@ export interface FileSystem {
    * rename, in one operation. A failure may leave the part behind (the caller removes it).
    */
   writeWholeFile?(w: WholeFileWrite): Promise<void>;
+  /**
+   * Optional fast path for small files: up to `length` bytes from the start of `p` (fewer at its
+   * end) in one step instead of open/read/close, in a buffer that owns its memory.
+   */
+  readWholeFile?(p: string, length: number): Promise<Buffer>;
 }

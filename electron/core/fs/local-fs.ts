@@ -7,7 +7,7 @@ import nodePath from 'node:path';
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import { localAccountNames } from './account-names';
 import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags, WholeFileWrite } from './file-system';
-import { describeEntries } from './local-lister';
+import { describeEntries, readWholeFile } from './local-reader';
 import { writeWholeFile } from './whole-file-writer';
 
 /** Local reads/writes are cheap syscalls; 1 MiB keeps the remote side's limit the one that counts. */
@@ -348,6 +348,11 @@ export class LocalFs implements FileSystem {
   /** Small files in one step on the whole-file writer thread (see whole-file-writer.ts). */
   writeWholeFile(w: WholeFileWrite): Promise<void> {
     return writeWholeFile(w);
+  }
+
+  /** On the local reader thread (one message instead of three thread-pool round trips). */
+  readWholeFile(p: string, length: number): Promise<Buffer> {
+    return readWholeFile(p, length);
   }
 
   async open(p: string, flags: OpenFlags, mode?: number): Promise<FileHandle> {

@@ -108,27 +108,41 @@ async function readFully(h: FileHandle, buf: Buffer, pos: number): Promise<numbe
 }
 
 /**
- * Reads a small file in one request of size + 1 bytes: exactly `size` bytes back is the whole
- * file (a short read ending at the size the listing gave; pipelinedCopy relies on the same).
- * Anything else (it grew, shrank, or the server read short) resolves to null.
+ * Reads a small file in one request of size + 1 bytes (through the source's readWholeFile when it
+ * has one, else one read on an opened handle): exactly `size` bytes back is the whole file (a
+ * short read ending at the size the listing gave; pipelinedCopy relies on the same). Anything
+ * else (it grew, shrank, or the server read short) resolves to null.
  */
-async function readWhole(ctx: FileTransferContext, h: FileHandle, size: number): Promise<{ data: Buffer; release: () => void } | null> {
+async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ data: Buffer | null; release: () => void; closing: Promise<void> }> {
+  const { src } = ctx;
+  const size = file.stat.size;
   const len = size + 1;
   await ctx.budget.acquire(len);
   const release = (): void => ctx.budget.release(len);
+  let closing: Promise<void> = Promise.resolve();
   try {
-    // Memory of its own (not Buffer's shared pool), so writeWholeFile can hand it over uncopied.
-    const buf = Buffer.from(new ArrayBuffer(len));
-    const n = await h.read(buf, 0, len, 0).catch((err: unknown) => {
-      throw tagSide(err instanceof SkiffError ? err : fromNodeError(err), 'source');
-    });
-    if (n !== size) {
-      release();
-      return null;
+    let data: Buffer;
+    if (src.readWholeFile) {
+      data = await onSide('source', src.readWholeFile(file.srcPath, len), file.srcPath);
+    } else {
+      const h = await onSide('source', src.open(file.srcPath, 'r'), file.srcPath);
+      // Memory of its own (not Buffer's shared pool), so writeWholeFile can hand it over uncopied.
+      const buf = Buffer.from(new ArrayBuffer(len));
+      const n = await onSide('source', h.read(buf, 0, len, 0), file.srcPath).finally(() => {
+        // The read handle's close cannot change the copy (and a lost connection shows up anyway):
+        // waited for only once the file is written.
+        closing = h.close().catch(() => undefined);
+      });
+      data = buf.subarray(0, n);
     }
-    return { data: buf.subarray(0, n), release };
+    if (data.length !== size) {
+      release();
+      return { data: null, release: () => undefined, closing };
+    }
+    return { data, release, closing };
   } catch (err) {
     release();
+    await closing;
     throw err;
   }
 }
@@ -154,12 +168,8 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     if (!plan.resume && dst.writeWholeFile && size < Math.min(WHOLE_FILE_MAX, src.maxReadSize)) {
       await ctx.gate.wait(ctx.signal);
       throwIfAborted(ctx.signal);
-      srcH = await onSide('source', src.open(file.srcPath, 'r'), file.srcPath);
-      const whole = await readWhole(ctx, srcH, size);
-      // The read handle's close cannot change the copy (and a lost connection shows up anyway).
-      const closing = srcH.close().catch(() => undefined);
-      srcH = null;
-      if (whole) {
+      const whole = await readWhole(ctx, file);
+      if (whole.data) {
         const bytes = whole.data.length; // the data may be handed over (detached) by the write
         try {
           throwIfAborted(ctx.signal);
@@ -174,12 +184,12 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
         ctx.onBytes(bytes - file.bytesDone);
         file.bytesDone = bytes;
         file.resumeFrom = undefined;
-        await closing;
+        await whole.closing;
         return;
       }
       // The file is not the size the listing said (it changed, or the server reads short):
       // the general path below copies whatever it really holds.
-      await closing;
+      await whole.closing;
     }
     if (!plan.resume) {
       // Both opens at once: one round trip instead of two for every small file.

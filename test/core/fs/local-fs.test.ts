@@ -88,10 +88,29 @@ describe('LocalFs', () => {
     const long = 'n'.repeat(300);
     await expect(
       (async () => {
-        const { describeEntries } = await import('../../../electron/core/fs/local-lister');
+        const { describeEntries } = await import('../../../electron/core/fs/local-reader');
         return describeEntries(d, ['f1', long]);
       })(),
     ).rejects.toMatchObject({ path: path.join(d, long) });
+  });
+
+  it('readWholeFile: the bytes (fewer at the end), in memory of their own; errors name the file', async () => {
+    const d = tempDir();
+    const data = Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 31) & 0xff));
+    writeFileSync(path.join(d, 'f.bin'), data);
+    writeFileSync(path.join(d, 'empty'), '');
+    const all = await fs.readWholeFile(path.join(d, 'f.bin'), data.length + 1);
+    expect(all.equals(data)).toBe(true);
+    // Its own memory (a whole ArrayBuffer of the asked length), so a writer may take it over.
+    expect([all.byteOffset, all.buffer.byteLength]).toEqual([0, data.length + 1]);
+    expect((await fs.readWholeFile(path.join(d, 'f.bin'), 100)).equals(data.subarray(0, 100))).toBe(true);
+    expect((await fs.readWholeFile(path.join(d, 'empty'), 1)).length).toBe(0);
+    await expect(fs.readWholeFile(path.join(d, 'missing'), 10)).rejects.toMatchObject({ code: 'NO_SUCH_FILE', path: path.join(d, 'missing') });
+    await expect(fs.readWholeFile(d, 10)).rejects.toMatchObject({ code: 'IS_A_DIRECTORY', path: d });
+    // Many at once (as the engine asks): each gets its own file's bytes.
+    for (let i = 0; i < 50; i++) writeFileSync(path.join(d, `n${i}`), `file ${i}`);
+    const got = await Promise.all(Array.from({ length: 50 }, (_, i) => fs.readWholeFile(path.join(d, `n${i}`), 100)));
+    expect(got.map((b) => b.toString())).toEqual(Array.from({ length: 50 }, (_, i) => `file ${i}`));
   });
 
   it('stat follows links, lstat does not, statOrNull returns null for missing', async () => {

@@ -1,0 +1,96 @@
+// The read side of the local disk on ONE worker thread, a message per batch or per file instead
+// of a thread-pool round trip per call (each wakes a pool thread and the event loop again):
+//
+// - describeEntries: lstat (and for symlinks readlink + stat) a batch of a folder's names. The
+//   scan of a 2,000-file upload went from ~50 ms to ~20 ms; 2,000 × 16 KiB uploads 0.687 →
+//   0.665 s in the same run (median of 9).
+// - readWholeFile: open, read, close a small file. 2,000 × 16 KiB uploads 0.536 → 0.462 s on a
+//   RAM disk and 0.533 → 0.472 s on disk (medians of 11 and 9, same runs), engine CPU −20 %.
+//
+// One thread does one call after another, which is slower than parallel calls where each waits
+// on the network (NFS, SMB): describeEntries says how long its batch took, and LocalFs describes
+// the rest of such a folder with parallel calls instead (see SLOW_STAT_MS there). The main
+// thread (in the app, the Electron main process) never blocks on the disk.
+import { SkiffError, fromNodeError } from '../errors';
+import type { FileEntry } from './file-system';
+import { FsThread, FsThreadStopped, type ThreadReply } from './fs-thread';
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+const kind = (st) => (st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other');
+function describe(m) {
+  const t0 = performance.now();
+  const entries = [];
+  for (const name of m.names) {
+    const full = path.join(m.dir, name);
+    try {
+      const st = fs.lstatSync(full);
+      const e = { name, path: full, type: kind(st), size: st.size, mtimeMs: st.mtimeMs, atimeMs: st.atimeMs, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+      if (e.type === 'symlink') {
+        try { e.linkTarget = fs.readlinkSync(full); } catch {}
+        try { e.targetType = kind(fs.statSync(full)); } catch { e.targetType = 'broken'; }
+      }
+      entries.push(e);
+    } catch (err) {
+      // Deleted between readdir and lstat: not an error for a listing.
+      if (err && err.code === 'ENOENT') continue;
+      parentPort.postMessage({ id: m.id, err: { code: err && err.code, message: String(err && err.message) }, path: full });
+      return;
+    }
+  }
+  parentPort.postMessage({ id: m.id, err: null, entries, ms: performance.now() - t0 });
+}
+function read(m) {
+  let fd = -1;
+  try {
+    fd = fs.openSync(m.path, 'r');
+    const buf = new Uint8Array(m.length);
+    let got = 0;
+    while (got < m.length) {
+      const n = fs.readSync(fd, buf, got, m.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    fs.closeSync(fd);
+    fd = -1;
+    // Handed over, not copied: the bytes live on in the main thread.
+    parentPort.postMessage({ id: m.id, err: null, data: buf, length: got }, m.length > 0 ? [buf.buffer] : []);
+  } catch (err) {
+    if (fd >= 0) { try { fs.closeSync(fd); } catch {} }
+    parentPort.postMessage({ id: m.id, err: { code: err && err.code, message: String(err && err.message) } });
+  }
+}
+parentPort.on('message', (m) => (m.op === 'read' ? read(m) : describe(m)));
+`;
+
+let thread: FsThread | null = null;
+
+async function ask(msg: object, what: string, p: string): Promise<ThreadReply> {
+  thread ??= new FsThread(WORKER_SOURCE, 'local reader');
+  try {
+    return await thread.request(msg);
+  } catch (err) {
+    const why = err instanceof FsThreadStopped ? err.message : `it could not be asked (${err instanceof Error ? err.message : String(err)})`;
+    throw new SkiffError('INTERNAL', `Could not ${what} “${p}”: ${why}.`, { path: p });
+  }
+}
+
+/**
+ * The entries of `dir` named `names` (those that vanished meanwhile left out), without owner and
+ * group names, and how many milliseconds the thread spent on them.
+ */
+export async function describeEntries(dir: string, names: readonly string[]): Promise<{ entries: FileEntry[]; ms: number }> {
+  const r = await ask({ op: 'describe', dir, names }, 'list', dir);
+  if (r.err) throw fromNodeError(r.err, typeof r.path === 'string' ? r.path : dir);
+  return { entries: r.entries as FileEntry[], ms: r.ms as number };
+}
+
+/** Up to `length` bytes from the start of the file at `p` (fewer at its end), in a buffer that owns its memory. */
+export async function readWholeFile(p: string, length: number): Promise<Buffer> {
+  const r = await ask({ op: 'read', path: p, length }, 'read', p);
+  if (r.err) throw fromNodeError(r.err, p);
+  const data = r.data as Uint8Array;
+  return Buffer.from(data.buffer, data.byteOffset, r.length as number);
+}
