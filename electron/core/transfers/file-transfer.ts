@@ -111,7 +111,8 @@ async function readFully(h: FileHandle, buf: Buffer, pos: number): Promise<numbe
  * Reads a small file in one request of size + 1 bytes (through the source's readWholeFile when it
  * has one, else one read on an opened handle): exactly `size` bytes back is the whole file (a
  * short read ending at the size the listing gave; pipelinedCopy relies on the same). Anything
- * else (it grew, shrank, or the server read short) resolves to null.
+ * else (it grew, shrank, or the server read short) comes back as `data: null`. `closing` settles
+ * when the read handle (if one was opened) is closed.
  */
 async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ data: Buffer | null; release: () => void; closing: Promise<void> }> {
   const { src } = ctx;

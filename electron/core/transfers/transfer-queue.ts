@@ -138,7 +138,7 @@ export class TransferQueue {
     this.opts = {
       maxConcurrentJobs: options.maxConcurrentJobs ?? 2,
       filesInFlight: options.filesInFlight ?? 64,
-      channels: options.channels ?? 1,
+      channels: Math.max(1, options.channels ?? 1),
       writeChannels: options.writeChannels ?? 1,
       requestsPerFile: options.requestsPerFile ?? 64,
       stripes: options.stripes ?? 2,
