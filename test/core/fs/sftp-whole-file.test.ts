@@ -6,17 +6,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
-import { connectSshd, localEndpoint, patternBytes, sha256File, tempDir, tinyTmpfs, writeFile } from '../transfers/helpers';
+import { localEndpoint, patternBytes, sha256File, tempDir, tinyTmpfs, withSshdSession, writeFile } from '../transfers/helpers';
 
 describe('SftpFs.writeWholeFile on the real sshd', () => {
   const s = inject('sshd');
   let session: SftpSession;
-  beforeAll(async () => {
-    session = await connectSshd(s);
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  withSshdSession(s, (x) => (session = x));
 
   it('writes the bytes, then the mode and times (after the last byte), then moves the part onto the final name', async () => {
     const dir = tempDir('skiff-remote-');

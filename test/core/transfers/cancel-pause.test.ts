@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
 import type { TransferJobSnapshot } from '../../../electron/core/transfers/types';
 import type { SftpSession } from '../../../electron/core/sftp/types';
-import { connectSshd, localEndpoint, patternBytes, sha256File, tempDir, writeFile } from './helpers';
+import { localEndpoint, patternBytes, sha256File, tempDir, withSshdSession, writeFile } from './helpers';
 
 describe('cancel, pause and progress (real sshd)', () => {
   const s = inject('sshd');
   let session: SftpSession;
-  beforeAll(async () => {
-    session = await connectSshd(s);
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  withSshdSession(s, (x) => (session = x));
 
   it('cancel mid-file removes the part, keeps the old target intact, and leaves the session usable', async () => {
     const src = tempDir();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
@@ -7,19 +7,14 @@ import { numberedName } from '../../../electron/core/transfers/conflict';
 import { RESUME_BACKOFF } from '../../../electron/core/transfers/file-transfer';
 import type { ConflictPolicy, ConflictQuestion } from '../../../electron/core/transfers/types';
 import type { SftpSession } from '../../../electron/core/sftp/types';
-import { connectSshd, localEndpoint, patternBytes, tempDir, writeFile } from './helpers';
+import { localEndpoint, patternBytes, tempDir, withSshdSession, writeFile } from './helpers';
 
 // Uploads `name` (content `local`, mtime `localMtime` s) onto a remote folder already holding
 // `remote` (mtime `remoteMtime` s) under the same name, with `policy`.
 describe('conflict policies (upload to the real sshd)', () => {
   const s = inject('sshd');
   let session: SftpSession;
-  beforeAll(async () => {
-    session = await connectSshd(s);
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  withSshdSession(s, (x) => (session = x));
 
   async function run(policy: ConflictPolicy, local: Buffer, remote: Buffer, localMtime: number, remoteMtime: number, onConflict?: (q: ConflictQuestion) => Promise<{ action: 'overwrite' | 'skip' | 'rename' | 'resume' | 'cancel'; applyToAll?: boolean }>) {
     const src = tempDir();

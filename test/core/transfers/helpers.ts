@@ -1,5 +1,6 @@
 // Shared helpers for transfer tests: temp trees, hashes, a queue run to completion.
 import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -75,6 +76,18 @@ export function localEndpoint(): TransferEndpoint {
 import { connect } from '../../../electron/core/sftp/session';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import type { SshdInfo } from '../../support/sshd';
+
+/** One session to the test sshd for the tests of the enclosing describe block: connected before them, closed after. */
+export function withSshdSession(s: SshdInfo, use: (session: SftpSession) => void): void {
+  let session: SftpSession | undefined;
+  beforeAll(async () => {
+    session = await connectSshd(s);
+    use(session);
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+}
 
 /** Connects to the test sshd with the fixture key (host key accepted: these tests are not about trust). */
 export function connectSshd(s: SshdInfo): Promise<SftpSession> {

@@ -2,7 +2,7 @@
 // many files over a second connection to the real sshd: the result is byte-identical, the extra
 // connection is opened once, carries data, and is closed before the job settles; a refused one
 // falls back cleanly; other jobs, and every job of a queue on the defaults, never open one.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../../electron/core/sftp/session';
@@ -10,7 +10,7 @@ import type { SftpSession } from '../../../electron/core/sftp/types';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
 import { ChannelSet } from '../../../electron/core/transfers/channel-set';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
-import { connectSshd, localEndpoint, patternBytes, tempDir, treeDigest, writeFile } from './helpers';
+import { connectSshd, localEndpoint, patternBytes, tempDir, treeDigest, withSshdSession, writeFile } from './helpers';
 
 interface Extra {
   session: SftpSession;
@@ -25,12 +25,7 @@ const SPREAD = { channels: 2, connections: 2 };
 describe('a second connection per job', () => {
   const s = inject('sshd');
   let session: SftpSession;
-  beforeAll(async () => {
-    session = await connectSshd(s);
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  withSshdSession(s, (x) => (session = x));
 
   /** A connection factory that records every attempt and every connection it opened. */
   function counting(factory: () => Promise<SftpSession> = () => connectSshd(s)) {

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
 import type { SftpSession } from '../../../electron/core/sftp/types';
-import { connectSshd, localEndpoint, patternBytes, sha256File, tempDir, treeDigest, writeFile } from './helpers';
+import { localEndpoint, patternBytes, sha256File, tempDir, treeDigest, withSshdSession, writeFile } from './helpers';
 
 // The sshd runs on this machine, so its "remote" folders are local paths we can inspect directly.
 describe('TransferQueue against the real sshd', () => {
   const s = inject('sshd');
   let session: SftpSession;
-  beforeAll(async () => {
-    session = await connectSshd(s);
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  withSshdSession(s, (x) => (session = x));
 
   const sizes: Array<[string, number]> = [
     ['empty', 0],
