@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SkiffError } from '../../electron/core/errors';
 import { createAppContext, type AppContext, type AppContextOptions } from '../../electron/app/create-app-context';
-import type { EventChannel, EventPayloads } from '../../electron/ipc/contract';
+import type { EventChannel, EventPayloads, QuestionAnswer, QuestionDto } from '../../electron/ipc/contract';
 import { createDispatcher, type Dispatch, type IpcSender } from '../../electron/ipc/register';
 import { createHandlers } from '../../electron/ipc/handlers';
 
@@ -78,4 +78,17 @@ export async function createAppFixture(options: Pick<AppContextOptions, 'transfe
     },
   });
   return fixture;
+}
+
+/** Answers the fixture's questions as the renderer would (null cancels one) and records what was asked, until stop(). */
+export function answering(f: AppFixture, answer: (q: QuestionDto) => QuestionAnswer | null): { asked: QuestionDto[]; stop(): void } {
+  const asked: QuestionDto[] = [];
+  f.onEvent = (event, payload) => {
+    if (event !== 'question:ask') return;
+    const q = payload as QuestionDto;
+    asked.push(q);
+    const a = answer(q);
+    void f.call(a === null ? 'question:cancel' : 'question:answer', a === null ? { id: q.id } : { id: q.id, answer: a });
+  };
+  return { asked, stop: () => (f.onEvent = undefined) };
 }

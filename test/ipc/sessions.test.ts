@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { QuestionAnswer, QuestionDto, SessionInfo, TransferJobDto } from '../../electron/ipc/contract';
 import { startFakeServer, type FakeServer } from '../support/fake-server';
-import { createAppFixture, type AppFixture } from './app-fixture';
+import { answering as answerQuestions, createAppFixture, type AppFixture } from './app-fixture';
 
 let f: AppFixture;
 beforeAll(async () => {
@@ -19,17 +19,7 @@ afterAll(async () => {
 
 type Answerer = (q: QuestionDto) => QuestionAnswer | null;
 /** Answers questions like the renderer would; records what was asked. */
-function answering(answer: Answerer): { asked: QuestionDto[]; stop(): void } {
-  const asked: QuestionDto[] = [];
-  f.onEvent = (event, payload) => {
-    if (event !== 'question:ask') return;
-    const q = payload as QuestionDto;
-    asked.push(q);
-    const a = answer(q);
-    void f.call(a === null ? 'question:cancel' : 'question:answer', a === null ? { id: q.id } : { id: q.id, answer: a });
-  };
-  return { asked, stop: () => (f.onEvent = undefined) };
-}
+const answering = (answer: Answerer) => answerQuestions(f, answer);
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import type { BookmarkSaveResult, QuestionAnswer, QuestionDto, SessionInfo, TransferJobDto } from '../../../electron/ipc/contract';
 import { startFakeServer, type FakeServer } from '../../support/fake-server';
-import { createAppFixture, type AppFixture } from '../../ipc/app-fixture';
+import { answering as answerQuestions, createAppFixture, type AppFixture } from '../../ipc/app-fixture';
 import { patternBytes, tempDir, treeDigest } from './helpers';
 
 let f: AppFixture;
@@ -38,17 +38,7 @@ afterAll(async () => {
   await f?.close();
 });
 
-function answering(answer: (q: QuestionDto) => QuestionAnswer | null): { asked: QuestionDto[]; stop(): void } {
-  const asked: QuestionDto[] = [];
-  f.onEvent = (event, payload) => {
-    if (event !== 'question:ask') return;
-    const q = payload as QuestionDto;
-    asked.push(q);
-    const a = answer(q);
-    void f.call(a === null ? 'question:cancel' : 'question:answer', a === null ? { id: q.id } : { id: q.id, answer: a });
-  };
-  return { asked, stop: () => (f.onEvent = undefined) };
-}
+const answering = (answer: (q: QuestionDto) => QuestionAnswer | null) => answerQuestions(f, answer);
 
 async function ok<T>(channel: string, arg?: unknown): Promise<T> {
   const r = await f.call(channel, arg);
