@@ -325,7 +325,10 @@ async function main(): Promise<void> {
         process.stdout.write(`  ${name} pair ${p + 1}: skiff ${skiffT[p]!.toFixed(2)} s, openssh ${sshT[p]!.toFixed(2)} s, ratio ${(sshT[p]! / skiffT[p]!).toFixed(2)}\n`);
       }
       if (!freshFolders) rmSync(outDir, { recursive: true, force: true });
-      if (name === 'small-upload') floor = await uploadRequestFloor(s, localSmall, path.join(remote, 'floor'));
+      if (name === 'small-upload') {
+        const runs = await uploadRequestFloor(s, localSmall, path.join(remote, 'floor'));
+        floor = { safe: median(runs.safe), openssh: median(runs.openssh) };
+      }
       const ratios = skiffT.map((t, i) => sshT[i]! / t);
       results.push({
         name,

@@ -48,13 +48,8 @@ function once(sftp: SFTPWrapper, safe: boolean, srcDir: string, names: string[],
   });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Median milliseconds of `runs` uploads of every file in `srcDir` with each pattern, into fresh folders under `remoteBase`. */
-export async function uploadRequestFloor(s: SshdHandle, srcDir: string, remoteBase: string, runs = 3): Promise<{ safe: number; openssh: number }> {
+/** Milliseconds of each of `runs` uploads of every file in `srcDir` with each pattern, into fresh folders under `remoteBase`. */
+export async function uploadRequestFloor(s: SshdHandle, srcDir: string, remoteBase: string, runs = 3): Promise<{ safe: number[]; openssh: number[] }> {
   const client = new ssh2.Client();
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve()).once('error', reject);
@@ -73,7 +68,7 @@ export async function uploadRequestFloor(s: SshdHandle, srcDir: string, remoteBa
         times[safe ? 'safe' : 'openssh'].push(await once(sftp, safe, srcDir, names, out));
       }
     }
-    return { safe: median(times.safe), openssh: median(times.openssh) };
+    return times;
   } finally {
     client.end();
   }
