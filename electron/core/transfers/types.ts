@@ -3,11 +3,14 @@
 import type { ErrorCode, SkiffErrorData } from '../errors';
 import type { FileSystem } from '../fs/file-system';
 
-export type TransferDirection = 'upload' | 'download';
-export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'skipped';
+export const TRANSFER_DIRECTIONS = ['upload', 'download'] as const;
+export type TransferDirection = (typeof TRANSFER_DIRECTIONS)[number];
+export const TRANSFER_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled', 'skipped'] as const;
+export type TransferState = (typeof TRANSFER_STATES)[number];
 
 /** What to do when the target name already exists. */
-export type ConflictPolicy = 'ask' | 'overwrite' | 'skip' | 'rename' | 'resume' | 'overwrite-if-newer' | 'overwrite-if-size-differs';
+export const CONFLICT_POLICIES = ['ask', 'overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs'] as const;
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
 
 /** One side of a transfer: a FileSystem plus, for SFTP, how to get more channels and how to reconnect. */
 export interface TransferEndpoint {
@@ -84,7 +87,9 @@ export interface TransferJobSnapshot {
   finishedAt?: number;
 }
 
-export type ConflictAction = 'overwrite' | 'skip' | 'rename' | 'resume' | 'overwrite-if-newer' | 'overwrite-if-size-differs' | 'cancel';
+/** Answers to a conflict: every policy but 'ask', and 'cancel' (the whole job). */
+export const CONFLICT_ACTIONS = ['overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs', 'cancel'] as const;
+export type ConflictAction = (typeof CONFLICT_ACTIONS)[number];
 
 /** The question asked (through `onConflict`) when policy is 'ask'. */
 export interface ConflictQuestion {

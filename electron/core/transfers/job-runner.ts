@@ -1,0 +1,336 @@
+// Running one job: scan, folders, then many files at once (big ones striped over extra channels),
+// each pipelined and written through a .skiffpart. A lost connection fails the running files
+// cleanly; the job then reconnects (bounded, with backoff) and resumes them from their parts.
+import { SkiffError } from '../errors';
+import type { FileSystem } from '../fs/file-system';
+import { ChannelSet } from './channel-set';
+import { freeName } from './conflict';
+import { type FileTransferPlan, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
+import type { ByteBudget } from './flow-control';
+import { type Job, asSkiff, delay, relKey } from './job';
+import { decideConflict } from './job-conflicts';
+import type { JobEvents } from './job-events';
+import { type Plan, type PlanFile, scanSources } from './scan';
+import { finishDirs, prepareDirs, targetPath } from './target-dirs';
+import type { TransferEndpoint, TransferQueueOptions, TransferState } from './types';
+
+/**
+ * With `connections` 2 (off by default: see TransferQueueOptions.connections), a job with at
+ * least this many files spreads its channels over a second connection: its login is hidden
+ * behind the files the first connection moves meanwhile. A big file alone does not open one
+ * (slower: see the engine README).
+ */
+const MANY_FILES = 32;
+
+export type RunnerOptions = Required<Omit<TransferQueueOptions, 'onConflict'>> & Pick<TransferQueueOptions, 'onConflict'>;
+
+export interface RunnerDeps {
+  opts: RunnerOptions;
+  budget: ByteBudget;
+  events: JobEvents;
+  /** Cancels the whole job (a conflict answered "cancel"). */
+  cancel(jobId: string): void;
+}
+
+export class JobRunner {
+  /** Reconnects in progress, per old endpoint, so jobs sharing a session reconnect it once. */
+  private readonly reconnecting = new WeakMap<TransferEndpoint, Promise<TransferEndpoint>>();
+  private readonly replaced = new WeakMap<TransferEndpoint, TransferEndpoint>();
+  private readonly writing = new WeakMap<FileSystem, Set<string>>();
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  private get opts(): RunnerOptions {
+    return this.deps.opts;
+  }
+
+  /** Runs the job until it is over and returns the state it ends in (the queue records it). */
+  async run(job: Job, releaseHeap: () => void): Promise<TransferState> {
+    const { events } = this.deps;
+    job.state = 'running';
+    job.rate.reset();
+    events.changed(job);
+    const signal = job.abort.signal;
+    let srcCh: ChannelSet | null = null;
+    let dstCh: ChannelSet | null = null;
+    let outcome: TransferState;
+    try {
+      for (;;) {
+        try {
+          await job.gate.wait(signal);
+          if (!job.plan) await this.scan(job, signal);
+          // Channels (and a second connection) open lazily: a single small file never opens an extra one.
+          const conns = this.connectionsFor(job.plan!);
+          // Only the reading side gets a second connection (the writes were no faster over two).
+          // Files use the first `channels` of them; a big file's stripes may use more.
+          srcCh ??= new ChannelSet(job.source, Math.max(this.opts.channels, this.opts.stripes), conns);
+          dstCh ??= new ChannelSet(job.target, this.opts.writeChannels);
+          await prepareDirs(job, dstCh.primary, signal);
+          await this.copyFiles(job, srcCh, dstCh, signal);
+          await finishDirs(job, dstCh.primary);
+          break;
+        } catch (err) {
+          if (signal.aborted || !isConnectionError(err)) throw err;
+          if (job.retries >= this.opts.maxAutoRetries) throw err;
+          // Lost connection: close what we opened, wait (backoff), reconnect the side that failed.
+          await srcCh?.close();
+          await dstCh?.close();
+          srcCh = null;
+          dstCh = null;
+          await this.reconnectAfter(job, err, signal);
+        }
+      }
+      outcome = outcomeOf(job);
+    } catch (err) {
+      const e = asSkiff(err);
+      if (signal.aborted || e.code === 'CANCELLED') {
+        outcome = 'cancelled';
+      } else {
+        job.error = e;
+        outcome = 'failed';
+      }
+    } finally {
+      for (const f of job.plan?.files ?? []) if (f.state === 'running') f.state = 'failed';
+      // Extra channels are closed before anyone hears the job is over.
+      await srcCh?.close();
+      await dstCh?.close();
+    }
+    releaseHeap();
+    return outcome;
+  }
+
+  private async scan(job: Job, signal: AbortSignal): Promise<void> {
+    const plan = await scanSources(job.source.fs, job.spec.sources, signal);
+    if (job.carry) {
+      plan.files = plan.files.map((f) => {
+        const old = job.carry!.get(relKey(f.rel));
+        return old && old.stat.size === f.stat.size && old.stat.mtimeMs === f.stat.mtimeMs ? old : f;
+      });
+      job.carry = undefined;
+    }
+    job.plan = plan;
+    job.bytesDone = plan.files.reduce((a, f) => a + f.bytesDone, 0);
+    job.bytesTotal = plan.files.reduce((a, f) => a + f.stat.size, 0);
+    job.filesTotal = plan.files.length;
+    job.dirs.clear();
+    this.deps.events.changed(job);
+  }
+
+  /** Waits (backoff) and reconnects the side a lost connection is blamed on. */
+  private async reconnectAfter(job: Job, err: unknown, signal: AbortSignal): Promise<void> {
+    const side = sideOf(err);
+    const backoff = Math.min(this.opts.retryMaxDelayMs, this.opts.retryBaseDelayMs * 2 ** job.retries);
+    job.retries++;
+    this.deps.events.changed(job);
+    await delay(backoff, signal);
+    try {
+      if (side !== 'target') job.source = await this.reconnect(job.source, err);
+      if (side !== 'source') job.target = await this.reconnect(job.target, err);
+    } catch (reconnectErr) {
+      // The server may still be down: the next round fails fast on the dead endpoint and
+      // comes back here, until maxAutoRetries is used up.
+      const blamed = side === 'source' ? job.source : side === 'target' ? job.target : job.source.reconnect ? job.source : job.target;
+      if (job.retries >= this.opts.maxAutoRetries || !blamed.reconnect) throw reconnectErr;
+    }
+    // Folders made before the drop exist now; re-list them rather than trust stale state.
+    job.dirs.clear();
+  }
+
+  /** Connections for a job's reading side: more than one only where it pays (many files). */
+  private connectionsFor(plan: Plan): number {
+    const pending = plan.files.filter((f) => f.state === 'pending');
+    return pending.length >= MANY_FILES ? this.opts.connections : 1;
+  }
+
+  private async reconnect(ep: TransferEndpoint, cause: unknown): Promise<TransferEndpoint> {
+    const newer = this.replaced.get(ep);
+    if (newer) return newer;
+    if (!ep.reconnect) throw cause;
+    let p = this.reconnecting.get(ep);
+    if (!p) {
+      p = ep.reconnect();
+      this.reconnecting.set(ep, p);
+      p.then(
+        (n) => this.replaced.set(ep, n),
+        () => this.reconnecting.delete(ep),
+      );
+    }
+    return p;
+  }
+
+  private async copyFiles(job: Job, srcCh: ChannelSet, dstCh: ChannelSet, signal: AbortSignal): Promise<void> {
+    const files = job.plan!.files;
+    let next = 0;
+    let lost: unknown = null;
+    const worker = async (w: number): Promise<void> => {
+      const src = await srcCh.get(w % this.opts.channels);
+      const dst = await dstCh.get(w);
+      while (lost === null && next < files.length) {
+        const f = files[next++]!;
+        if (f.state !== 'pending') continue;
+        await job.gate.wait(signal);
+        if (signal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
+        try {
+          // A big file starts on this worker's channel at once; its stripe channels join when open
+          // (an extra sftp-server takes a while to start: time the copy no longer waits).
+          await this.copyOne(job, f, src, dst, dstCh.primary, signal, f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, w).catch(() => ({ src: [], dst: [] })) : undefined);
+        } catch (err) {
+          if (isConnectionError(err) && !signal.aborted) {
+            f.state = 'pending';
+            if (lost === null) lost = err;
+            return;
+          }
+          throw err;
+        }
+      }
+    };
+    const n = Math.max(1, Math.min(this.opts.filesInFlight, files.length));
+    const results = await Promise.allSettled(Array.from({ length: n }, (_, w) => worker(w)));
+    const hard = results.find((r) => r.status === 'rejected');
+    if (hard) throw (hard as PromiseRejectedResult).reason;
+    if (lost !== null) throw lost;
+  }
+
+  /** Channels (beyond worker w's own) a big file's reads are striped over. */
+  private async stripeChannels(srcCh: ChannelSet, w: number): Promise<{ src: FileSystem[]; dst: FileSystem[] }> {
+    const extra = Math.max(0, this.opts.stripes - 1);
+    const own = w % this.opts.channels;
+    const pick = async (ch: ChannelSet): Promise<FileSystem[]> => {
+      if (!ch.canOpenMore) return [];
+      const mine = await ch.get(own);
+      const out: FileSystem[] = [];
+      // A big file's stripes stay on its worker's connection (two connections were slower for one file).
+      const step = ch.connectionSpan;
+      for (let j = 1; j <= extra; j++) {
+        const c = await ch.get(own + j * step);
+        if (c !== mine && !out.includes(c)) out.push(c);
+      }
+      return out;
+    };
+    // Only the reading side is striped: two writers per file were slower than one (engine README).
+    return { src: await pick(srcCh), dst: [] };
+  }
+
+  private async copyOne(
+    job: Job,
+    f: PlanFile,
+    src: FileSystem,
+    dst: FileSystem,
+    meta: FileSystem,
+    jobSignal: AbortSignal,
+    stripe?: Promise<{ src: FileSystem[]; dst: FileSystem[] }>,
+  ): Promise<void> {
+    const { events } = this.deps;
+    const key = relKey(f.rel);
+    const parent = job.dirs.get(relKey(f.rel.slice(0, -1)));
+    const fail = (e: SkiffError) => {
+      f.state = 'failed';
+      job.fileErrors.push({ ...e.toData(), path: key });
+      events.changed(job);
+    };
+    if (!parent) return fail(new SkiffError('INTERNAL', 'The target folder was not prepared.', { path: key }));
+    if (parent.error) return fail(parent.error);
+    f.abort ??= new AbortController();
+    if (f.abort.signal.aborted) {
+      f.state = 'cancelled';
+      job.plan!.skipped.push({ path: key, reason: 'cancelled' });
+      return;
+    }
+    // One controller per file; cancel() aborts the running ones (cheaper than AbortSignal.any per file).
+    const signal = f.abort.signal;
+    if (jobSignal.aborted) f.abort.abort();
+    f.state = 'running';
+    job.running.add(f);
+    let releaseTarget: (() => void) | undefined;
+    try {
+      const name = f.rel[f.rel.length - 1]!;
+      let finalPath = targetPath(job, f.rel);
+      const { decision, target } = await decideConflict(job, f, parent, name, finalPath, meta, this.opts.onConflict);
+      if (decision.kind === 'skip') {
+        f.state = 'skipped';
+        job.plan!.skipped.push({ path: key, reason: decision.reason });
+        events.progress(job, f.stat.size - f.bytesDone);
+        f.bytesDone = f.stat.size;
+        return;
+      }
+      if (decision.kind === 'cancel') {
+        this.deps.cancel(job.id);
+        throw new SkiffError('CANCELLED', 'Cancelled.');
+      }
+      if (decision.kind === 'rename') {
+        const newName = await freeName(name, async (c) => parent.entries?.has(c) === true || (await meta.statOrNull(dst.path.join(parent.path, c))) !== null);
+        finalPath = dst.path.join(parent.path, newName);
+        parent.entries?.set(newName, { ...f.stat, name: newName, path: finalPath });
+      }
+      const plan: FileTransferPlan = {
+        finalPath,
+        overwrite: decision.kind === 'write' ? decision.overwrite : decision.kind === 'resume',
+      };
+      if (job.spec.preservePermissions) plan.mode = f.stat.mode & 0o7777;
+      else if (target && decision.kind === 'write' && decision.overwrite) plan.mode = target.mode; // keep the replaced file's mode
+      if (decision.kind === 'resume') plan.resume = { from: decision.from };
+      else if (f.resumeFrom !== undefined) plan.resume = { from: 'part', knownWatermark: f.resumeFrom };
+      // Two jobs writing one target would share its .skiffpart: the later one waits its turn as a failure.
+      const writing = this.writingOn(job.target.fs);
+      if (writing.has(plan.finalPath)) {
+        throw new SkiffError('ALREADY_EXISTS', `“${plan.finalPath}” is being written by another transfer right now.`, { path: plan.finalPath });
+      }
+      writing.add(plan.finalPath);
+      releaseTarget = () => writing.delete(plan.finalPath);
+      await transferFile(
+        {
+          src,
+          dst,
+          ...(stripe ? { stripes: stripe } : {}),
+          budget: this.deps.budget,
+          gate: job.gate,
+          signal,
+          requests: this.opts.requestsPerFile,
+          preservePermissions: job.spec.preservePermissions ?? false,
+          onBytes: (n) => events.progress(job, n),
+        },
+        f,
+        plan,
+      );
+      f.state = 'done';
+      events.progress(job, 0);
+    } catch (err) {
+      const e = asSkiff(err, key);
+      if (isConnectionError(e) && !signal.aborted) throw err;
+      // Bytes of an unfinished file no longer count.
+      events.progress(job, -f.bytesDone);
+      f.bytesDone = 0;
+      if (signal.aborted || e.code === 'CANCELLED') {
+        f.state = 'cancelled';
+        if (jobSignal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
+        job.plan!.skipped.push({ path: key, reason: 'cancelled' });
+        events.changed(job);
+        return;
+      }
+      fail(new SkiffError(e.code, e.message, { path: key, cause: e }));
+    } finally {
+      releaseTarget?.();
+      job.running.delete(f);
+    }
+  }
+
+  /** Final paths being written right now on a target (keyed by its primary FileSystem). */
+  private writingOn(fs: FileSystem): Set<string> {
+    let set = this.writing.get(fs);
+    if (!set) {
+      set = new Set();
+      this.writing.set(fs, set);
+    }
+    return set;
+  }
+}
+
+/** How a job that ran to the end came out: failed if anything failed, skipped if nothing was copied. */
+function outcomeOf(job: Job): TransferState {
+  const files = job.plan!.files;
+  const failed = files.some((f) => f.state === 'failed') || job.plan!.errors.length > 0 || job.fileErrors.length > 0;
+  const cancelled = files.some((f) => f.state === 'cancelled');
+  const done = files.filter((f) => f.state === 'done').length;
+  const skipped = files.filter((f) => f.state === 'skipped').length + job.plan!.skipped.length;
+  return failed ? 'failed' : done === 0 && skipped > 0 && !cancelled ? 'skipped' : 'done';
+}

@@ -1,0 +1,101 @@
+// A queued transfer as the queue's parts see it, and the small helpers they share.
+import { SkiffError, fromNodeError, isSkiffError } from '../errors';
+import type { FileEntry, FileStat, FileSystem } from '../fs/file-system';
+import type { ConflictDecision } from './conflict';
+import type { PauseGate } from './flow-control';
+import type { RateMeter } from './rate-meter';
+import type { Plan, PlanFile } from './scan';
+import type { ConflictAction, ConflictPolicy, TransferEndpoint, TransferFileError, TransferJobSnapshot, TransferSpec, TransferState } from './types';
+
+export const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled', 'skipped']);
+
+export interface TargetDirInfo {
+  path: string;
+  /** Created by this job: nothing inside can conflict, so no stat before writing. */
+  fresh: boolean;
+  /** Existing folder: its entries by name (one listing instead of a stat per file). */
+  entries?: Map<string, FileEntry>;
+  /** This folder could not be used; every file below it fails with this. */
+  error?: SkiffError;
+}
+
+export interface Job {
+  id: string;
+  spec: TransferSpec;
+  source: TransferEndpoint;
+  target: TransferEndpoint;
+  label: string;
+  state: TransferState;
+  conflict: ConflictPolicy;
+  /** An 'ask' answered with "apply to all". */
+  conflictForAll?: ConflictAction;
+  askChain: Promise<unknown>;
+  plan?: Plan;
+  /** Files that finished or hold a resumable part, carried over when a retry re-scans. */
+  carry?: Map<string, PlanFile>;
+  /** Failures of single files while copying (scan-time ones live in plan.errors). */
+  fileErrors: TransferFileError[];
+  dirs: Map<string, TargetDirInfo>;
+  bytesDone: number;
+  bytesTotal: number;
+  filesTotal: number;
+  abort: AbortController;
+  gate: PauseGate;
+  rate: RateMeter;
+  retries: number;
+  error?: SkiffError;
+  createdAt: number;
+  finishedAt?: number;
+  running: Set<PlanFile>;
+  lastEmit: number;
+  emitTimer?: ReturnType<typeof setTimeout>;
+  settled: Array<(s: TransferJobSnapshot) => void>;
+  /** Resolves when the current run() returns (pause/cancel wait on nothing else). */
+  runPromise?: Promise<void>;
+}
+
+export type FileDecision = Exclude<ConflictDecision, { kind: 'resume' }> | { kind: 'resume'; from: 'part' | 'target' };
+
+/** A plan entry's key: its path below the target folder, '/'-separated. */
+export function relKey(rel: readonly string[]): string {
+  return rel.join('/');
+}
+
+export function asSkiff(err: unknown, p?: string): SkiffError {
+  return err instanceof SkiffError ? err : fromNodeError(err, p);
+}
+
+/** Resolves after `ms`, or rejects with CANCELLED when `signal` aborts first. */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new SkiffError('CANCELLED', 'Cancelled.'));
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new SkiffError('CANCELLED', 'Cancelled.'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** lstat that answers null for a missing path. */
+export async function lstatOrNull(fs: FileSystem, p: string): Promise<FileStat | null> {
+  try {
+    return await fs.lstat(p);
+  } catch (err) {
+    if (isSkiffError(err, 'NO_SUCH_FILE')) return null;
+    throw err;
+  }
+}
+
+/** Runs `fn` over `items`, at most `limit` at once. */
+export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  const worker = async (): Promise<void> => {
+    while (i < items.length) await fn(items[i++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
