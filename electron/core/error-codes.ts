@@ -32,6 +32,10 @@ export const ERROR_CODES = [
   'KEYCHAIN_UNAVAILABLE',
   'CONFIG_CORRUPT',
   'SIZE_MISMATCH',
+  /** Open refused to hand a program (by mode bit or extension) to the system's default application. */
+  'EXECUTABLE_REFUSED',
+  /** The editor command could not be started (not found, not allowed, malformed). */
+  'EDITOR_FAILED',
   'INTERNAL',
 ] as const;
 

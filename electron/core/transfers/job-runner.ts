@@ -100,7 +100,7 @@ export class JobRunner {
   }
 
   private async scan(job: Job, signal: AbortSignal): Promise<void> {
-    const plan = await scanSources(job.source.fs, job.spec.sources, signal);
+    const plan = await scanSources(job.source.fs, job.spec.sources, signal, job.spec.targetName);
     if (job.carry) {
       plan.files = plan.files.map((f) => {
         const old = job.carry!.get(relKey(f.rel));

@@ -44,14 +44,17 @@ function asSkiff(err: unknown, p: string): SkiffError {
   return err instanceof SkiffError ? err : fromNodeError(err, p);
 }
 
-/** Builds the plan for `sources` (on `fs`); per-entry problems go into `errors`/`skipped`, never abort the walk. */
-export async function scanSources(fs: FileSystem, sources: readonly string[], signal?: AbortSignal): Promise<Plan> {
+/**
+ * Builds the plan for `sources` (on `fs`); per-entry problems go into `errors`/`skipped`, never abort
+ * the walk. `targetName` renames a lone source in the target folder (its own name is then not used).
+ */
+export async function scanSources(fs: FileSystem, sources: readonly string[], signal?: AbortSignal, targetName?: string): Promise<Plan> {
   const plan: Plan = { dirs: [], files: [], errors: [], skipped: [] };
   const queue: PlanDir[] = [];
 
   const seen = new Set<string>();
   for (const src of sources) {
-    const name = fs.path.basename(src);
+    const name = targetName ?? fs.path.basename(src);
     try {
       assertSafeName(name);
     } catch (err) {

@@ -41,6 +41,11 @@ export interface TransferSpec {
   target: TransferEndpoint;
   /** An existing folder on the target side; each source lands inside it under its own name. */
   targetDir: string;
+  /**
+   * The name a job's one source gets in `targetDir` instead of its own (an edited file's safe local
+   * name; its remote name on the way back). Checked like any listed name; only with one source.
+   */
+  targetName?: string;
   /** Default: the queue's `defaultConflict` ('ask'). */
   conflict?: ConflictPolicy;
   /** Copy the permission bits too (default false: new files get the target's default mode). */
