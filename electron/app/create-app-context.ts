@@ -22,6 +22,7 @@ import { QuestionBroker } from '../ipc/questions';
 import type { BookmarkService, DialogService, Emit, SecretService, Services, SettingsService } from '../ipc/services';
 import { findEntries } from './find';
 import { SessionManager } from './session-manager';
+import { createEditService } from './edit-service';
 import { createTransferService, type TransferTuning } from './transfer-service';
 
 export interface AppContextOptions {
@@ -39,12 +40,16 @@ export interface AppContextOptions {
   connectDefaults?: Partial<Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>;
   /** Transfer engine tuning beyond its measured defaults (e.g. a second connection per job). */
   transferTuning?: TransferTuning;
+  /** Opens a file with the system's default application (Electron's shell.openPath); default: xdg-open / open / explorer. */
+  openPath?: (localPath: string) => Promise<void>;
+  /** Parent of the private folder edited copies live in (tests); default the OS temp folder. */
+  editTempParent?: string;
 }
 
 export interface AppContext {
   services: Services;
   sessions: SessionManager;
-  /** Stops everything: cancels questions and listings, stops transfers, closes sessions. */
+  /** Stops everything: stops editing (unsent copies are kept), cancels questions and listings, stops transfers, closes sessions. */
   dispose(): Promise<void>;
 }
 
@@ -210,6 +215,18 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
 
   const transfers = createTransferService({ sessions, local, questions, emit, settings: () => settingsStore.get(), ...(opts.transferTuning ? { tuning: opts.transferTuning } : {}) });
 
+  const edits = createEditService({
+    sessions,
+    transfers,
+    questions,
+    emit,
+    settings: () => settingsStore.get(),
+    configDir: opts.configDir,
+    home: opts.home,
+    ...(opts.openPath ? { openPath: opts.openPath } : {}),
+    ...(opts.editTempParent ? { tempParent: opts.editTempParent } : {}),
+  });
+
   const services: Services = {
     appInfo: () => ({ ...opts.info, platform: process.platform, localSep: path.sep === '\\' ? '\\' : '/' }),
     takeLaunchUrl: () => {
@@ -223,6 +240,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     lists,
     finds,
     transfers,
+    edits,
     bookmarks,
     secrets,
     settings,
@@ -234,6 +252,9 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     services,
     sessions,
     async dispose() {
+      // First, while sessions are still up: copies whose last change did not reach the server are kept.
+      const kept = await edits.dispose().catch(() => []);
+      if (kept.length > 0) console.warn(`[skiff] edited files with changes not on the server were kept:\n${kept.join('\n')}`);
       questions.cancelAll();
       lists.cancelAll();
       finds.cancelAll();

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type * as ElectronNs from 'electron';
+import { SkiffError } from '../core/errors';
 import { defaultConfigDir } from '../core/paths';
 import type { EventChannel, EventPayloads, OpenUrlDto } from '../ipc/contract';
 import { registerHandlers, type IpcHost, type IpcSender } from '../ipc/register';
@@ -46,7 +47,7 @@ export function visibleBounds(bounds: WindowBoundsLike | null | undefined, displ
 
 /** Starts the app. */
 export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
-  const { app, BrowserWindow, ipcMain, protocol, Menu, dialog, screen } = electron;
+  const { app, BrowserWindow, ipcMain, protocol, Menu, dialog, screen, shell } = electron;
   app.setName('Skiff');
   // One config place for the app and the web bridge ($XDG_CONFIG_HOME/Skiff on Linux).
   const configDir = defaultConfigDir(process.env, process.platform, os.homedir());
@@ -92,7 +93,9 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
   /** Asks before quitting while transfers run; true = go ahead. Asked once per quit. */
   let confirmed = false;
   const confirmQuit = (): boolean => {
-    if (confirmed || !ctx?.services.transfers.hasActive()) return true;
+    if (confirmed) return true;
+    if (!confirmEdits()) return false;
+    if (!ctx?.services.transfers.hasActive()) return true;
     const box = {
       type: 'question' as const,
       buttons: ['Keep Transfers Running', 'Cancel Transfers and Quit'],
@@ -105,6 +108,24 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     const choice = win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box);
     confirmed = choice === 1;
     return confirmed;
+  };
+
+  /** Edited copies whose last change is not on the server yet: say where they will be kept. */
+  let editsConfirmed = false;
+  const confirmEdits = (): boolean => {
+    if (editsConfirmed || !ctx?.services.edits.hasUnsent()) return true;
+    const box = {
+      type: 'warning' as const,
+      buttons: ['Keep Skiff Open', 'Quit and Keep the Copies'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'Edited files are not uploaded yet',
+      message: 'Some edited files have changes that are not on the server yet.',
+      detail: `Quitting keeps those copies in “${ctx.services.edits.keptDir}”, so nothing is lost: upload them from there later.`,
+    };
+    const choice = win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box);
+    editsConfirmed = choice === 1;
+    return editsConfirmed;
   };
 
   const createWindow = async (): Promise<void> => {
@@ -164,6 +185,11 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
       home: os.homedir(),
       emit,
       info: { name: 'Skiff', version: opts.version, mode: 'electron', electronVersion: process.versions.electron ?? '', nativeDialogs: true },
+      // The system's default application for Open and an empty Editor command (programs were refused before this).
+      openPath: async (p) => {
+        const failure = await shell.openPath(p);
+        if (failure) throw new SkiffError('EDITOR_FAILED', `The system could not open “${path.basename(p)}”: ${failure}`);
+      },
       dialogs: {
         async pickFolder(o) {
           const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'], ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties: ['openDirectory'] }));

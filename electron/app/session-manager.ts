@@ -81,6 +81,14 @@ export class SessionManager implements SessionService {
     return this.extras.get(sessionId);
   }
 
+  /** Tells `listener` about every session from now on, once it is connected (edits waiting for a server upload then). */
+  onConnected(listener: (info: SessionInfo) => void): () => void {
+    this.connectedListeners.add(listener);
+    return () => this.connectedListeners.delete(listener);
+  }
+
+  private readonly connectedListeners = new Set<(info: SessionInfo) => void>();
+
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.sessions.values()].map((s) => s.session.close()));
   }
@@ -251,6 +259,7 @@ export class SessionManager implements SessionService {
       this.extras.delete(session.id);
       this.deps.emit('session:closed', { sessionId: session.id, code: reason.code, message: reason.message, byUser: reason.byUser });
     });
+    for (const l of [...this.connectedListeners]) l(info);
     return info;
   }
 }

@@ -3,7 +3,7 @@
 import type { FileSystem } from '../core/fs/file-system';
 import { sessionEndpoint } from '../core/transfers/session-endpoint';
 import { TransferQueue } from '../core/transfers/transfer-queue';
-import type { ConflictAnswer, TransferJobSnapshot, TransferQueueOptions } from '../core/transfers/types';
+import type { ConflictAnswer, ConflictPolicy, TransferJobSnapshot, TransferQueueOptions, TransferSpec } from '../core/transfers/types';
 import type { Settings } from '../core/store/settings';
 import type { TransferJobDto, TransferProgressDto } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
@@ -24,7 +24,16 @@ export type TransferTuning = Omit<TransferQueueOptions, 'maxConcurrentJobs' | 'o
 
 const ACTIVE = new Set(['queued', 'running', 'paused']);
 
-export function createTransferService(deps: TransferServiceDeps): TransferService & { queue: TransferQueue } {
+/** One single-file job of the edit feature: renamed on the way, an explicit conflict policy, permission bits never copied. */
+export interface SingleFileJob {
+  direction: 'upload' | 'download';
+  source: string;
+  targetDir: string;
+  targetName: string;
+  conflict: ConflictPolicy;
+}
+
+export function createTransferService(deps: TransferServiceDeps): TransferService & { queue: TransferQueue; runJob(sessionId: string, job: SingleFileJob): Promise<TransferJobSnapshot> } {
   const s = deps.settings();
   const sessionOf = new Map<string, string>();
   // queue.add() announces the new job synchronously, before its id is known here.
@@ -79,31 +88,32 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     }
   });
 
+  const add = (sessionId: string, req: Pick<TransferSpec, 'direction' | 'sources' | 'targetDir' | 'conflict' | 'targetName' | 'preservePermissions'>): TransferJobSnapshot => {
+    const session = deps.sessions.session(sessionId);
+    // Extra connections (for big files and many files) only where they need no question.
+    const remote = sessionEndpoint(session, deps.sessions.reconnector(sessionId), deps.sessions.extraConnector(sessionId));
+    const local = { fs: deps.local };
+    const spec: TransferSpec = { ...req, source: req.direction === 'upload' ? local : remote, target: req.direction === 'upload' ? remote : local };
+    adding = sessionId;
+    let snap: TransferJobSnapshot;
+    try {
+      snap = queue.add(spec);
+    } finally {
+      adding = undefined;
+    }
+    sessionOf.set(snap.id, sessionId);
+    return snap;
+  };
+
   return {
     queue,
     async enqueue(req) {
-      const session = deps.sessions.session(req.sessionId);
-      // Extra connections (for big files and many files) only where they need no question.
-      const remote = sessionEndpoint(session, deps.sessions.reconnector(req.sessionId), deps.sessions.extraConnector(req.sessionId));
-      const local = { fs: deps.local };
-      const spec = {
-        direction: req.direction,
-        source: req.direction === 'upload' ? local : remote,
-        target: req.direction === 'upload' ? remote : local,
-        sources: req.sources,
-        targetDir: req.targetDir,
-        preservePermissions: deps.settings().preservePermissions,
-        ...(req.conflict !== undefined ? { conflict: req.conflict } : {}),
-      };
-      adding = req.sessionId;
-      let snap: TransferJobSnapshot;
-      try {
-        snap = queue.add(spec);
-      } finally {
-        adding = undefined;
-      }
-      sessionOf.set(snap.id, req.sessionId);
-      return dto(snap);
+      const { sessionId, conflict, ...rest } = req;
+      return dto(add(sessionId, { ...rest, preservePermissions: deps.settings().preservePermissions, ...(conflict !== undefined ? { conflict } : {}) }));
+    },
+    async runJob(sessionId, job) {
+      const snap = add(sessionId, { direction: job.direction, sources: [job.source], targetDir: job.targetDir, targetName: job.targetName, conflict: job.conflict, preservePermissions: false });
+      return queue.whenSettled(snap.id);
     },
     async cancel(jobId) {
       queue.cancel(jobId);

@@ -36,6 +36,7 @@
 //   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
+import { EDIT_CONFLICT_CHOICES, EDIT_MODES, type EditMode, type EditState } from '../core/edit/edit-values';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -349,6 +350,9 @@ export const SettingsPatch = z.strictObject({
   conflictDefault: DefaultConflictPolicy.optional(),
   preservePermissions: z.boolean().optional(),
   windowBounds: WindowBounds.nullable().optional(),
+  /** Empty = the system's default application. Split like a shell would; no shell runs it. */
+  editorCommand: z.string().max(MAX_TEXT).refine(noNul, 'contains a NUL byte').optional(),
+  editLargeFileMiB: z.number().int().min(1).max(1_048_576).optional(),
 });
 export type SettingsPatch = z.input<typeof SettingsPatch>;
 export interface SettingsDto {
@@ -361,6 +365,35 @@ export interface SettingsDto {
   conflictDefault: z.infer<typeof DefaultConflictPolicy>;
   preservePermissions: boolean;
   windowBounds: { x: number; y: number; width: number; height: number; maximized: boolean } | null;
+  editorCommand: string;
+  editLargeFileMiB: number;
+}
+
+/** One remote file being edited (mirrors core EditedFileSnapshot). Times are ms since the epoch. */
+export interface EditedFileDto {
+  id: string;
+  sessionId: string;
+  server: { host: string; port: number; username: string };
+  remotePath: string;
+  /** The private local copy the editor works on. */
+  localPath: string;
+  mode: EditMode;
+  state: EditState;
+  /** The local copy holds a change the server does not have yet. */
+  pending: boolean;
+  uploadedAt?: number;
+  error?: ApiErrorData;
+  /** A failed upload waits for a connection to the server and runs by itself once there is one. */
+  waitingForConnection?: boolean;
+  /** State conflict: the server's version now (null: deleted) and the local one. */
+  conflict?: { remote: { size: number; mtimeMs: number } | null; local: { size: number; mtimeMs: number } };
+  openedAt: number;
+}
+
+/** What `edit:open-files` did with each path: the files now being edited, and why others are not. */
+export interface EditOpenResultDto {
+  files: EditedFileDto[];
+  errors: Array<ApiErrorData & { path: string }>;
 }
 
 export interface AppInfo {
@@ -464,6 +497,27 @@ export type QuestionDto =
       target: { path: string; size: number; mtimeMs: number };
       /** The target looks like an earlier partial copy of the source. */
       canResume: boolean;
+    }
+  | {
+      id: string;
+      kind: 'edit-conflict';
+      timeoutMs: number;
+      editId: string;
+      server: { host: string; port: number; username: string };
+      remotePath: string;
+      /** The server's version now; null when the file was deleted there. */
+      remote: { size: number; mtimeMs: number } | null;
+      local: { size: number; mtimeMs: number };
+      /** The name "keep both" uploads the local version as. */
+      keepBothName: string;
+    }
+  | {
+      id: string;
+      kind: 'edit-large';
+      timeoutMs: number;
+      /** The files above the limit (resolved remote paths). */
+      files: Array<{ path: string; size: number }>;
+      limitBytes: number;
     };
 export type QuestionKind = QuestionDto['kind'];
 
@@ -489,6 +543,15 @@ export const QuestionAnswer = z.discriminatedUnion('kind', [
     kind: z.literal('conflict'),
     action: z.enum(['overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs', 'cancel']),
     applyToAll: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal('edit-conflict'),
+    /** null = decide later (the file stays in conflict; the Edited files list offers the choices). */
+    choice: z.enum(EDIT_CONFLICT_CHOICES).nullable(),
+  }),
+  z.strictObject({
+    kind: z.literal('edit-large'),
+    download: z.boolean(),
   }),
 ]);
 export type QuestionAnswer = z.input<typeof QuestionAnswer>;
@@ -586,6 +649,15 @@ export const requests = {
   'transfer:list': Empty,
   'transfer:clear-finished': Empty,
 
+  // editing remote files in a local editor (uploaded on save)
+  /** Downloads each file into a private folder and opens it: `edit` in the Editor command, `open` with the system's default application. */
+  'edit:open-files': z.strictObject({ ...SessionRef, paths: z.array(RemotePath).min(1).max(1000), mode: z.enum(EDIT_MODES).default('edit') }),
+  'edit:list-files': Empty,
+  /** Stops watching; the copy is removed, or kept (and `keptAt` says where) when its last change did not reach the server. */
+  'edit:stop-editing': z.strictObject({ editId: Id }),
+  'edit:retry-upload': z.strictObject({ editId: Id }),
+  'edit:resolve-conflict': z.strictObject({ editId: Id, choice: z.enum(EDIT_CONFLICT_CHOICES) }),
+
   // bookmarks
   'bookmarks:list': Empty,
   /** Secrets given here go to the keychain only when `rememberPassword` is on. */
@@ -648,6 +720,11 @@ export interface RequestResults {
   'transfer:retry': void;
   'transfer:list': TransferJobDto[];
   'transfer:clear-finished': void;
+  'edit:open-files': EditOpenResultDto;
+  'edit:list-files': EditedFileDto[];
+  'edit:stop-editing': { keptAt: string | null };
+  'edit:retry-upload': void;
+  'edit:resolve-conflict': void;
   'bookmarks:list': BookmarkList;
   'bookmarks:create': BookmarkSaveResult;
   'bookmarks:update': BookmarkSaveResult;
@@ -677,6 +754,9 @@ export interface EventPayloads {
   'question:ask': QuestionDto;
   'question:closed': { id: string; reason: 'answered' | 'timeout' | 'cancelled' };
   'app:open-url': OpenUrlDto;
+  'edit:file-changed': EditedFileDto;
+  /** Editing stopped; `keptAt` is where the copy was kept when its last change had not reached the server. */
+  'edit:file-removed': { id: string; keptAt: string | null };
   /** A menu item the renderer implements (e.g. "refresh", "new-folder"). */
   'app:menu': { command: MenuCommand };
 }
@@ -693,6 +773,8 @@ export const EVENT_CHANNELS = [
   'question:ask',
   'question:closed',
   'app:open-url',
+  'edit:file-changed',
+  'edit:file-removed',
   'app:menu',
 ] as const satisfies ReadonlyArray<keyof EventPayloads>;
 

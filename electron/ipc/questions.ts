@@ -19,6 +19,9 @@ export const DEFAULT_QUESTION_TIMEOUTS: Record<QuestionKind, number> = {
   'keyboard-interactive': 5 * 60_000,
   password: 5 * 60_000,
   conflict: 30 * 60_000,
+  // No answer decides nothing here: the file stays in conflict and the Edited files list offers the choices.
+  'edit-conflict': 30 * 60_000,
+  'edit-large': 10 * 60_000,
 };
 
 interface Pending {

@@ -11,6 +11,8 @@ import type {
   BookmarkList,
   BookmarkSaveResult,
   ConflictPolicy,
+  EditedFileDto,
+  EditOpenResultDto,
   EventChannel,
   EventPayloads,
   OpenUrlDto,
@@ -48,6 +50,18 @@ export interface TransferService {
   clearFinished(): void;
   /** Whether anything is queued or running (quitting asks first). */
   hasActive(): boolean;
+}
+
+export interface EditService {
+  open(sessionId: string, paths: string[], mode: 'edit' | 'open'): Promise<EditOpenResultDto>;
+  list(): EditedFileDto[];
+  stop(editId: string): Promise<{ keptAt: string | null }>;
+  retry(editId: string): void;
+  resolveConflict(editId: string, choice: 'overwrite' | 'keep-both' | 'discard'): void;
+  /** Whether a copy holds a change the server does not have yet (quitting asks first). */
+  hasUnsent(): boolean;
+  /** Where copies with unsent changes are kept when editing stops. */
+  readonly keptDir: string;
 }
 
 export interface BookmarkService {
@@ -89,6 +103,7 @@ export interface Services {
   lists: ListRegistry;
   finds: FindRegistry;
   transfers: TransferService;
+  edits: EditService;
   bookmarks: BookmarkService;
   secrets: SecretService;
   settings: SettingsService;

@@ -21,6 +21,8 @@ const defaults: SettingsDto = {
   conflictDefault: 'ask',
   preservePermissions: true,
   windowBounds: null,
+  editorCommand: '',
+  editLargeFileMiB: 50,
 };
 
 function setup(over: { set?: (p: SettingsPatch) => SettingsDto } = {}) {

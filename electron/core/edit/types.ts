@@ -1,18 +1,9 @@
 // The public shapes of remote-file editing. They mirror the IPC contract's edit DTOs without
 // importing it (core never depends on the layers above).
 import type { SkiffErrorData } from '../errors';
+import type { EditMode, EditState } from './edit-values';
 
-/** Where an edited file is in its life: being fetched, watched, uploaded, or waiting for the user. */
-export const EDIT_STATES = ['downloading', 'watching', 'uploading', 'uploaded', 'failed', 'conflict'] as const;
-export type EditState = (typeof EDIT_STATES)[number];
-
-/** The two ways a file gets opened: in the Editor command, or with the system's default application. */
-export const EDIT_MODES = ['edit', 'open'] as const;
-export type EditMode = (typeof EDIT_MODES)[number];
-
-/** The answers to "the file changed on the server while you edited it". */
-export const EDIT_CONFLICT_CHOICES = ['overwrite', 'keep-both', 'discard'] as const;
-export type EditConflictChoice = (typeof EDIT_CONFLICT_CHOICES)[number];
+export { EDIT_CONFLICT_CHOICES, EDIT_MODES, EDIT_STATES, type EditConflictChoice, type EditMode, type EditState } from './edit-values';
 
 /** The server a file came from (a reconnect may give it a new session id). */
 export interface EditServer {

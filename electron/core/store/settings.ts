@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { JsonFileStore, zodIssues, type LoadProblem, type StoreIssue } from './json-file-store';
 import { InvalidFieldsError } from './invalid-fields-error';
+import { DEFAULT_EDIT_LARGE_FILE_MIB } from '../edit/edit-values';
 
 export const SETTINGS_VERSION = 1;
 export const SETTINGS_FILE = 'settings.json';
@@ -29,6 +30,10 @@ const fields = {
   conflictDefault: z.enum(CONFLICT_POLICIES).default('ask'),
   preservePermissions: z.boolean().default(true),
   windowBounds: windowBoundsSchema.nullable().default(null),
+  /** The program remote files are edited in, split like a shell would (never run by one); empty = the system's default application. */
+  editorCommand: z.string().max(4096).default(''),
+  /** Files larger than this (MiB) ask before they are downloaded for editing. */
+  editLargeFileMiB: z.number().int().min(1).max(1_048_576).default(DEFAULT_EDIT_LARGE_FILE_MIB),
 };
 
 export const settingsSchema = z.object({ version: z.literal(SETTINGS_VERSION), ...fields });

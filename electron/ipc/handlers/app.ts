@@ -3,7 +3,7 @@ import { checkLocalPath, checkRemotePath } from '../paths';
 import type { HandlerMap } from '../register';
 import type { Services } from '../services';
 
-type AppHandlers = Omit<HandlerMap, `sftp:${string}` | `local:${string}` | `list:${string}` | `transfer:${string}`>;
+type AppHandlers = Omit<HandlerMap, `sftp:${string}` | `local:${string}` | `list:${string}` | `transfer:${string}` | `edit:${string}`>;
 
 export function appHandlers(s: Services): AppHandlers {
   return {
