@@ -14,7 +14,7 @@ import { numberedName } from '../transfers/conflict';
 import { printableName, unsafeNameReason } from '../transfers/safe-name';
 import type { ConflictPolicy, TransferJobSnapshot } from '../transfers/types';
 import { CONNECTION_ERROR_CODES } from '../transfers/types';
-import { hashFile } from './content-hash';
+import { hashFile, hashRemoteFile } from './content-hash';
 import { EditFolders, type EditFolder } from './edit-folders';
 import { editorArgv, parseEditorCommand } from './editor-command';
 import { isExecutable } from './executable';
@@ -37,8 +37,6 @@ export interface EditTransfer {
 export interface EditRemote {
   sessionId: string;
   fs: FileSystem;
-  /** SHA-256 of a remote file computed by the server, where it offers that; null when it cannot. */
-  remoteHash?: (p: string) => Promise<string | null>;
 }
 
 export interface EditManagerDeps {
@@ -97,6 +95,9 @@ interface Edit {
   running?: Promise<void>;
   stopped: boolean;
 }
+
+/** Files up to this size are also compared by content before an upload replaces them. */
+export const CONTENT_CHECK_MAX = 1024 * 1024;
 
 function versionOf(st: { size: number; mtimeMs: number }): EditVersion {
   return { size: st.size, mtimeMs: st.mtimeMs };
@@ -474,11 +475,13 @@ export class EditManager {
     return st ? versionOf(st) : null;
   }
 
-  /** Where the server can hash its file, the hash must match what Skiff last put there (same size and second are not proof). */
+  /**
+   * Same size and same second are not proof (a tool that keeps mtimes, two writes in one second):
+   * a small file is read back and its hash compared with what Skiff last put there.
+   */
   private async sameRemoteContent(remote: EditRemote, e: Edit): Promise<boolean> {
-    if (!remote.remoteHash) return true;
-    const h = await remote.remoteHash(e.remotePath).catch(() => null);
-    return h === null || h === e.syncedHash;
+    if (e.baseline.size > CONTENT_CHECK_MAX) return true;
+    return (await hashRemoteFile(remote.fs, e.remotePath, CONTENT_CHECK_MAX)) === e.syncedHash;
   }
 
   private conflict(e: Edit, remote: EditVersion | null, local: EditVersion): void {

@@ -168,6 +168,17 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       expect(readFileSync(remote, 'utf8')).toBe('<p>my edit</p>');
     });
 
+    it('a change with the same size and the same mtime is caught by content', async () => {
+      const h = harness(session);
+      h.answers.push('overwrite');
+      const { remote } = await conflictSetup(h, (p) => {
+        writeFileSync(p, '<p>ORIGINAL</p>'); // same size
+        utimesSync(p, OLD, OLD); // same mtime, as rsync -t or a restore would leave it
+      });
+      expect(h.conflicts[0]).toMatchObject({ remote: { size: 15, mtimeMs: OLD * 1000 } });
+      await until('the upload', () => (readFileSync(remote, 'utf8') === '<p>my edit</p>' ? true : undefined));
+    });
+
     it('a file deleted on the server is a conflict too (remote: null); "overwrite" writes it back', async () => {
       const h = harness(session);
       h.answers.push('overwrite');
