@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { chmodSync, existsSync, rmSync, readFileSync, readdirSync, realpathSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, rmSync, symlinkSync, readFileSync, readdirSync, realpathSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import type { EditedFileSnapshot } from '../../../electron/core/edit/types';
@@ -322,6 +322,19 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
     const again = await h.manager.open(session.id, [paths[0]!], 'edit');
     expect(again.files[0]!.id).toBe(r.files.find((f) => f.remotePath === realpathSync(paths[0]!))!.id);
     expect(h.transfers.filter((t) => t.direction === 'download')).toHaveLength(12);
+  });
+
+  it('a symlink is edited through: the file it points to is updated, the link stays a link', async () => {
+    const target = remoteFile('real.conf', 'k=v1');
+    const link = path.join(path.dirname(target), 'current.conf');
+    symlinkSync('real.conf', link);
+    const h = harness(session);
+    h.settings.editorCommand = editorCommand('truncate', 'k=v2');
+    const f = (await h.manager.open(session.id, [link], 'edit')).files[0]!;
+    expect(f.remotePath).toBe(realpathSync(target));
+    await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('k=v2');
   });
 
   it('an Editor command that cannot start says so and leaves nothing behind', async () => {
