@@ -5,10 +5,9 @@
 import path from 'node:path';
 import { EditManager } from '../core/edit/edit-manager';
 import { defaultOpenerArgv, startProgram } from '../core/edit/launcher';
-import type { EditServer, EditedFileSnapshot } from '../core/edit/types';
+import type { EditServer } from '../core/edit/types';
 import { SkiffError } from '../core/errors';
 import type { Settings } from '../core/store/settings';
-import type { EditedFileDto } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
 import type { EditService, Emit } from '../ipc/services';
 import type { SessionManager } from './session-manager';
@@ -27,13 +26,6 @@ export interface EditServiceDeps {
   openPath?: (localPath: string) => Promise<void>;
   /** Parent of the private temp folder (tests); default the OS temp folder. */
   tempParent?: string;
-}
-
-function dto(f: EditedFileSnapshot): EditedFileDto {
-  const d: EditedFileDto = { ...f, server: { ...f.server } };
-  if (f.error) d.error = { ...f.error };
-  if (f.conflict) d.conflict = { remote: f.conflict.remote ? { ...f.conflict.remote } : null, local: { ...f.conflict.local } };
-  return d;
 }
 
 export function createEditService(deps: EditServiceDeps): EditService & { manager: EditManager; dispose(): Promise<string[]> } {
@@ -77,7 +69,7 @@ export function createEditService(deps: EditServiceDeps): EditService & { manage
     ...(deps.tempParent ? { tempParent: deps.tempParent } : {}),
   });
   manager.onEvent((e) => {
-    if (e.type === 'changed') deps.emit('edit:file-changed', dto(e.file));
+    if (e.type === 'changed') deps.emit('edit:file-changed', e.file);
     else deps.emit('edit:file-removed', { id: e.id, keptAt: e.keptAt });
   });
   // A session to the same server (host, port, user) is how a dropped connection comes back here.
@@ -86,11 +78,8 @@ export function createEditService(deps: EditServiceDeps): EditService & { manage
   return {
     manager,
     keptDir,
-    async open(sessionId, paths, mode) {
-      const r = await manager.open(sessionId, paths, mode);
-      return { files: r.files.map(dto), errors: r.errors.map((e) => ({ ...e })) };
-    },
-    list: () => manager.list().map(dto),
+    open: (sessionId, paths, mode) => manager.open(sessionId, paths, mode),
+    list: () => manager.list(),
     stop: (id) => manager.stop(id),
     retry: (id) => manager.retry(id),
     resolveConflict: (id, choice) => manager.resolveConflict(id, choice),

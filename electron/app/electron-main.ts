@@ -90,6 +90,8 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     contents.on('will-navigate', (ev) => ev.preventDefault());
   });
 
+  const messageBox = (box: ElectronNs.MessageBoxSyncOptions): number => (win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box));
+
   /** Asks before quitting while transfers run; true = go ahead. Asked once per quit. */
   let confirmed = false;
   const confirmQuit = (): boolean => {
@@ -105,8 +107,7 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
       message: 'Transfers are still running. Quit anyway?',
       detail: 'Quitting cancels them. Finished files stay; an unfinished file never appears under its final name.',
     };
-    const choice = win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box);
-    confirmed = choice === 1;
+    confirmed = messageBox(box) === 1;
     return confirmed;
   };
 
@@ -123,8 +124,7 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
       message: 'Some edited files have changes that are not on the server yet.',
       detail: `Quitting keeps those copies in “${ctx.services.edits.keptDir}”, so nothing is lost: upload them from there later.`,
     };
-    const choice = win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box);
-    editsConfirmed = choice === 1;
+    editsConfirmed = messageBox(box) === 1;
     return editsConfirmed;
   };
 

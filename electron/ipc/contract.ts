@@ -36,7 +36,8 @@
 //   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
-import { EDIT_CONFLICT_CHOICES, EDIT_MODES, type EditMode, type EditState } from '../core/edit/edit-values';
+import { EDIT_CONFLICT_CHOICES, EDIT_MODES } from '../core/edit/edit-values';
+import type { EditOpenResult, EditedFileSnapshot } from '../core/edit/types';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -369,32 +370,11 @@ export interface SettingsDto {
   editLargeFileMiB: number;
 }
 
-/** One remote file being edited (mirrors core EditedFileSnapshot). Times are ms since the epoch. */
-export interface EditedFileDto {
-  id: string;
-  sessionId: string;
-  server: { host: string; port: number; username: string };
-  remotePath: string;
-  /** The private local copy the editor works on. */
-  localPath: string;
-  mode: EditMode;
-  state: EditState;
-  /** The local copy holds a change the server does not have yet. */
-  pending: boolean;
-  uploadedAt?: number;
-  error?: ApiErrorData;
-  /** A failed upload waits for a connection to the server and runs by itself once there is one. */
-  waitingForConnection?: boolean;
-  /** State conflict: the server's version now (null: deleted) and the local one. */
-  conflict?: { remote: { size: number; mtimeMs: number } | null; local: { size: number; mtimeMs: number } };
-  openedAt: number;
-}
+/** One remote file being edited (core's snapshot as is). Times are ms since the epoch. */
+export type EditedFileDto = EditedFileSnapshot;
 
 /** What `edit:open-files` did with each path: the files now being edited, and why others are not. */
-export interface EditOpenResultDto {
-  files: EditedFileDto[];
-  errors: Array<ApiErrorData & { path: string }>;
-}
+export type EditOpenResultDto = EditOpenResult;
 
 export interface AppInfo {
   name: string;
