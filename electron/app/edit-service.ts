@@ -72,6 +72,8 @@ export function createEditService(deps: EditServiceDeps): EditService & { manage
     if (e.type === 'changed') deps.emit('edit:file-changed', e.file);
     else deps.emit('edit:file-removed', { id: e.id, keptAt: e.keptAt });
   });
+  // Copies a crashed earlier run left behind with unsent changes are kept before anything else starts.
+  let recovered: Promise<string[]> | null = manager.recoverAbandoned().catch(() => []);
   // A session to the same server (host, port, user) is how a dropped connection comes back here.
   const off = deps.sessions.onConnected((info) => manager.serverConnected(serverOfInfo(info)));
 
@@ -84,6 +86,11 @@ export function createEditService(deps: EditServiceDeps): EditService & { manage
     retry: (id) => manager.retry(id),
     resolveConflict: (id, choice) => manager.resolveConflict(id, choice),
     hasUnsent: () => manager.hasUnsent(),
+    async takeRecovered() {
+      const r = recovered;
+      recovered = null;
+      return r ? await r : [];
+    },
     async dispose() {
       off();
       return manager.dispose();

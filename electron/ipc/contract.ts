@@ -637,6 +637,8 @@ export const requests = {
   'edit:stop-editing': z.strictObject({ editId: Id }),
   'edit:retry-upload': z.strictObject({ editId: Id }),
   'edit:resolve-conflict': z.strictObject({ editId: Id, choice: z.enum(EDIT_CONFLICT_CHOICES) }),
+  /** Once: copies with unsent changes that an earlier Skiff left behind (it ended without stopping) and that were kept now. */
+  'edit:take-recovered': Empty,
 
   // bookmarks
   'bookmarks:list': Empty,
@@ -705,6 +707,7 @@ export interface RequestResults {
   'edit:stop-editing': { keptAt: string | null };
   'edit:retry-upload': void;
   'edit:resolve-conflict': void;
+  'edit:take-recovered': string[];
   'bookmarks:list': BookmarkList;
   'bookmarks:create': BookmarkSaveResult;
   'bookmarks:update': BookmarkSaveResult;

@@ -60,6 +60,8 @@ export interface EditService {
   resolveConflict(editId: string, choice: 'overwrite' | 'keep-both' | 'discard'): void;
   /** Whether a copy holds a change the server does not have yet (quitting asks first). */
   hasUnsent(): boolean;
+  /** Once: copies a crashed earlier run left with unsent changes, now kept (waits for the sweep at start). */
+  takeRecovered(): Promise<string[]>;
   /** Where copies with unsent changes are kept when editing stops. */
   readonly keptDir: string;
 }

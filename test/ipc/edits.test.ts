@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { EditOpenResultDto, EditedFileDto, QuestionDto, SessionInfo, TransferJobDto } from '../../electron/ipc/contract';
+import type { EditOpenResultDto, EditedFileDto, SessionInfo, TransferJobDto } from '../../electron/ipc/contract';
 import { editorCommand } from '../core/edit/helpers';
 import { answering, createAppFixture, type AppFixture } from './app-fixture';
 
@@ -167,6 +167,6 @@ describe('edit:* against the real sshd', () => {
     expect((await f.call('edit:open-files', { sessionId: 'x', paths: [] })).error?.code).toBe('INVALID_ARGUMENT');
     expect((await f.call('edit:stop-editing', { editId: 'unknown' })).error?.code).toBe('INVALID_ARGUMENT');
     expect((await f.call('settings:set', { editorCommand: 'a\0b' })).error?.code).toBe('INVALID_ARGUMENT');
-    void ({} as QuestionDto);
+    expect(await ok('edit:take-recovered')).toEqual([]);
   });
 });

@@ -266,6 +266,11 @@ export class EditManager {
     }
   }
 
+  /** Sweeps the private folders of Skiff processes that ended without stopping (a crash): unsent copies are kept; returns where. */
+  recoverAbandoned(): Promise<string[]> {
+    return this.folders.recoverAbandoned(new Date(this.now()));
+  }
+
   /** Stops every edit (quitting): returns the copies kept because their last change did not reach the server. */
   async dispose(): Promise<string[]> {
     const kept: string[] = [];
@@ -359,6 +364,7 @@ export class EditManager {
       e.baseline = versionOf(after);
       e.baselineTrusted = sameVersion(versionOf(after), versionOf(before));
       e.pending = false;
+      await this.record(e);
       return;
     }
   }
@@ -450,6 +456,7 @@ export class EditManager {
     e.baseline = after ?? versionOf(local);
     // What the server reports should be our bytes with our mtime; anything else means someone else wrote too.
     e.baselineTrusted = after !== null && sameVersion(after, versionOf(local));
+    await this.record(e).catch(() => undefined);
     e.state = 'uploaded';
     e.uploadedAt = this.now();
     e.conflict = undefined;
@@ -468,6 +475,10 @@ export class EditManager {
       await remote.fs.remove(tmp).catch(() => undefined);
       throw err;
     }
+  }
+
+  private record(e: Edit): Promise<void> {
+    return this.folders.record(e.folder, { server: { ...e.server }, remotePath: e.remotePath, localName: path.basename(e.folder.localPath), syncedHash: e.syncedHash });
   }
 
   private async remoteVersion(remote: EditRemote, p: string): Promise<EditVersion | null> {

@@ -2,7 +2,7 @@
 import type { HandlerMap } from '../register';
 import type { Services } from '../services';
 
-type EditHandlers = Pick<HandlerMap, 'edit:open-files' | 'edit:list-files' | 'edit:stop-editing' | 'edit:retry-upload' | 'edit:resolve-conflict'>;
+type EditHandlers = Pick<HandlerMap, 'edit:open-files' | 'edit:list-files' | 'edit:stop-editing' | 'edit:retry-upload' | 'edit:resolve-conflict' | 'edit:take-recovered'>;
 
 export function editHandlers(s: Services): EditHandlers {
   return {
@@ -14,5 +14,6 @@ export function editHandlers(s: Services): EditHandlers {
     'edit:stop-editing': ({ editId }) => s.edits.stop(editId),
     'edit:retry-upload': ({ editId }) => s.edits.retry(editId),
     'edit:resolve-conflict': ({ editId, choice }) => s.edits.resolveConflict(editId, choice),
+    'edit:take-recovered': () => s.edits.takeRecovered(),
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { chmodSync, existsSync, lstatSync, rmSync, symlinkSync, readFileSync, readdirSync, realpathSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import type { EditedFileSnapshot } from '../../../electron/core/edit/types';
@@ -269,6 +270,34 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
     expect(existsSync(f.localPath)).toBe(false);
     expect(h.events.at(-1)).toEqual({ type: 'removed', id: f.id, keptAt });
     expect(h.manager.list()).toEqual([]);
+  });
+
+  it('after a crash, the next start keeps the copies whose change never reached the server and removes the rest', async () => {
+    const own = await connectSshd(s);
+    const a = harness(own);
+    a.settings.editorCommand = editorCommand('record');
+    const sent = remoteFile('sent.txt', 'same');
+    const unsent = remoteFile('unsent.txt', 'before');
+    const r = await a.manager.open(own.id, [sent, unsent], 'edit');
+    expect(r.errors).toEqual([]);
+    await own.close();
+    const copy = r.files.find((f) => f.remotePath.endsWith('unsent.txt'))!;
+    writeFileSync(copy.localPath, 'after, never uploaded');
+    await until('the failed upload', () => (a.manager.get(copy.id)?.state === 'failed' ? true : undefined));
+    // "Crash": the process that owned the folder is gone (a pid that exited), nothing was stopped.
+    const root = await a.manager.tempRoot();
+    const dead = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(path.join(root, 'owner.json'), JSON.stringify({ pid: Number(dead) }));
+    const b = harness(session, { tempParent: a.tempParent, keptDir: a.keptDir });
+    const kept = await b.manager.recoverAbandoned();
+    expect(kept).toHaveLength(1);
+    expect(path.basename(kept[0]!)).toBe('unsent.txt');
+    expect(readFileSync(kept[0]!, 'utf8')).toBe('after, never uploaded');
+    expect(existsSync(root)).toBe(false);
+    // A live process's folder is never touched.
+    const liveRoot = await b.manager.tempRoot();
+    expect(await harness(session, { tempParent: a.tempParent, keptDir: a.keptDir }).manager.recoverAbandoned()).toEqual([]);
+    expect(existsSync(liveRoot)).toBe(true);
   });
 
   it('stopping right after a save the watcher has not looked at yet keeps the copy too', async () => {
