@@ -343,7 +343,7 @@ describe('packaging config', () => {
       npmRebuild: boolean;
       asarUnpack: string[];
       protocols: Array<{ schemes: string[] }>;
-      linux: { target: string[]; mimeTypes: string[]; icon: string; desktop: { entry: Record<string, string> } };
+      linux: { target: string[]; icon: string; syncDesktopName: boolean; desktop: { entry: Record<string, string> } };
       mac: { target: string[] };
       win: { target: string[] };
     };
@@ -356,8 +356,10 @@ describe('packaging config', () => {
     expect(cfg.asarUnpack).toContain('**/*.node');
     expect(cfg.protocols[0]!.schemes).toEqual(['sftp']);
     expect(cfg.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
-    expect(cfg.linux.mimeTypes).toContain('x-scheme-handler/sftp');
-    expect(cfg.linux.desktop.entry.MimeType).toContain('x-scheme-handler/sftp');
+    // The .desktop MimeType comes from `protocols` alone (listing it again would write it twice)
+    // and its name from package.json's desktopName; test/build/package.test.ts opens the result.
+    expect(cfg.linux.desktop.entry.MimeType).toBeUndefined();
+    expect(cfg.linux.syncDesktopName).toBe(true);
     expect(cfg.mac.target).toContain('dmg');
     expect(cfg.win.target).toContain('nsis');
     expect(existsSync(path.join(root, cfg.linux.icon))).toBe(true);
@@ -369,12 +371,5 @@ describe('packaging config', () => {
     expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
     expect(png.readUInt32BE(16)).toBe(512);
     expect(png.readUInt32BE(20)).toBe(512);
-  });
-
-  it('has a .desktop entry that handles sftp:// links', () => {
-    const d = readFileSync(path.join(root, 'build', 'skiff.desktop'), 'utf8');
-    expect(d).toMatch(/^\[Desktop Entry\]$/m);
-    expect(d).toMatch(/^MimeType=.*x-scheme-handler\/sftp;/m);
-    expect(d).toMatch(/^Exec=skiff %U$/m);
   });
 });
