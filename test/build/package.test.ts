@@ -3,7 +3,7 @@
 // which native files sit outside it, the .desktop entry the deb and the AppImage install, the
 // icon, and the metadata the deb carries. See support/package-linux.ts for what is stubbed.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,7 +95,7 @@ beforeAll(async () => {
     await promisify(execFile)(process.execPath, args, { cwd: root, env: { ...process.env, ...(hasSystemFpm ? { USE_SYSTEM_FPM: 'true' } : {}) }, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`electron-builder failed:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`);
+    throw new Error(`electron-builder failed:\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`, { cause: err });
   }
   result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as Result;
   appDir = path.join(out, process.arch === 'arm64' ? 'linux-arm64-unpacked' : 'linux-unpacked');
