@@ -95,7 +95,7 @@ beforeAll(async () => {
     await promisify(execFile)(process.execPath, args, { cwd: root, env: { ...process.env, ...(hasSystemFpm ? { USE_SYSTEM_FPM: 'true' } : {}) }, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`electron-builder failed:\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`, { cause: err });
+    throw new Error(`electron-builder failed:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`, { cause: err });
   }
   result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as Result;
   appDir = path.join(out, process.arch === 'arm64' ? 'linux-arm64-unpacked' : 'linux-unpacked');
