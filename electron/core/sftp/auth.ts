@@ -2,11 +2,11 @@
 // and — when every one fails — a sentence saying what was tried and why each failed.
 // ssh2 drives the protocol; we drive it through its `authHandler` so that only methods
 // the server lists as allowed are tried, in our order: agent, key file, keyboard-interactive, password.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthHandlerMiddleware, NextAuthHandler, ParsedKey } from 'ssh2';
 import { SkiffError } from '../errors';
+import { userFsPromises } from '../fs/user-fs';
 import type { AgentSource } from './agent-sources';
 import type { AuthMethod, ConnectOptions } from './types';
 
@@ -28,7 +28,7 @@ export async function loadPrivateKey(opts: Pick<ConnectOptions, 'privateKey' | '
   } else if (opts.privateKeyPath) {
     label = path.basename(opts.privateKeyPath);
     try {
-      text = await readFile(opts.privateKeyPath);
+      text = await userFsPromises.readFile(opts.privateKeyPath);
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message;
       throw new SkiffError('KEY_FILE_INVALID', `Cannot read the private key file “${opts.privateKeyPath}”: ${why}.`, { path: opts.privateKeyPath, cause: err });

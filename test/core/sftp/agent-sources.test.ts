@@ -34,7 +34,7 @@ describe('AuthPlan with several agents', () => {
     const plan = new AuthPlan({ username: 'ann', agents: defaultAgentSources({}, 'win32').sources });
     const sent: unknown[] = [];
     const next = (m: unknown): void => void sent.push(m);
-    plan.handler(null, null, next as never);
+    plan.handler(null as never, null as never, next as never);
     expect(sent.pop()).toEqual({ type: 'none', username: 'ann' });
     plan.handler(['publickey', 'password'], false, next as never);
     expect(sent.pop()).toEqual({ type: 'agent', username: 'ann', agent: WINDOWS_OPENSSH_AGENT_PIPE });
