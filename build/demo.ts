@@ -172,6 +172,17 @@ function hasOpenSsh(): boolean {
   }
 }
 
+/** The Electron binary's path; throws saying what to do when it is not installed. */
+function electronBinary(): string {
+  try {
+    const p = require('electron') as unknown;
+    if (typeof p === 'string' && existsSync(p)) return p;
+  } catch {
+    // Falls through to the explanation.
+  }
+  throw new Error('The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?). Run `npm run demo -- --web` for the browser preview, or reinstall without that variable.');
+}
+
 /** Opens `url` in the default browser, quietly (the URL is printed anyway). */
 function openInBrowser(url: string): void {
   const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
@@ -201,6 +212,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got “${values.port}”`);
 
   const log = (line: string): void => void process.stdout.write(`demo: ${line}\n`);
+  // The desktop app needs the Electron binary: say so before making anything.
+  const electron = values.web ? '' : electronBinary();
   const demo = await prepareDemo({ server: values.server as DemoOptions['server'], log });
   let bridge: WebBridge | null = null;
   let app: ChildProcess | null = null;
@@ -238,14 +251,6 @@ async function main(): Promise<void> {
       process.stdout.write(`Skiff web preview: ${bridge.url}\n`);
       if (!values['no-open']) openInBrowser(bridge.url);
     } else {
-      let electron: string;
-      try {
-        electron = require('electron') as string;
-        if (typeof electron !== 'string') throw new Error('no binary path');
-        if (!existsSync(electron)) throw new Error(`${electron} does not exist`);
-      } catch {
-        throw new Error('The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?). Run `npm run demo -- --web` for the browser preview, or reinstall without that variable.');
-      }
       log('building Skiff (as npm start does)…');
       execFileSync(process.execPath, [path.join(root, 'build', 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
       // Chromium refuses to run as root with its sandbox on.
