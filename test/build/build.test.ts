@@ -499,6 +499,15 @@ describe('packaging config', () => {
     expect(existsSync(path.join(root, cfg.linux.icon))).toBe(true);
   });
 
+  it('the README opens with npm install / npm start / npm test / npm run demo and has a Platforms section', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const firstScreen = readme.split('\n').slice(0, 30).join('\n');
+    for (const cmd of ['npm install', 'npm start', 'npm test', 'npm run demo']) expect(firstScreen).toContain(cmd);
+    expect(readme).toMatch(/^## Platforms$/m);
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.demo).toBe('node --import tsx build/demo.ts');
+  });
+
   it('ships a 512×512 PNG icon', () => {
     const png = readFileSync(path.join(root, 'build', 'icon.png'));
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
