@@ -39,6 +39,8 @@ export interface AppContextOptions {
   connectDefaults?: Partial<Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>;
   /** Transfer engine tuning beyond its measured defaults (e.g. a second connection per job). */
   transferTuning?: TransferTuning;
+  /** Told the stored settings after every settings:set (the shell applies what it owns, e.g. the sftp:// handler). */
+  onSettingsChanged?: (s: SettingsDto) => void;
 }
 
 export interface AppContext {
@@ -204,7 +206,9 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
       const { windowBounds, ...rest } = patch;
       const p: Parameters<SettingsStore['update']>[0] = { ...rest };
       if (windowBounds !== undefined) p.windowBounds = windowBounds === null ? null : { ...windowBounds, maximized: windowBounds.maximized ?? false };
-      return settingsDto(await settingsStore.update(p));
+      const stored = settingsDto(await settingsStore.update(p));
+      opts.onSettingsChanged?.(stored);
+      return stored;
     },
   };
 

@@ -36,6 +36,7 @@
 //   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
+import { SFTP_LINK_HANDLER_CHOICES } from '../core/store/sftp-link-handler';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -328,6 +329,8 @@ export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'yes']);
 export const Theme = z.enum(['system', 'light', 'dark']);
 /** Conflict policies a user can pick as the default (mirrors core settings). */
 export const DefaultConflictPolicy = z.enum(['ask', 'overwrite', 'overwrite-if-newer', 'skip', 'rename', 'resume']);
+/** Whether the installed app opens sftp:// links: ask at the next start, yes, or leave them to other apps. */
+export const SftpLinkHandler = z.enum(SFTP_LINK_HANDLER_CHOICES);
 
 export const WindowBounds = z.strictObject({
   x: z.number().int().min(-100_000).max(100_000),
@@ -349,6 +352,7 @@ export const SettingsPatch = z.strictObject({
   conflictDefault: DefaultConflictPolicy.optional(),
   preservePermissions: z.boolean().optional(),
   windowBounds: WindowBounds.nullable().optional(),
+  sftpLinkHandler: SftpLinkHandler.optional(),
 });
 export type SettingsPatch = z.input<typeof SettingsPatch>;
 export interface SettingsDto {
@@ -361,6 +365,7 @@ export interface SettingsDto {
   conflictDefault: z.infer<typeof DefaultConflictPolicy>;
   preservePermissions: boolean;
   windowBounds: { x: number; y: number; width: number; height: number; maximized: boolean } | null;
+  sftpLinkHandler: z.infer<typeof SftpLinkHandler>;
 }
 
 export interface AppInfo {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { JsonFileStore, zodIssues, type LoadProblem, type StoreIssue } from './json-file-store';
 import { InvalidFieldsError } from './invalid-fields-error';
+import { SFTP_LINK_HANDLER_CHOICES } from './sftp-link-handler';
 
 export const SETTINGS_VERSION = 1;
 export const SETTINGS_FILE = 'settings.json';
@@ -29,6 +30,8 @@ const fields = {
   conflictDefault: z.enum(CONFLICT_POLICIES).default('ask'),
   preservePermissions: z.boolean().default(true),
   windowBounds: windowBoundsSchema.nullable().default(null),
+  /** Whether the installed app opens sftp:// links (asked once, see sftp-link-handler.ts). */
+  sftpLinkHandler: z.enum(SFTP_LINK_HANDLER_CHOICES).default('ask'),
 };
 
 export const settingsSchema = z.object({ version: z.literal(SETTINGS_VERSION), ...fields });
