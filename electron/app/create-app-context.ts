@@ -44,6 +44,8 @@ export interface AppContextOptions {
   openPath?: (localPath: string) => Promise<void>;
   /** Parent of the private folder edited copies live in (tests); default the OS temp folder. */
   editTempParent?: string;
+  /** Told the stored settings after every settings:set (the shell applies what it owns, e.g. the sftp:// handler). */
+  onSettingsChanged?: (s: SettingsDto) => void;
 }
 
 export interface AppContext {
@@ -209,7 +211,9 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
       const { windowBounds, ...rest } = patch;
       const p: Parameters<SettingsStore['update']>[0] = { ...rest };
       if (windowBounds !== undefined) p.windowBounds = windowBounds === null ? null : { ...windowBounds, maximized: windowBounds.maximized ?? false };
-      return settingsDto(await settingsStore.update(p));
+      const stored = settingsDto(await settingsStore.update(p));
+      opts.onSettingsChanged?.(stored);
+      return stored;
     },
   };
 

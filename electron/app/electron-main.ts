@@ -7,12 +7,14 @@ import path from 'node:path';
 import type * as ElectronNs from 'electron';
 import { SkiffError } from '../core/errors';
 import { defaultConfigDir } from '../core/paths';
+import type { SftpLinkHandlerChoice } from '../core/store/sftp-link-handler';
 import type { EventChannel, EventPayloads, OpenUrlDto } from '../ipc/contract';
 import { registerHandlers, type IpcHost, type IpcSender } from '../ipc/register';
 import { MIME, resolveAppFile } from './app-protocol';
 import { createAppContext, type AppContext } from './create-app-context';
 import { findSftpUrl, parseSftpUrl } from './launch-url';
 import { buildMenuTemplate } from './menu';
+import { applySftpLinkChoice, SFTP_LINK_QUESTION } from './sftp-links';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, createMainWindow, type WindowBoundsLike } from './window';
 
 type ElectronModule = typeof ElectronNs;
@@ -63,6 +65,9 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
   let win: ElectronNs.BrowserWindow | null = null;
   let ctx: AppContext | null = null;
   let pendingUrl: OpenUrlDto | null = findSftpUrl(process.argv.slice(1));
+  // The page listens for app:open-url from the moment it asks for the launch URL; a URL sent
+  // before then (the window still loading) would be lost, so it waits in pendingUrl instead.
+  let pageListening = false;
   let quitting = false;
 
   const emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]): void => {
@@ -71,11 +76,12 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
 
   const openUrl = (u: OpenUrlDto | null): void => {
     if (!u) return;
+    if (win && !win.isDestroyed() && pageListening) emit('app:open-url', u);
+    else pendingUrl = u;
     if (win && !win.isDestroyed()) {
-      emit('app:open-url', u);
       if (win.isMinimized()) win.restore();
       win.focus();
-    } else pendingUrl = u;
+    }
   };
 
   app.on('second-instance', (_e, argv) => openUrl(findSftpUrl(argv)));
@@ -91,6 +97,23 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
   });
 
   const messageBox = (box: ElectronNs.MessageBoxSyncOptions): number => (win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box));
+  /** Registers, releases or asks about the sftp:// handler as `choice` says (see sftp-links.ts). */
+  let linkChoice: SftpLinkHandlerChoice = 'ask';
+  const applyLinkChoice = async (choice: SftpLinkHandlerChoice): Promise<void> => {
+    if (!ctx) return;
+    const services = ctx.services;
+    await applySftpLinkChoice(choice, {
+      app,
+      ask: async () => {
+        const r = await (win && !win.isDestroyed() ? dialog.showMessageBox(win, SFTP_LINK_QUESTION) : dialog.showMessageBox(SFTP_LINK_QUESTION));
+        return r.response === 0;
+      },
+      save: async (answer) => {
+        linkChoice = answer;
+        await services.settings.set({ sftpLinkHandler: answer });
+      },
+    }).catch(() => undefined);
+  };
 
   /** Asks before quitting while transfers run; true = go ahead. Asked once per quit. */
   let confirmed = false;
@@ -131,8 +154,13 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
   const createWindow = async (): Promise<void> => {
     if (!ctx) return;
     const settings = await ctx.services.settings.get();
+    pageListening = false;
     win = createMainWindow(electron, { preloadPath: path.join(opts.distDir, 'preload.cjs'), bounds: visibleBounds(settings.windowBounds, screen.getAllDisplays()) });
     const w = win;
+    // A reload (or a crash and reload) starts a page that has not asked yet.
+    w.webContents.on('did-start-loading', () => {
+      pageListening = false;
+    });
     w.on('close', (e) => {
       if (!quitting && !confirmQuit()) {
         e.preventDefault();
@@ -181,6 +209,12 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     });
 
     ctx = await createAppContext({
+      // Settings › sftp:// links takes effect at once ("ask" waits for the next start).
+      onSettingsChanged: (s) => {
+        if (!app.isPackaged || s.sftpLinkHandler === linkChoice) return;
+        linkChoice = s.sftpLinkHandler;
+        if (linkChoice !== 'ask') void applyLinkChoice(linkChoice);
+      },
       configDir,
       home: os.homedir(),
       emit,
@@ -196,21 +230,28 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
           return r.canceled ? null : (r.filePaths[0] ?? null);
         },
         async pickFile(o) {
-          const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a file', properties: ['openFile', 'showHiddenFiles'], ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties: ['openFile'] }));
+          // Key files live in ~/.ssh: show hidden files where the option still works (it is
+          // deprecated on Linux, where the GTK/portal picker has its own toggle, Ctrl+H).
+          const properties: Array<'openFile' | 'showHiddenFiles'> = process.platform === 'linux' ? ['openFile'] : ['openFile', 'showHiddenFiles'];
+          const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a file', properties, ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties }));
           return r.canceled ? null : (r.filePaths[0] ?? null);
         },
       },
     });
     // The renderer asks once it is up; a URL that arrives while no window exists waits here.
     ctx.services.takeLaunchUrl = () => {
+      pageListening = true;
       const u = pendingUrl;
       pendingUrl = null;
       return u;
     };
     registerHandlers(electronIpcHost(ipcMain, () => win), ctx.services, { allowedOrigins: [APP_ORIGIN] });
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate((command) => emit('app:menu', { command }), { isMac: process.platform === 'darwin', devTools: !app.isPackaged })));
-    if (app.isPackaged) app.setAsDefaultProtocolClient('sftp');
     await createWindow();
+    // Only the installed app registers itself (a dev build would register the bare Electron
+    // binary), and it asks first: taking sftp:// links silently would take them from other apps.
+    linkChoice = (await ctx.services.settings.get()).sftpLinkHandler;
+    if (app.isPackaged) void applyLinkChoice(linkChoice);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) void createWindow();
     });

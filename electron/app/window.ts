@@ -61,7 +61,6 @@ export function createMainWindow(electron: Pick<ElectronModule, 'BrowserWindow'>
     show: false,
     webPreferences: secureWebPreferences(opts.preloadPath),
   });
-  if (b?.maximized) win.maximize();
   const wc = win.webContents;
 
   // The page never navigates away from the app: links to servers' data are text, not places.
@@ -79,7 +78,11 @@ export function createMainWindow(electron: Pick<ElectronModule, 'BrowserWindow'>
   wc.session.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permission === 'clipboard-sanitized-write' && fromApp(requestingOrigin));
   wc.session.setDevicePermissionHandler?.(() => false);
 
-  win.once('ready-to-show', () => win.show());
+  // maximize() shows the window, so before the first paint it would show a blank one: wait.
+  win.once('ready-to-show', () => {
+    if (b?.maximized) win.maximize();
+    win.show();
+  });
   void win.loadURL(opts.url ?? APP_URL);
   return win;
 }

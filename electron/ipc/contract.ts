@@ -38,6 +38,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
 import { EDIT_CONFLICT_CHOICES, EDIT_MODES } from '../core/edit/edit-values';
 import type { EditOpenResult, EditedFileSnapshot } from '../core/edit/types';
+import { SFTP_LINK_HANDLER_CHOICES } from '../core/store/sftp-link-handler';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -330,6 +331,8 @@ export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'yes']);
 export const Theme = z.enum(['system', 'light', 'dark']);
 /** Conflict policies a user can pick as the default (mirrors core settings). */
 export const DefaultConflictPolicy = z.enum(['ask', 'overwrite', 'overwrite-if-newer', 'skip', 'rename', 'resume']);
+/** Whether the installed app opens sftp:// links: ask at the next start, yes, or leave them to other apps. */
+export const SftpLinkHandler = z.enum(SFTP_LINK_HANDLER_CHOICES);
 
 export const WindowBounds = z.strictObject({
   x: z.number().int().min(-100_000).max(100_000),
@@ -354,6 +357,7 @@ export const SettingsPatch = z.strictObject({
   /** Empty = the system's default application. Split like a shell would; no shell runs it. */
   editorCommand: z.string().max(MAX_TEXT).refine(noNul, 'contains a NUL byte').optional(),
   editLargeFileMiB: z.number().int().min(1).max(1_048_576).optional(),
+  sftpLinkHandler: SftpLinkHandler.optional(),
 });
 export type SettingsPatch = z.input<typeof SettingsPatch>;
 export interface SettingsDto {
@@ -368,6 +372,7 @@ export interface SettingsDto {
   windowBounds: { x: number; y: number; width: number; height: number; maximized: boolean } | null;
   editorCommand: string;
   editLargeFileMiB: number;
+  sftpLinkHandler: z.infer<typeof SftpLinkHandler>;
 }
 
 /** One remote file being edited (core's snapshot as is). Times are ms since the epoch. */

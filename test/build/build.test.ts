@@ -148,10 +148,12 @@ describe('dist/main.cjs (fake electron)', () => {
     /** What the fake "Transfers are running" box answers (0 = keep running). */
     boxAnswer: number;
     boxes: unknown[];
+    /** The protocol-client calls (an unpackaged app makes none). */
+    protocol: string[];
   }
   function fake(lock: boolean): { electron: unknown; rec: Rec } {
     let created!: () => void;
-    const rec: Rec = { calls: [], appOn: new Map(), handled: new Map(), protocolHandlers: new Map(), privileged: undefined, windows: [], windowCreated: new Promise((r) => (created = r)), sent: [], winOn: new Map(), boxAnswer: 0, boxes: [] };
+    const rec: Rec = { calls: [], appOn: new Map(), handled: new Map(), protocolHandlers: new Map(), privileged: undefined, windows: [], windowCreated: new Promise((r) => (created = r)), sent: [], winOn: new Map(), boxAnswer: 0, boxes: [], protocol: [] };
     const session = { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined };
     class BrowserWindow {
       static getAllWindows = () => rec.windows;
@@ -197,7 +199,12 @@ describe('dist/main.cjs (fake electron)', () => {
         on: (e: string, l: Listener) => void rec.appOn.set(e, l),
         whenReady: () => Promise.resolve(),
         isPackaged: false,
-        setAsDefaultProtocolClient: () => void rec.calls.push('setAsDefaultProtocolClient'),
+        isDefaultProtocolClient: (p: string) => (rec.protocol.push(`is:${p}`), false),
+        setAsDefaultProtocolClient: (p: string) => {
+          rec.calls.push('setAsDefaultProtocolClient');
+          rec.protocol.push(`set:${p}`);
+        },
+        removeAsDefaultProtocolClient: (p: string) => void rec.protocol.push(`remove:${p}`),
       },
       protocol: {
         registerSchemesAsPrivileged: (s: unknown) => void (rec.privileged = s),
@@ -295,10 +302,19 @@ describe('dist/main.cjs (fake electron)', () => {
     await until(async () => ['done', 'skipped', 'cancelled', 'failed'].includes((await state(secondId)) ?? ''));
     await call('session:disconnect', { sessionId });
     rec.sent.splice(0);
-    // A second launch with an sftp:// URL prefills Quick Connect in the running window; nothing else does.
+    // A link that arrives while the page is (re)loading is kept, not sent to a page that does not
+    // listen yet: the page gets it when it asks (app:take-launch-url, then it listens).
+    (win.webContents as { on: Listener }).on = () => undefined;
+    const early = { host: 'early.example', port: 22, username: 'e', path: '/' };
+    rec.appOn.get('open-url')!({ preventDefault: () => undefined }, 'sftp://e@early.example/');
+    expect(rec.sent.filter((m) => m[0] === 'app:open-url')).toEqual([]);
+    expect((await call('app:take-launch-url')).value).toMatchObject({ host: early.host, username: early.username });
+    expect((await call('app:take-launch-url')).value).toBeNull();
+    // Once the page listens, a second launch with an sftp:// URL prefills Quick Connect in the running window; nothing else does.
     rec.appOn.get('second-instance')!({}, ['/usr/bin/skiff', '--flag', 'sftp://u@h.example:2200/srv/data']);
     rec.appOn.get('second-instance')!({}, ['/usr/bin/skiff', 'https://evil.example/']);
     expect(rec.sent.filter((m) => m[0] === 'app:open-url')).toEqual([['app:open-url', { host: 'h.example', port: 2200, username: 'u', path: '/srv/data' }]]);
+    expect(rec.protocol).toEqual([]); // not packaged: never touches the OS handler
 
     // Closing the window (no transfers running) is not held up, and remembers the bounds.
     let closePrevented = false;
@@ -326,6 +342,124 @@ describe('dist/main.cjs (fake electron)', () => {
   });
 });
 
+describe('dist/main.cjs packaged (fake electron): the sftp:// handler', () => {
+  /** Starts the bundled main as the installed app with its config in `xdg`; resolves once it has asked or decided. */
+  async function start(xdg: string, o: FakeOptionsForPackaged): Promise<{ rec: { protocol: string[]; asyncBoxes: unknown[] }; settings: () => Promise<{ sftpLinkHandler: string }>; setSettings: (p: unknown) => Promise<unknown>; quit: () => Promise<void> }> {
+    const before = process.env.XDG_CONFIG_HOME;
+    process.env.XDG_CONFIG_HOME = xdg;
+    const rec = { protocol: [] as string[], asyncBoxes: [] as unknown[], handled: new Map<string, Listener>(), appOn: new Map<string, Listener>(), quit: false };
+    let isDefault = o.isDefault;
+    let created!: () => void;
+    const windowCreated = new Promise<void>((r) => (created = r));
+    const mainFrame = { url: 'app://skiff/index.html' };
+    const webContents = { on: () => undefined, setWindowOpenHandler: () => undefined, mainFrame, send: () => undefined, session: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined } };
+    class BrowserWindow {
+      static getAllWindows = () => [];
+      webContents = webContents;
+      constructor() {
+        created();
+      }
+      once() {}
+      on() {}
+      isDestroyed() {
+        return false;
+      }
+      loadURL() {
+        return Promise.resolve();
+      }
+    }
+    const electron = {
+      app: {
+        setName: () => undefined,
+        setPath: () => undefined,
+        requestSingleInstanceLock: () => true,
+        quit: () => void (rec.quit = true),
+        on: (e: string, l: Listener) => void rec.appOn.set(e, l),
+        whenReady: () => Promise.resolve(),
+        isPackaged: true,
+        isDefaultProtocolClient: (p: string) => (rec.protocol.push(`is:${p}`), isDefault),
+        setAsDefaultProtocolClient: (p: string) => (rec.protocol.push(`set:${p}`), (isDefault = true)),
+        removeAsDefaultProtocolClient: (p: string) => (rec.protocol.push(`remove:${p}`), !(isDefault = false)),
+      },
+      protocol: { registerSchemesAsPrivileged: () => undefined, handle: () => undefined },
+      ipcMain: { handle: (ch: string, l: Listener) => void rec.handled.set(ch, l) },
+      Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => undefined },
+      dialog: {
+        showMessageBoxSync: () => 0,
+        showMessageBox: async (_w: unknown, box: unknown) => (rec.asyncBoxes.push(box), { response: o.answer, checkboxChecked: false }),
+      },
+      screen: { getAllDisplays: () => [] },
+      BrowserWindow,
+    };
+    try {
+      loadWith(path.join(out, 'main.cjs'), electron);
+      await windowCreated;
+    } finally {
+      if (before === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = before;
+    }
+    const call = (ch: string, arg?: unknown) => rec.handled.get(ch)!({ sender: webContents, senderFrame: mainFrame }, arg) as Promise<{ ok: boolean; value: unknown }>;
+    const settled = async (): Promise<void> => {
+      for (let i = 0; i < 200 && rec.protocol.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    await settled();
+    return {
+      rec,
+      settings: async () => (await call('settings:get')).value as { sftpLinkHandler: string },
+      setSettings: (p) => call('settings:set', p),
+      quit: async () => {
+        rec.appOn.get('will-quit')!({ preventDefault: () => undefined });
+        for (let i = 0; i < 400 && !rec.quit; i++) await new Promise((r) => setTimeout(r, 5));
+      },
+    };
+  }
+  interface FakeOptionsForPackaged {
+    isDefault: boolean;
+    answer: number;
+  }
+  const eventually = async (pred: () => Promise<boolean> | boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !(await pred()); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(await pred()).toBe(true);
+  };
+
+  it('asks once; "Keep the Current App" is remembered and never takes the links', async () => {
+    const xdg = path.join(tmp, 'xdg-links-no');
+    const first = await start(xdg, { isDefault: false, answer: 1 });
+    expect(first.rec.asyncBoxes).toHaveLength(1);
+    expect(first.rec.asyncBoxes[0]).toMatchObject({ message: 'Open sftp:// links with Skiff?', buttons: ['Open sftp:// Links in Skiff', 'Keep the Current App'], cancelId: 1 });
+    await eventually(async () => (await first.settings()).sftpLinkHandler === 'no');
+    expect(first.rec.protocol).toEqual(['is:sftp']);
+    await first.quit();
+    const second = await start(xdg, { isDefault: false, answer: 0 });
+    expect(second.rec.asyncBoxes).toEqual([]);
+    expect(second.rec.protocol.filter((c) => !c.startsWith('is:'))).toEqual([]);
+    // Settings › sftp:// links › "Open them in Skiff" takes effect at once.
+    await second.setSettings({ sftpLinkHandler: 'yes' });
+    await eventually(() => second.rec.protocol.includes('set:sftp'));
+    expect(second.rec.asyncBoxes).toEqual([]);
+    await second.quit();
+  });
+
+  it('"Open sftp:// Links in Skiff" registers it, once; choosing "Leave them to other apps" later gives them back', async () => {
+    const xdg = path.join(tmp, 'xdg-links-yes');
+    const first = await start(xdg, { isDefault: false, answer: 0 });
+    expect(first.rec.asyncBoxes).toHaveLength(1);
+    await eventually(async () => (await first.settings()).sftpLinkHandler === 'yes' && first.rec.protocol.includes('set:sftp'));
+    expect(first.rec.protocol.filter((c) => c === 'set:sftp')).toHaveLength(1);
+    await first.setSettings({ sftpLinkHandler: 'no' });
+    await eventually(() => first.rec.protocol.includes('remove:sftp'));
+    await first.quit();
+  });
+
+  it('does not ask when the system already sends sftp:// links to Skiff', async () => {
+    const s = await start(path.join(tmp, 'xdg-links-default'), { isDefault: true, answer: 0 });
+    expect(s.rec.asyncBoxes).toEqual([]);
+    expect(s.rec.protocol).toEqual(['is:sftp']);
+    await s.quit();
+  });
+});
+
 describe('packaging config', () => {
   it('package.json runs dist/main.cjs and has build/start/web/dist scripts', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
@@ -343,7 +477,7 @@ describe('packaging config', () => {
       npmRebuild: boolean;
       asarUnpack: string[];
       protocols: Array<{ schemes: string[] }>;
-      linux: { target: string[]; mimeTypes: string[]; icon: string; desktop: { entry: Record<string, string> } };
+      linux: { target: string[]; icon: string; syncDesktopName: boolean; desktop: { entry: Record<string, string> } };
       mac: { target: string[] };
       win: { target: string[] };
     };
@@ -356,11 +490,22 @@ describe('packaging config', () => {
     expect(cfg.asarUnpack).toContain('**/*.node');
     expect(cfg.protocols[0]!.schemes).toEqual(['sftp']);
     expect(cfg.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
-    expect(cfg.linux.mimeTypes).toContain('x-scheme-handler/sftp');
-    expect(cfg.linux.desktop.entry.MimeType).toContain('x-scheme-handler/sftp');
+    // The .desktop MimeType comes from `protocols` alone (listing it again would write it twice)
+    // and its name from package.json's desktopName; test/build/package.test.ts opens the result.
+    expect(cfg.linux.desktop.entry.MimeType).toBeUndefined();
+    expect(cfg.linux.syncDesktopName).toBe(true);
     expect(cfg.mac.target).toContain('dmg');
     expect(cfg.win.target).toContain('nsis');
     expect(existsSync(path.join(root, cfg.linux.icon))).toBe(true);
+  });
+
+  it('the README opens with npm install / npm start / npm test / npm run demo and has a Platforms section', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const firstScreen = readme.split('\n').slice(0, 30).join('\n');
+    for (const cmd of ['npm install', 'npm start', 'npm test', 'npm run demo']) expect(firstScreen).toContain(cmd);
+    expect(readme).toMatch(/^## Platforms$/m);
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.demo).toBe('node --import tsx build/demo.ts');
   });
 
   it('ships a 512×512 PNG icon', () => {
@@ -369,12 +514,5 @@ describe('packaging config', () => {
     expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
     expect(png.readUInt32BE(16)).toBe(512);
     expect(png.readUInt32BE(20)).toBe(512);
-  });
-
-  it('has a .desktop entry that handles sftp:// links', () => {
-    const d = readFileSync(path.join(root, 'build', 'skiff.desktop'), 'utf8');
-    expect(d).toMatch(/^\[Desktop Entry\]$/m);
-    expect(d).toMatch(/^MimeType=.*x-scheme-handler\/sftp;/m);
-    expect(d).toMatch(/^Exec=skiff %U$/m);
   });
 });

@@ -41,7 +41,10 @@ class FakeBrowserWindow {
   readonly webContents = new FakeWebContents();
   loaded: string | undefined;
   maximized = false;
-  readonly once = (_e: string, _l: Listener): void => undefined;
+  /** What happened to the window, in order ('maximize', 'show'). */
+  readonly shown: string[] = [];
+  readonly onceListeners = new Map<string, Listener>();
+  readonly once = (e: string, l: Listener): void => void this.onceListeners.set(e, l);
   constructor(readonly options: ElectronNs.BrowserWindowConstructorOptions) {
     FakeBrowserWindow.last = this;
   }
@@ -51,6 +54,10 @@ class FakeBrowserWindow {
   }
   maximize(): void {
     this.maximized = true;
+    this.shown.push('maximize');
+  }
+  show(): void {
+    this.shown.push('show');
   }
   isDestroyed(): boolean {
     return false;
@@ -77,7 +84,17 @@ describe('createMainWindow (fake electron)', () => {
       webviewTag: false,
     });
     expect(win.options).toMatchObject({ x: 10, y: 20, width: 900, height: 700, show: false });
-    expect(win.maximized).toBe(true);
+  });
+
+  it('shows the window, maximized as it was left, only once the page has painted (ready-to-show)', () => {
+    // maximize() before then shows an empty window.
+    expect(win.maximized).toBe(false);
+    expect(win.shown).toEqual([]);
+    win.onceListeners.get('ready-to-show')!();
+    expect(win.shown).toEqual(['maximize', 'show']);
+    const plain = createMainWindow(fakeElectron, { preloadPath: '/p.cjs', bounds: { x: 0, y: 0, width: 800, height: 600, maximized: false } }) as unknown as FakeBrowserWindow;
+    plain.onceListeners.get('ready-to-show')!();
+    expect(plain.shown).toEqual(['show']);
   });
 
   it('loads the app from app://skiff', () => {

@@ -23,6 +23,7 @@ const defaults: SettingsDto = {
   windowBounds: null,
   editorCommand: '',
   editLargeFileMiB: 50,
+  sftpLinkHandler: 'ask',
 };
 
 function setup(over: { set?: (p: SettingsPatch) => SettingsDto } = {}) {
@@ -92,6 +93,10 @@ describe('settings', () => {
     fireEvent.change(within(dialog).getByLabelText('Simultaneous transfers'), { target: { value: '2' } });
     fireEvent.change(within(dialog).getByLabelText('When a file already exists'), { target: { value: 'overwrite-if-newer' } });
     fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Preserve permissions' }));
+    const links = within(dialog).getByLabelText('sftp:// links from other apps') as HTMLSelectElement;
+    expect(links.value).toBe('ask');
+    expect([...links.options].map((o) => o.text)).toEqual(['Ask at the next start', 'Open them in Skiff', 'Leave them to other apps']);
+    fireEvent.change(links, { target: { value: 'no' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fake.callsOf('settings:set')).toEqual([
@@ -104,6 +109,7 @@ describe('settings', () => {
         transferConcurrency: 2,
         conflictDefault: 'overwrite-if-newer',
         preservePermissions: false,
+        sftpLinkHandler: 'no',
       },
     ]);
     expect(document.documentElement.dataset.theme).toBe('dark');

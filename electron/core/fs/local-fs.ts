@@ -1,13 +1,13 @@
 // The local side of the FileSystem interface, over node:fs. Every failure is a SkiffError
 // with the path involved, so the panes and the transfer engine never see raw errno text.
-import fs, { constants as fsConstants, type Dir, type Dirent, type Stats } from 'node:fs';
-import fsp from 'node:fs/promises';
+import { constants as fsConstants, type Dir, type Dirent, type Stats } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import { localAccountNames } from './account-names';
 import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags, WholeFileWrite } from './file-system';
 import { describeEntries, readWholeFile } from './local-reader';
+import { userFs as fs, userFsPromises as fsp } from './user-fs';
 import { writeWholeFile } from './whole-file-writer';
 
 /** Local reads/writes are cheap syscalls; 1 MiB keeps the remote side's limit the one that counts. */

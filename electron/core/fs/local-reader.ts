@@ -14,10 +14,11 @@
 import { SkiffError, fromNodeError } from '../errors';
 import type { FileEntry } from './file-system';
 import { FsThread, FsThreadStopped, type ThreadReply } from './fs-thread';
+import { USER_FS_WORKER_SOURCE } from './user-fs';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
+${USER_FS_WORKER_SOURCE}
 const path = require('node:path');
 const kind = (st) => (st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other');
 function describe(m) {

@@ -10,6 +10,7 @@
 import { SkiffError, fromNodeError } from '../errors';
 import type { WholeFileWrite } from './file-system';
 import { FsThread, FsThreadStopped, type ThreadReply } from './fs-thread';
+import { USER_FS_WORKER_SOURCE } from './user-fs';
 
 /**
  * The worker's source. The no-replace move is the same as LocalFs.rename: link(2) refuses an
@@ -17,7 +18,7 @@ import { FsThread, FsThreadStopped, type ThreadReply } from './fs-thread';
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
+${USER_FS_WORKER_SOURCE}
 const C = fs.constants;
 function move(m) {
   if (m.overwrite) return fs.renameSync(m.partPath, m.finalPath);

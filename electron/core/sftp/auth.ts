@@ -2,11 +2,12 @@
 // and — when every one fails — a sentence saying what was tried and why each failed.
 // ssh2 drives the protocol; we drive it through its `authHandler` so that only methods
 // the server lists as allowed are tried, in our order: agent, key file, keyboard-interactive, password.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthHandlerMiddleware, NextAuthHandler, ParsedKey } from 'ssh2';
 import { SkiffError } from '../errors';
+import { userFsPromises } from '../fs/user-fs';
+import type { AgentSource } from './agent-sources';
 import type { AuthMethod, ConnectOptions } from './types';
 
 const { utils } = ssh2;
@@ -27,7 +28,7 @@ export async function loadPrivateKey(opts: Pick<ConnectOptions, 'privateKey' | '
   } else if (opts.privateKeyPath) {
     label = path.basename(opts.privateKeyPath);
     try {
-      text = await readFile(opts.privateKeyPath);
+      text = await userFsPromises.readFile(opts.privateKeyPath);
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message;
       throw new SkiffError('KEY_FILE_INVALID', `Cannot read the private key file “${opts.privateKeyPath}”: ${why}.`, { path: opts.privateKeyPath, cause: err });
@@ -75,8 +76,9 @@ interface PlanStep {
 export interface AuthPlanInput {
   username: string;
   key?: LoadedKey;
-  agentSocket?: string;
-  /** Why the agent is unavailable, when it was asked for but no socket is known. */
+  /** Agents to try, in order (each one that cannot be reached is noted and the next is tried). */
+  agents?: readonly AgentSource[];
+  /** Why no agent can be tried, when one was asked for but none is known. */
   agentProblem?: string;
   password?: string;
   /** Prompt function in ssh2's shape; provided by the session (it pauses the connect timer). */
@@ -96,10 +98,11 @@ export class AuthPlan {
   private lastAllowed: string[] | null = null;
 
   constructor(private readonly input: AuthPlanInput) {
-    const { key, agentSocket, password, keyboard } = input;
-    if (agentSocket) {
-      this.steps.push({ method: 'agent', label: 'ssh-agent', wire: 'publickey', make: (username) => ({ type: 'agent', username, agent: agentSocket }) });
-    } else if (input.agentProblem) {
+    const { key, agents = [], password, keyboard } = input;
+    for (const a of agents) {
+      this.steps.push({ method: 'agent', label: a.label, wire: 'publickey', make: (username) => ({ type: 'agent', username, agent: a.agent }) });
+    }
+    if (agents.length === 0 && input.agentProblem) {
       this.attempts.push({ method: 'agent', label: 'ssh-agent', problem: input.agentProblem });
     }
     if (key) {

@@ -10,6 +10,7 @@ import { hostKeyInfo } from '../trust/host-key';
 import { orderHostKeyAlgorithms } from '../trust/host-key-algorithms';
 import type { FileSystem } from '../fs/file-system';
 import { SftpFs } from '../fs/sftp-fs';
+import { defaultAgentSources, type AgentSource } from './agent-sources';
 import { AuthPlan, loadPrivateKey } from './auth';
 import type { AuthMethod, ClosedReason, ConnectOptions, SftpSession } from './types';
 
@@ -145,13 +146,11 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
   const port = opts.port ?? 22;
   const key = await loadPrivateKey(opts);
 
-  let agentSocket: string | undefined;
+  let agents: AgentSource[] = [];
   let agentProblem: string | undefined;
-  if (typeof opts.agent === 'string' && opts.agent) agentSocket = opts.agent;
-  else if (opts.agent === true) {
-    agentSocket = process.env.SSH_AUTH_SOCK || undefined;
-    if (!agentSocket) agentProblem = 'no agent is running (SSH_AUTH_SOCK is not set)';
-  }
+  if (typeof opts.agent === 'string' && opts.agent) agents = [{ label: 'ssh-agent', agent: opts.agent }];
+  else if (Array.isArray(opts.agent)) agents = [...opts.agent];
+  else if (opts.agent === true) ({ sources: agents, problem: agentProblem } = defaultAgentSources(process.env, process.platform));
 
   const client = new Client();
   let failure: SkiffError | undefined;
@@ -174,7 +173,7 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
   const plan = new AuthPlan({
     username: opts.username,
     ...(key ? { key } : {}),
-    ...(agentSocket ? { agentSocket } : {}),
+    agents,
     ...(agentProblem ? { agentProblem } : {}),
     ...(opts.password !== undefined ? { password: opts.password } : {}),
     ...(opts.onKeyboardInteractive

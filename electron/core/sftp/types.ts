@@ -2,6 +2,7 @@
 import type { HostKeyInfo } from '../trust/host-key';
 import type { SkiffErrorData } from '../errors';
 import type { FileSystem } from '../fs/file-system';
+import type { AgentSource } from './agent-sources';
 
 export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';
 
@@ -24,8 +25,11 @@ export interface ConnectOptions {
   /** The key's text, when already read (takes precedence over the path). */
   privateKey?: string | Buffer;
   passphrase?: string;
-  /** ssh-agent socket; `true` means `$SSH_AUTH_SOCK`. */
-  agent?: string | boolean;
+  /**
+   * The agent: a socket path, the agents to try in order, or `true` for this machine's default
+   * ($SSH_AUTH_SOCK; on Windows also the OpenSSH agent's pipe and Pageant, see agent-sources.ts).
+   */
+  agent?: string | boolean | readonly AgentSource[];
   /**
    * Must resolve true before anything else is sent (no auth data leaves before it answers).
    * Rejecting or resolving false aborts with HOST_KEY_REJECTED (or the SkiffError it throws).

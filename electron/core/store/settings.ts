@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { JsonFileStore, zodIssues, type LoadProblem, type StoreIssue } from './json-file-store';
 import { InvalidFieldsError } from './invalid-fields-error';
 import { DEFAULT_EDIT_LARGE_FILE_MIB } from '../edit/edit-values';
+import { SFTP_LINK_HANDLER_CHOICES } from './sftp-link-handler';
 
 export const SETTINGS_VERSION = 1;
 export const SETTINGS_FILE = 'settings.json';
@@ -34,6 +35,8 @@ const fields = {
   editorCommand: z.string().max(4096).default(''),
   /** Files larger than this (MiB) ask before they are downloaded for editing. */
   editLargeFileMiB: z.number().int().min(1).max(1_048_576).default(DEFAULT_EDIT_LARGE_FILE_MIB),
+  /** Whether the installed app opens sftp:// links (asked once, see sftp-link-handler.ts). */
+  sftpLinkHandler: z.enum(SFTP_LINK_HANDLER_CHOICES).default('ask'),
 };
 
 export const settingsSchema = z.object({ version: z.literal(SETTINGS_VERSION), ...fields });

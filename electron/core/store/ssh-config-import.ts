@@ -9,6 +9,7 @@ import SSHConfig, { LineType, type Line } from 'ssh-config';
 import { bookmarkFieldsSchema, type Bookmark, type BookmarkAuthMethod, type BookmarkInput } from './bookmark-schema';
 import { zodIssues, formatIssue } from './json-file-store';
 import { expandHome } from '../paths';
+import { defaultAgentSources } from '../sftp/agent-sources';
 
 /** Something the user should know about the import (unsupported option, skipped block, …). */
 export interface ImportNote {
@@ -51,7 +52,7 @@ export interface ScanSshConfigOptions {
   localUser?: string;
   /** Existing bookmarks, for duplicate detection. */
   existing?: readonly Pick<Bookmark, 'id' | 'host' | 'port' | 'username'>[];
-  /** Whether an ssh-agent is available (decides 'agent' vs 'password' for hosts without IdentityFile). Default: $SSH_AUTH_SOCK is set. */
+  /** Whether an ssh-agent is available (decides 'agent' vs 'password' for hosts without IdentityFile). Default: an agent is known (defaultAgentSources). */
   agentAvailable?: boolean;
 }
 
@@ -64,7 +65,7 @@ export async function scanSshConfig(options: ScanSshConfigOptions = {}): Promise
   const home = options.home ?? os.homedir();
   const file = options.file ?? path.join(home, '.ssh', 'config');
   const localUser = options.localUser ?? safeUserName();
-  const agentAvailable = options.agentAvailable ?? Boolean(process.env.SSH_AUTH_SOCK);
+  const agentAvailable = options.agentAvailable ?? defaultAgentSources(process.env, process.platform).sources.length > 0;
   const ctx: ExpandContext = { home, sshDir: path.join(home, '.ssh'), notes: [], files: [], stack: [] };
 
   const flat = new SSHConfig();

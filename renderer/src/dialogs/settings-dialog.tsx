@@ -8,6 +8,7 @@ import { Modal } from './modal';
 type Theme = SettingsDto['theme'];
 type Policy = SettingsDto['hostKeyPolicy'];
 type Conflict = SettingsDto['conflictDefault'];
+type LinkHandler = SettingsDto['sftpLinkHandler'];
 
 const THEMES: Array<[Theme, string]> = [
   ['system', 'Follow the system'],
@@ -31,6 +32,12 @@ const CONFLICTS: Array<[Conflict, string]> = [
   ['resume', 'Resume partial files'],
 ];
 
+const LINK_HANDLERS: Array<[LinkHandler, string]> = [
+  ['ask', 'Ask at the next start'],
+  ['yes', 'Open them in Skiff'],
+  ['no', 'Leave them to other apps'],
+];
+
 interface Form {
   theme: Theme;
   showHidden: boolean;
@@ -40,6 +47,7 @@ interface Form {
   concurrency: string;
   conflictDefault: Conflict;
   preservePermissions: boolean;
+  sftpLinkHandler: LinkHandler;
 }
 
 function toForm(s: SettingsDto): Form {
@@ -52,6 +60,7 @@ function toForm(s: SettingsDto): Form {
     concurrency: String(s.transferConcurrency),
     conflictDefault: s.conflictDefault,
     preservePermissions: s.preservePermissions,
+    sftpLinkHandler: s.sftpLinkHandler,
   };
 }
 
@@ -73,6 +82,7 @@ function patchOf(before: SettingsDto, f: Form): SettingsPatch {
   if (Number(f.concurrency) !== before.transferConcurrency) p.transferConcurrency = Number(f.concurrency);
   if (f.conflictDefault !== before.conflictDefault) p.conflictDefault = f.conflictDefault;
   if (f.preservePermissions !== before.preservePermissions) p.preservePermissions = f.preservePermissions;
+  if (f.sftpLinkHandler !== before.sftpLinkHandler) p.sftpLinkHandler = f.sftpLinkHandler;
   return p;
 }
 
@@ -211,6 +221,23 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             <label className="check">
               <input type="checkbox" checked={f.preservePermissions} onChange={(e) => set('preservePermissions', e.target.checked)} /> Preserve permissions
             </label>
+          </fieldset>
+
+          <fieldset className="form-group">
+            <legend>Links</legend>
+            <label className="field">
+              <span id="settings-links-label">sftp:// links from other apps</span>
+              <select aria-labelledby="settings-links-label" aria-describedby="settings-links-why" value={f.sftpLinkHandler} onChange={(e) => set('sftpLinkHandler', e.target.value as LinkHandler)}>
+                {LINK_HANDLERS.map(([v, label]) => (
+                  <option key={v} value={v}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <p id="settings-links-why" className="small muted">
+              A link opens Quick Connect, filled in; nothing connects by itself. Applies to the installed app.
+            </p>
           </fieldset>
 
           {problem !== null || error !== null ? (

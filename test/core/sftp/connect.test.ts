@@ -156,6 +156,18 @@ describe('connect: ssh-agent', () => {
     expect(s.authMethod).toBe('publickey');
   });
 
+  it('tries the agents in turn: an unreachable one (as the Windows pipe is on Unix) is passed over', async () => {
+    const emptyDir = tmpDir('skiff-agent-none-');
+    const agents = [
+      { label: 'the Windows OpenSSH agent', agent: path.join(emptyDir, 'nothing.sock') },
+      { label: 'ssh-agent', agent: sock },
+    ];
+    const s = track(await connect({ ...base, agent: agents }));
+    expect(s.authMethod).toBe('agent');
+    const e = await rejectsWith(connect({ ...base, agent: [agents[0]!, { label: 'Pageant', agent: path.join(emptyDir, 'also-nothing.sock') }], privateKeyPath: sshd.clientKeys.stranger }), 'AUTH_FAILED');
+    expect(e.message).toContain('Tried the Windows OpenSSH agent, Pageant and public key (id_stranger)');
+  });
+
   it('explains an unreachable agent in AUTH_FAILED', async () => {
     const emptyDir = tmpDir('skiff-agent-none-');
     const e = await rejectsWith(connect({ ...base, agent: path.join(emptyDir, 'nothing.sock'), privateKeyPath: sshd.clientKeys.stranger }), 'AUTH_FAILED');
