@@ -97,6 +97,10 @@ describe('settings', () => {
     expect(links.value).toBe('ask');
     expect([...links.options].map((o) => o.text)).toEqual(['Ask at the next start', 'Open them in Skiff', 'Leave them to other apps']);
     fireEvent.change(links, { target: { value: 'no' } });
+    const editor = within(dialog).getByRole('textbox', { name: 'Editor command' }) as HTMLInputElement;
+    expect(editor.value).toBe('');
+    fireEvent.change(editor, { target: { value: '  code --wait ' } });
+    fireEvent.change(within(dialog).getByLabelText('Ask before editing files larger than (MiB)'), { target: { value: '200' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fake.callsOf('settings:set')).toEqual([
@@ -110,6 +114,8 @@ describe('settings', () => {
         conflictDefault: 'overwrite-if-newer',
         preservePermissions: false,
         sftpLinkHandler: 'no',
+        editorCommand: 'code --wait',
+        editLargeFileMiB: 200,
       },
     ]);
     expect(document.documentElement.dataset.theme).toBe('dark');
@@ -143,6 +149,10 @@ describe('settings', () => {
     expect(conc.getAttribute('aria-invalid')).toBe('true');
     expect(within(dialog).getByRole('button', { name: 'Save' }).hasAttribute('disabled')).toBe(true);
     fireEvent.change(conc, { target: { value: '3' } });
+    const big = within(dialog).getByLabelText('Ask before editing files larger than (MiB)');
+    fireEvent.change(big, { target: { value: '0' } });
+    expect(within(dialog).getByRole('alert').textContent).toContain('at least 1');
+    fireEvent.change(big, { target: { value: '50' } });
     fireEvent.change(within(dialog).getByLabelText('Extra known_hosts files (one path per line)'), { target: { value: 'known_hosts.team' } });
     expect(within(dialog).getByRole('alert').textContent).toContain('“known_hosts.team” is not an absolute path');
     fireEvent.change(within(dialog).getByLabelText('Extra known_hosts files (one path per line)'), { target: { value: '' } });

@@ -48,6 +48,8 @@ interface Form {
   conflictDefault: Conflict;
   preservePermissions: boolean;
   sftpLinkHandler: LinkHandler;
+  editorCommand: string;
+  editLargeFileMiB: string;
 }
 
 function toForm(s: SettingsDto): Form {
@@ -61,6 +63,8 @@ function toForm(s: SettingsDto): Form {
     conflictDefault: s.conflictDefault,
     preservePermissions: s.preservePermissions,
     sftpLinkHandler: s.sftpLinkHandler,
+    editorCommand: s.editorCommand,
+    editLargeFileMiB: String(s.editLargeFileMiB),
   };
 }
 
@@ -83,6 +87,8 @@ function patchOf(before: SettingsDto, f: Form): SettingsPatch {
   if (f.conflictDefault !== before.conflictDefault) p.conflictDefault = f.conflictDefault;
   if (f.preservePermissions !== before.preservePermissions) p.preservePermissions = f.preservePermissions;
   if (f.sftpLinkHandler !== before.sftpLinkHandler) p.sftpLinkHandler = f.sftpLinkHandler;
+  if (f.editorCommand.trim() !== before.editorCommand) p.editorCommand = f.editorCommand.trim();
+  if (Number(f.editLargeFileMiB) !== before.editLargeFileMiB) p.editLargeFileMiB = Number(f.editLargeFileMiB);
   return p;
 }
 
@@ -92,6 +98,8 @@ function formProblem(f: Form): string | null {
   if (!/^\d+$/.test(f.concurrency.trim()) || n < 1 || n > 16) return 'Simultaneous transfers must be a whole number from 1 to 16.';
   const rel = lines(f.extraKnownHosts).find((l) => !(l.startsWith('/') || /^[A-Za-z]:[\\/]/.test(l)));
   if (rel !== undefined) return `“${rel}” is not an absolute path. Give each known_hosts file as a full path.`;
+  const mib = Number(f.editLargeFileMiB);
+  if (!/^\d+$/.test(f.editLargeFileMiB.trim()) || mib < 1 || mib > 1_048_576) return 'The size to ask before editing must be a whole number of MiB, at least 1.';
   return null;
 }
 
@@ -220,6 +228,21 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             </label>
             <label className="check">
               <input type="checkbox" checked={f.preservePermissions} onChange={(e) => set('preservePermissions', e.target.checked)} /> Preserve permissions
+            </label>
+          </fieldset>
+
+          <fieldset className="form-group">
+            <legend>Editing remote files</legend>
+            <label className="field">
+              <span>Editor command</span>
+              <input type="text" spellCheck={false} autoComplete="off" value={f.editorCommand} placeholder="Empty: the system's default application" aria-describedby="settings-editor-why" onChange={(e) => set('editorCommand', e.target.value)} />
+            </label>
+            <p id="settings-editor-why" className="small muted">
+              For example <code>code --wait</code> or <code>gedit</code>. Split into words like a shell would, but no shell runs it; the file's path is added as the last argument.
+            </p>
+            <label className="field">
+              <span>Ask before editing files larger than (MiB)</span>
+              <input type="number" min={1} step={1} value={f.editLargeFileMiB} aria-invalid={problem?.startsWith('The size to ask') || undefined} onChange={(e) => set('editLargeFileMiB', e.target.value)} />
             </label>
           </fieldset>
 
