@@ -101,7 +101,7 @@ describe('dist/preload.cjs (fake electron)', () => {
   it('exposes exactly one object, window.skiff', () => {
     expect([...exposed.keys()]).toEqual(['skiff']);
     const api = exposed.get('skiff')!;
-    expect(Object.keys(api).sort()).toEqual(['app', 'bookmarks', 'dialog', 'invoke', 'list', 'local', 'on', 'pathForFile', 'question', 'secrets', 'session', 'settings', 'sftp', 'transfer'].sort());
+    expect(Object.keys(api).sort()).toEqual(['app', 'bookmarks', 'dialog', 'edit', 'invoke', 'list', 'local', 'on', 'pathForFile', 'question', 'secrets', 'session', 'settings', 'sftp', 'transfer'].sort());
   });
 
   it('invokes only contract channels, one argument, and unwraps the envelope', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import type { EditedFileSnapshot } from '../../../electron/core/edit/types';
 import { connectSshd, tempDir, withSshdSession } from '../transfers/helpers';
-import { createHarness, editorCommand, listTree, until, type Harness } from './helpers';
+import { createHarness, editorCommand, listTree, until, untilState, type Harness } from './helpers';
 
 const OLD = 1_500_000_000;
 
@@ -52,7 +52,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       expect(statSync(root).mode & 0o777).toBe(0o700);
       expect(statSync(path.dirname(f.localPath)).mode & 0o777).toBe(0o700);
       expect(statSync(f.localPath).mode & 0o777).toBe(0o600);
-      await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+      await untilState(h, f.id, 'uploaded', 'the upload');
       expect(readFileSync(remote, 'utf8')).toBe(text);
       const rs = statSync(remote);
       expect(Math.floor(rs.mtimeMs / 1000)).not.toBe(OLD);
@@ -111,11 +111,11 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       const { remote, f } = await conflictSetup(h, theirs);
       expect(h.conflicts).toHaveLength(1);
       expect(h.conflicts[0]).toMatchObject({ editId: f.id, remotePath: realpathSync(remote), remote: { size: '<p>their change</p>'.length }, local: { size: '<p>my edit</p>'.length }, keepBothName: 'page (edited).html' });
-      await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+      await untilState(h, f.id, 'uploaded', 'the upload');
       expect(readFileSync(remote, 'utf8')).toBe('<p>my edit</p>');
       // Later saves go through without a question (the server now has our version).
       writeFileSync(f.localPath, '<p>my second edit</p>');
-      await until('the second upload', () => (readFileSync(remote, 'utf8') === '<p>my second edit</p>' ? true : undefined));
+      await until('the second upload', () => (readFileSync(remote, 'utf8') === '<p>my second edit</p>' ? true : undefined), 30_000, () => [readFileSync(remote, 'utf8'), h.events.slice(-4)]);
       expect(h.conflicts).toHaveLength(1);
     });
 
@@ -124,13 +124,13 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       h.answers.push('keep-both');
       const { remote, f } = await conflictSetup(h, theirs);
       const edited = path.join(path.dirname(remote), 'page (edited).html');
-      await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+      await untilState(h, f.id, 'uploaded', 'the upload');
       expect(readFileSync(remote, 'utf8')).toBe('<p>their change</p>');
       expect(readFileSync(edited, 'utf8')).toBe('<p>my edit</p>');
       expect(state(h, f.id)?.remotePath).toBe(realpathSync(edited));
       // The edit now belongs to the copy: the next save updates it, not theirs.
       writeFileSync(f.localPath, '<p>my edit, again</p>');
-      await until('the second upload', () => (readFileSync(edited, 'utf8') === '<p>my edit, again</p>' ? true : undefined));
+      await until('the second upload', () => (readFileSync(edited, 'utf8') === '<p>my edit, again</p>' ? true : undefined), 30_000, () => h.events.slice(-4));
       expect(readFileSync(remote, 'utf8')).toBe('<p>their change</p>');
     });
 
@@ -141,7 +141,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
         theirs(p);
         writeFileSync(path.join(path.dirname(p), 'page (edited).html'), 'an older edited copy');
       });
-      await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+      await untilState(h, f.id, 'uploaded', 'the upload');
       expect(readFileSync(path.join(path.dirname(remote), 'page (edited).html'), 'utf8')).toBe('an older edited copy');
       expect(readFileSync(path.join(path.dirname(remote), 'page (edited) (1).html'), 'utf8')).toBe('<p>my edit</p>');
     });
@@ -165,7 +165,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       expect(state(h, f.id)).toMatchObject({ state: 'conflict', pending: true, conflict: { remote: { size: 19 } } });
       expect(readFileSync(remote, 'utf8')).toBe('<p>their change</p>');
       h.manager.resolveConflict(f.id, 'overwrite');
-      await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+      await untilState(h, f.id, 'uploaded', 'the upload');
       expect(readFileSync(remote, 'utf8')).toBe('<p>my edit</p>');
     });
 
@@ -185,7 +185,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       h.answers.push('overwrite');
       const { remote, f } = await conflictSetup(h, (p) => rmSync(p));
       expect(h.conflicts[0]?.remote).toBeNull();
-      await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+      await untilState(h, f.id, 'uploaded', 'the upload');
       expect(readFileSync(remote, 'utf8')).toBe('<p>my edit</p>');
     });
   });
@@ -205,7 +205,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
     expect(realpathSync(f.localPath).startsWith(realpathSync(root) + path.sep)).toBe(true);
     // Everything under the temp parent is inside the private folder.
     expect(listTree(h.tempParent).every((p) => p === path.basename(root) || p.startsWith(`${path.basename(root)}/`))).toBe(true);
-    await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+    await untilState(h, f.id, 'uploaded', 'the upload');
     expect(readFileSync(remote, 'utf8')).toBe('edited payload');
     expect(readdirSync(path.dirname(remote))).toEqual([evil]);
   });
@@ -233,7 +233,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       h.settings.editorCommand = editorCommand('record');
       const r2 = await h.manager.open(session.id, [script], 'open');
       expect(r2.errors).toEqual([]);
-      await until('the editor', () => (existsSync(log) ? true : undefined));
+      await until('the editor', () => (existsSync(log) && readFileSync(log, 'utf8').endsWith('\n') ? true : undefined));
       expect(JSON.parse(readFileSync(log, 'utf8').trim())).toEqual(['record', r2.files[0]!.localPath]);
       expect(h.opened).toHaveLength(1);
     } finally {
@@ -249,20 +249,20 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
     const f = (await h.manager.open(own.id, [remote], 'edit')).files[0]!;
     await own.close();
     writeFileSync(f.localPath, 'draft 2, not on the server yet');
-    await until('the failed upload', () => (state(h, f.id)?.state === 'failed' ? true : undefined));
+    await untilState(h, f.id, 'failed', 'the failed upload');
     expect(state(h, f.id)).toMatchObject({ pending: true, waitingForConnection: true, error: { code: 'NOT_CONNECTED' } });
     // A new session to the same server: the waiting upload runs by itself.
     const again = await connectSshd(s);
     h.sessions.push(again);
     h.manager.serverConnected({ host: again.host, port: again.port, username: again.username });
-    await until('the upload after the reconnect', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+    await untilState(h, f.id, 'uploaded', 'the upload after the reconnect');
     expect(readFileSync(remote, 'utf8')).toBe('draft 2, not on the server yet');
     expect(state(h, f.id)?.sessionId).toBe(again.id);
 
     // Now stop while a change cannot reach the server.
     await again.close();
     writeFileSync(f.localPath, 'draft 3, lost connection');
-    await until('the failed upload', () => (state(h, f.id)?.state === 'failed' ? true : undefined));
+    await untilState(h, f.id, 'failed', 'the failed upload');
     const { keptAt } = await h.manager.stop(f.id);
     expect(keptAt).not.toBeNull();
     expect(keptAt!.startsWith(h.keptDir + path.sep)).toBe(true);
@@ -283,7 +283,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
     await own.close();
     const copy = r.files.find((f) => f.remotePath.endsWith('unsent.txt'))!;
     writeFileSync(copy.localPath, 'after, never uploaded');
-    await until('the failed upload', () => (a.manager.get(copy.id)?.state === 'failed' ? true : undefined));
+    await untilState(a, copy.id, 'failed', 'the failed upload');
     // "Crash": the process that owned the folder is gone (a pid that exited), nothing was stopped.
     const root = await a.manager.tempRoot();
     const dead = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
@@ -315,7 +315,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
     const h = harness(session);
     h.settings.editorCommand = editorCommand('truncate', 'v2');
     const f = (await h.manager.open(session.id, [remote], 'edit')).files[0]!;
-    await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+    await untilState(h, f.id, 'uploaded', 'the upload');
     expect(await h.manager.stop(f.id)).toEqual({ keptAt: null });
     expect(existsSync(path.dirname(path.dirname(f.localPath)))).toBe(false);
     expect(existsSync(h.keptDir)).toBe(false);
@@ -361,7 +361,7 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
     h.settings.editorCommand = editorCommand('truncate', 'k=v2');
     const f = (await h.manager.open(session.id, [link], 'edit')).files[0]!;
     expect(f.remotePath).toBe(realpathSync(target));
-    await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+    await untilState(h, f.id, 'uploaded', 'the upload');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(target, 'utf8')).toBe('k=v2');
   });

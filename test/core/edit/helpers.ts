@@ -97,13 +97,13 @@ export function createHarness(session: SftpSession, overrides: Partial<EditManag
   return h;
 }
 
-/** Polls `check` until it returns a value other than undefined (or fails after `ms`). */
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
+/** Polls `check` until it returns a value other than undefined (or fails after `ms`, saying what `debug` shows). */
+export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 30_000, debug?: () => unknown): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${debug ? `; last: ${JSON.stringify(debug())}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -120,4 +120,9 @@ export function listTree(dir: string): string[] {
   };
   walk(dir, '');
   return out.sort();
+}
+
+/** Waits until the edited file `id` is in `state` (failing with its recent events). */
+export function untilState(h: Harness, id: string, state: string, what = state): Promise<true> {
+  return until(what, () => (h.manager.get(id)?.state === state ? true : undefined), 30_000, () => h.events.slice(-4));
 }
