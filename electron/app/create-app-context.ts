@@ -2,12 +2,11 @@
 // Electron app) and electron/web/server.ts (the browser bridge), so both run the same code.
 // Nothing here imports Electron: native bits (dialogs, the event sink) are passed in.
 import path from 'node:path';
-import { SkiffError } from '../core/errors';
 import { LocalFs } from '../core/fs/local-fs';
 import { connect as sftpConnect } from '../core/sftp/session';
 import type { ConnectOptions, SftpSession } from '../core/sftp/types';
 import { KeytarSecretStore } from '../core/secrets/keytar-secret-store';
-import { passphraseAccount, passwordAccount, type SecretStore } from '../core/secrets/secret-store';
+import type { SecretStore } from '../core/secrets/secret-store';
 import { BookmarkStore } from '../core/store/bookmark-store';
 import { BookmarkService as CoreBookmarkService } from '../core/store/bookmark-service';
 import type { Bookmark } from '../core/store/bookmark-schema';
@@ -119,12 +118,6 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     return a?.decision ?? 'cancel';
   };
 
-  const requireBookmark = (id: string): Bookmark => {
-    const b = bookmarkStore.get(id);
-    if (!b) throw new SkiffError('INVALID_ARGUMENT', 'That saved server no longer exists.');
-    return b;
-  };
-
   const sessions = new SessionManager({
     // Every connect (first, by bookmark, reconnect) asks for the key types known_hosts already holds first.
     connect: async (o) => {
@@ -139,11 +132,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     emit,
     secrets: secretStore,
     home: opts.home,
-    bookmarks: {
-      get: (id) => bookmarkStore.get(id),
-      markConnected: (id) => bookmarkStore.markConnected(id),
-      setRemember: (id) => bookmarkStore.update(id, { rememberPassword: true }),
-    },
+    bookmarks: bookmarkCore,
     ...(opts.connectDefaults ? { connectDefaults: opts.connectDefaults } : {}),
   });
 
@@ -183,16 +172,11 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
 
   const secrets: SecretService = {
     async set(bookmarkId, kind, secret) {
-      if (kind === 'password') await bookmarkCore.setPassword(bookmarkId, secret);
-      else await secretStore.set(passphraseAccount(requireBookmark(bookmarkId)), secret);
+      await bookmarkCore.setSecret(bookmarkId, kind, secret);
     },
-    async has(bookmarkId, kind) {
-      const b = requireBookmark(bookmarkId);
-      return secretStore.has(kind === 'password' ? passwordAccount(b) : passphraseAccount(b));
-    },
+    has: (bookmarkId, kind) => bookmarkCore.hasSecret(bookmarkId, kind),
     async remove(bookmarkId, kind) {
-      const b = requireBookmark(bookmarkId);
-      await secretStore.delete(kind === 'password' ? passwordAccount(b) : passphraseAccount(b));
+      await bookmarkCore.deleteSecret(bookmarkId, kind);
     },
   };
 

@@ -36,6 +36,8 @@
 //   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
+import { SECRET_KINDS, type SecretPrompt } from '../core/secrets/secret-prompt';
+import { LOGIN_METHODS, type AuthMethod } from '../core/sftp/auth-methods';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -161,7 +163,7 @@ export interface ListPage {
   refused?: RefusedNamesDto;
 }
 
-export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';
+export type { AuthMethod };
 
 export interface SessionInfo {
   sessionId: string;
@@ -174,8 +176,10 @@ export interface SessionInfo {
   authMethod: AuthMethod;
   /** The remote home folder (where to start browsing unless a path was asked for). */
   home: string;
-  /** The bookmark used, if any. */
+  /** The saved server this session belongs to (picked, or whose remembered password was used or kept). */
   bookmarkId?: string;
+  /** "Remember password" kept the password that worked with this saved server (created: a new one, named user@host). */
+  remembered?: { bookmarkId: string; name: string; created: boolean };
 }
 
 export const ConflictPolicy = z.enum(['ask', 'overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs']);
@@ -222,7 +226,7 @@ export interface TransferJobDto {
 /** The fields of a job that change while it runs (sent throttled, ≤ ~10/s per job). */
 export type TransferProgressDto = Pick<TransferJobDto, 'id' | 'bytesDone' | 'bytesTotal' | 'filesDone' | 'filesTotal' | 'rate' | 'etaSeconds' | 'currentFile'>;
 
-export const BookmarkAuth = z.enum(['password', 'key', 'agent', 'keyboard-interactive']);
+export const BookmarkAuth = z.enum(LOGIN_METHODS);
 export type BookmarkAuth = z.infer<typeof BookmarkAuth>;
 
 const OptText = (max: number) => z.string().max(max).refine(noNul, 'contains a NUL byte').nullable().optional();
@@ -433,27 +437,8 @@ export type QuestionDto =
       instructions: string;
       prompts: Array<{ prompt: string; echo: boolean }>;
     }
-  | {
-      id: string;
-      kind: 'password';
-      timeoutMs: number;
-      host: string;
-      port: number;
-      username: string;
-      /** The bookmark's name when connecting by bookmark. */
-      bookmarkName?: string;
-      /**
-       * not-stored: nothing saved; keychain-unavailable: the keychain could not be read (see keychainMessage);
-       * stored-rejected: the saved one was refused (offer to update it); rejected: the typed one was refused.
-       */
-      reason: 'not-stored' | 'keychain-unavailable' | 'stored-rejected' | 'rejected';
-      /** passphrase: for the key file `keyPath`. */
-      secret: 'password' | 'passphrase';
-      keyPath?: string;
-      /** Whether to offer "Remember" (a bookmark and a usable keychain). */
-      canRemember: boolean;
-      keychainMessage?: string;
-    }
+  /** A password or key passphrase main does not have, or that the server refused (see core/secrets/secret-prompt.ts). */
+  | ({ id: string; kind: 'password'; timeoutMs: number } & SecretPrompt)
   | {
       id: string;
       kind: 'conflict';
@@ -599,9 +584,9 @@ export const requests = {
   'bookmarks:import': z.strictObject({ ids: z.array(z.string().min(1).max(1100)).min(1).max(1000), allowDuplicates: z.boolean().default(false) }),
 
   // secrets: set / has / delete — there is NO getter, by design
-  'secrets:set': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']), secret: Secret.min(1) }),
-  'secrets:has': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']) }),
-  'secrets:delete': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']) }),
+  'secrets:set': z.strictObject({ bookmarkId: Id, kind: z.enum(SECRET_KINDS), secret: Secret.min(1) }),
+  'secrets:has': z.strictObject({ bookmarkId: Id, kind: z.enum(SECRET_KINDS) }),
+  'secrets:delete': z.strictObject({ bookmarkId: Id, kind: z.enum(SECRET_KINDS) }),
 
   // settings
   'settings:get': Empty,

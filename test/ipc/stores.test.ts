@@ -15,7 +15,7 @@ const hasDbus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 
 beforeAll(async () => {
   f = await createAppFixture();
-  server = await startFakeServer({ users: { tester: { password: 'pa55-word' } } });
+  server = await startFakeServer({ users: { tester: { password: 'pa55-word' }, quick: { password: 'qc-pa55-word' } } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -110,5 +110,62 @@ describe('connect by bookmark', () => {
     await ok('secrets:delete', { bookmarkId: b.bookmark.id, kind: 'password' });
     expect(await ok<boolean>('secrets:has', { bookmarkId: b.bookmark.id, kind: 'password' })).toBe(false);
     await ok('bookmarks:delete', { id: b.bookmark.id });
+  });
+});
+
+describe('Quick Connect with “Remember password”', () => {
+  /** Answers host-key questions with trust-once and records every question (a password one is cancelled). */
+  function recordQuestions(): QuestionDto[] {
+    const asked: QuestionDto[] = [];
+    f.onEvent = (e, p) => {
+      if (e !== 'question:ask') return;
+      const q = p as QuestionDto;
+      asked.push(q);
+      void f.call('question:answer', { id: q.id, answer: q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : { kind: 'password', secret: null } });
+    };
+    return asked;
+  }
+  const quick = (extra: Record<string, unknown> = {}) => ({ host: server.host, port: server.port, username: 'quick', authMethod: 'password', ...extra });
+
+  it('with the real keychain: the password that worked is kept with a saved server the sidebar lists, and the next Quick Connect does not ask', async (ctx) => {
+    if (!hasDbus) ctx.skip('no D-Bus session (run under dbus-run-session with gnome-keyring to test the real keychain)');
+    let asked = recordQuestions();
+    const s = await ok<SessionInfo>('session:connect', quick({ password: 'qc-pa55-word', rememberPassword: true }));
+    f.onEvent = undefined;
+    expect(asked.filter((q) => q.kind === 'password')).toEqual([]);
+    expect(s.keychainWarning).toBeUndefined();
+    expect(s.remembered).toMatchObject({ name: `quick@${server.host}`, created: true });
+    expect(s.bookmarkId).toBe(s.remembered!.bookmarkId);
+    const saved = (await ok<BookmarkList>('bookmarks:list')).bookmarks.find((b) => b.id === s.bookmarkId);
+    expect(saved).toMatchObject({ name: `quick@${server.host}`, host: server.host, port: server.port, username: 'quick', authMethod: 'password', rememberPassword: true });
+    expect(saved!.lastConnectedAt).not.toBeNull();
+    expect(await ok<boolean>('secrets:has', { bookmarkId: s.bookmarkId, kind: 'password' })).toBe(true);
+    expect(readFileSync(path.join(f.tmp, 'config', 'Skiff', 'bookmarks.json'), 'utf8')).not.toContain('qc-pa55-word');
+    await ok('session:disconnect', { sessionId: s.sessionId });
+
+    // Same user@host:port, no password typed: the keychain answers, nothing is asked.
+    const before = server.authAttempts.length;
+    asked = recordQuestions();
+    const again = await ok<SessionInfo>('session:connect', quick());
+    f.onEvent = undefined;
+    expect(asked.filter((q) => q.kind === 'password')).toEqual([]);
+    expect(server.authAttempts.slice(before).filter((a) => a.method === 'password').map((a) => [a.password, a.accepted])).toEqual([['qc-pa55-word', true]]);
+    expect(again).toMatchObject({ bookmarkId: s.bookmarkId });
+    expect(again.remembered).toBeUndefined();
+    await ok('session:disconnect', { sessionId: again.sessionId });
+    expect(JSON.stringify(f.events)).not.toContain('qc-pa55-word');
+    // Deleting the saved server takes the password out of the keychain.
+    await ok('bookmarks:delete', { id: s.bookmarkId });
+  });
+
+  it('without a keychain: connects, says the password was not remembered, and saves no server without it', async (ctx) => {
+    if (hasDbus) ctx.skip('a D-Bus session is present, so the keychain may work: the no-keychain path is tested without D-Bus');
+    recordQuestions();
+    const s = await ok<SessionInfo>('session:connect', quick({ password: 'qc-pa55-word', rememberPassword: true }));
+    f.onEvent = undefined;
+    expect(s.keychainWarning).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+    expect(s.remembered).toBeUndefined();
+    expect((await ok<BookmarkList>('bookmarks:list')).bookmarks.filter((b) => b.username === 'quick')).toEqual([]);
+    await ok('session:disconnect', { sessionId: s.sessionId });
   });
 });

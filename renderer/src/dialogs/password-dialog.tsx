@@ -10,7 +10,7 @@ type PasswordQuestion = Extract<QuestionDto, { kind: 'password' }>;
 export function PasswordDialog(props: { question: PasswordQuestion; onAnswer: (secret: string | null, remember: boolean) => void }) {
   const q = props.question;
   const [secret, setSecret] = useState('');
-  const [remember, setRemember] = useState(false);
+  const [remember, setRemember] = useState(q.rememberDefault && q.canRemember);
   const who = `${displayName(q.username)}@${displayName(q.host)}${q.port === 22 ? '' : `:${q.port}`}`;
   const what = q.secret === 'passphrase' ? 'Passphrase' : 'Password';
   return (
