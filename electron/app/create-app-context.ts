@@ -19,6 +19,7 @@ import { FindRegistry } from '../ipc/find-registry';
 import { ListRegistry } from '../ipc/list-registry';
 import { QuestionBroker } from '../ipc/questions';
 import type { BookmarkService, DialogService, Emit, SecretService, Services, SettingsService } from '../ipc/services';
+import { createAbout, type AboutOptions } from './about';
 import { findEntries } from './find';
 import { SessionManager } from './session-manager';
 import { createTransferService, type TransferTuning } from './transfer-service';
@@ -32,6 +33,8 @@ export interface AppContextOptions {
   dialogs: DialogService;
   info: Omit<AppInfo, 'localSep' | 'platform'>;
   launchUrl?: OpenUrlDto | null;
+  /** Where the About dialog's data comes from (the build's licenses.json, main's node_modules). */
+  about?: Pick<AboutOptions, 'licensesFile' | 'modulesFrom'>;
   /** Overrides for tests (e.g. a keytar loader, connect timeouts). */
   secretStore?: SecretStore;
   connect?: (opts: ConnectOptions) => Promise<SftpSession>;
@@ -196,6 +199,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
 
   const services: Services = {
     appInfo: () => ({ ...opts.info, platform: process.platform, localSep: path.sep === '\\' ? '\\' : '/' }),
+    about: createAbout({ name: opts.info.name, version: opts.info.version, mode: opts.info.mode, ...opts.about }),
     takeLaunchUrl: () => {
       const u = launchUrl;
       launchUrl = null;

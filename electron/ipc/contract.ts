@@ -36,6 +36,7 @@
 //   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
+import type { CommandId } from './commands';
 import { SECRET_KINDS, type SecretPrompt } from '../core/secrets/secret-prompt';
 import { LOGIN_METHODS, type AuthMethod } from '../core/sftp/auth-methods';
 
@@ -381,6 +382,31 @@ export interface AppInfo {
   nativeDialogs: boolean;
 }
 
+/** One package Skiff ships (bundled, or a runtime dependency of main), as build/licenses.mjs lists it. */
+export interface LicenseDto {
+  name: string;
+  version: string;
+  /** SPDX expression from its package.json ("MIT", "(MIT OR Apache-2.0)"). */
+  license: string;
+  /** Which part of the app ships it. */
+  usedBy: Array<'main' | 'renderer'>;
+  repository?: string;
+  /** Its licence file. */
+  text?: string;
+}
+
+/** What the About dialog shows. */
+export interface AboutDto {
+  name: string;
+  version: string;
+  mode: 'electron' | 'web';
+  /** What the app runs on; electron and chromium only inside Electron (the browser preview has neither in main). */
+  versions: { electron?: string; chromium?: string; node: string; v8: string; ssh2?: string };
+  /** Licences of what ships, or null with `licensesProblem` saying why they cannot be shown. */
+  licenses: LicenseDto[] | null;
+  licensesProblem?: string;
+}
+
 /** An `sftp://user@host:port/path` launch: prefill Quick Connect; never connect by itself. */
 export interface OpenUrlDto {
   host: string;
@@ -509,6 +535,8 @@ const Empty = z.undefined();
 export const requests = {
   // app
   'app:info': Empty,
+  /** Versions and licences for the About dialog. */
+  'app:about': Empty,
   /** The sftp:// URL the app was launched with (once), else null. */
   'app:take-launch-url': Empty,
 
@@ -604,6 +632,7 @@ export const requests = {
 /** What each request channel resolves to (the `value` of an ok envelope). */
 export interface RequestResults {
   'app:info': AppInfo;
+  'app:about': AboutDto;
   'app:take-launch-url': OpenUrlDto | null;
   'session:connect': SessionInfo;
   'session:disconnect': void;
@@ -662,12 +691,9 @@ export interface EventPayloads {
   'question:ask': QuestionDto;
   'question:closed': { id: string; reason: 'answered' | 'timeout' | 'cancelled' };
   'app:open-url': OpenUrlDto;
-  /** A menu item the renderer implements (e.g. "refresh", "new-folder"). */
-  'app:menu': { command: MenuCommand };
+  /** An application-menu item was picked: a command of the catalog (electron/ipc/commands.ts) for the renderer to run. */
+  'app:menu': { command: CommandId };
 }
-
-export const MENU_COMMANDS = ['quick-connect', 'refresh', 'new-folder', 'rename', 'delete', 'copy-to-other-pane', 'find', 'select-all', 'toggle-hidden', 'disconnect', 'about', 'settings'] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export const EVENT_CHANNELS = [
   'transfer:progress',
