@@ -12,7 +12,7 @@ export function CommandButton<Id extends CommandId, C>(props: { id: Id; place: T
     <button
       type="button"
       className={props.className ?? 'small-button'}
-      {...buttonShortcut(id, props.place, env.platform)}
+      {...buttonShortcut(id, env.platform)}
       {...(props.children ? { 'aria-label': label } : {})}
       disabled={!bindings[id].enabled(target)}
       onClick={() => runCommand(bindings, id, target, env)}

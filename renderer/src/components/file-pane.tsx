@@ -174,7 +174,7 @@ export function FilePane(props: FilePaneProps) {
             }
           }}
         />
-        <label className="hidden-toggle" title={buttonShortcut('toggle-hidden', 'pane', env.platform).title}>
+        <label className="hidden-toggle" title={buttonShortcut('toggle-hidden', env.platform).title}>
           <input type="checkbox" checked={model.showHidden} disabled={!connected} onChange={(e) => model.setShowHidden(e.target.checked)} />
           Hidden
         </label>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { formatDate, formatSize } from '../model/format';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type ConflictQuestion = Extract<QuestionDto, { kind: 'conflict' }>;
@@ -42,26 +43,17 @@ export function ConflictDialog(props: { question: ConflictQuestion; onAnswer: (a
       <label className="check">
         <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Apply to all
       </label>
-      <div className="modal-buttons wrap">
-        <button type="button" className="primary" data-autofocus onClick={answer('overwrite')}>
-          Overwrite
-        </button>
-        <button type="button" onClick={answer('overwrite-if-newer')}>
-          Overwrite if newer
-        </button>
-        <button type="button" onClick={answer('resume')} disabled={!q.canResume} title={q.canResume ? 'Continue the earlier partial copy' : 'The existing file is not a partial copy of this one'}>
-          Resume
-        </button>
-        <button type="button" onClick={answer('rename')}>
-          Rename
-        </button>
-        <button type="button" onClick={answer('skip')}>
-          Skip
-        </button>
-        <button type="button" onClick={answer('cancel')}>
-          Cancel transfer
-        </button>
-      </div>
+      <DialogButtons
+        wrap
+        ok={{ label: 'Overwrite', onClick: answer('overwrite'), autoFocus: true }}
+        extra={[
+          { label: 'Overwrite if newer', onClick: answer('overwrite-if-newer') },
+          { label: 'Resume', onClick: answer('resume'), disabled: !q.canResume, title: q.canResume ? 'Continue the earlier partial copy' : 'The existing file is not a partial copy of this one' },
+          { label: 'Rename', onClick: answer('rename') },
+          { label: 'Skip', onClick: answer('skip') },
+        ]}
+        cancel={{ label: 'Cancel transfer', onClick: answer('cancel') }}
+      />
     </Modal>
   );
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { SettingsDto, SettingsPatch, SkiffApi } from '../../../electron/ipc/contract';
 import { describeError } from '../model/errors';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type Theme = SettingsDto['theme'];
@@ -218,21 +219,10 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
               {error ?? problem}
             </p>
           ) : null}
-          <div className="modal-buttons">
-            <button type="submit" className="primary" disabled={problem !== null || saving}>
-              {saving ? 'Saving…' : 'Save'}
-            </button>
-            <button type="button" onClick={props.onCancel}>
-              Cancel
-            </button>
-          </div>
+          <DialogButtons ok={{ label: saving ? 'Saving…' : 'Save', disabled: problem !== null || saving }} cancel={props.onCancel} />
         </form>
       ) : (
-        <div className="modal-buttons">
-          <button type="button" onClick={props.onCancel}>
-            Close
-          </button>
-        </div>
+        <DialogButtons cancel={{ label: 'Close', onClick: props.onCancel }} />
       )}
     </Modal>
   );

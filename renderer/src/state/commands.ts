@@ -5,6 +5,7 @@ import { createContext, useContext, type KeyboardEvent as ReactKeyboardEvent } f
 import type { AppInfo } from '../../../electron/ipc/contract';
 import {
   ariaShortcutsOf,
+  commandDef,
   commandForKey,
   contextMenuRows,
   labelIn,
@@ -13,7 +14,6 @@ import {
   type CommandScope,
   type ContextMenuId,
   type Platform,
-  type ToolbarId,
 } from '../../../electron/ipc/commands';
 import type { MenuItem } from '../components/context-menu';
 
@@ -89,9 +89,10 @@ export function contextMenuItems<Id extends CommandId, C>(menu: ContextMenuId, b
   return items;
 }
 
-/** Tooltip and accessibility attributes of a toolbar button: "Refresh (Ctrl+R)". */
-export function buttonShortcut(id: CommandId, place: ToolbarId, platform: Platform): { title: string; 'aria-keyshortcuts'?: string } {
+/** Tooltip and accessibility attributes of a toolbar button: its full label and shortcut, "Find on server… (Ctrl+F)". */
+export function buttonShortcut(id: CommandId, platform: Platform): { title: string; 'aria-keyshortcuts'?: string } {
   const shortcut = shortcutOf(id, platform);
   const aria = ariaShortcutsOf(id, platform);
-  return { title: shortcut ? `${labelIn(id, place)} (${shortcut})` : labelIn(id, place), ...(aria ? { 'aria-keyshortcuts': aria } : {}) };
+  const label = commandDef(id).label;
+  return { title: shortcut ? `${label} (${shortcut})` : label, ...(aria ? { 'aria-keyshortcuts': aria } : {}) };
 }
