@@ -12,7 +12,7 @@ import { BookmarkService as CoreBookmarkService } from '../core/store/bookmark-s
 import type { Bookmark } from '../core/store/bookmark-schema';
 import { SettingsStore, type Settings } from '../core/store/settings';
 import { defaultKnownHostsPaths } from '../core/trust/default-paths';
-import { createHostKeyVerifier, type HostKeyQuestion } from '../core/trust/host-key-verifier';
+import { createHostKeyVerifier, type HostKeyAnswer, type HostKeyQuestion } from '../core/trust/host-key-verifier';
 import { KnownHostsStore } from '../core/trust/known-hosts-store';
 import type { AppInfo, BookmarkDto, KnownHostEntryDto, OpenUrlDto, SettingsDto } from '../ipc/contract';
 import { FindRegistry } from '../ipc/find-registry';
@@ -50,33 +50,20 @@ export interface AppContext {
   dispose(): Promise<void>;
 }
 
-function bookmarkDto(b: Bookmark): BookmarkDto {
-  return {
-    id: b.id,
-    name: b.name,
-    host: b.host,
-    port: b.port,
-    username: b.username,
-    authMethod: b.authMethod,
-    keyPath: b.keyPath,
-    remoteDir: b.remoteDir,
-    localDir: b.localDir,
-    group: b.group,
-    notes: b.notes,
-    rememberPassword: b.rememberPassword,
-    lastConnectedAt: b.lastConnectedAt,
-    createdAt: b.createdAt,
-    updatedAt: b.updatedAt,
-  };
-}
+// Core's Bookmark is the DTO's shape exactly (checked here), so a copy of it is the DTO.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _bookmarkShape: Same<Bookmark, BookmarkDto> = true;
+void _bookmarkShape;
+const bookmarkDto = (b: Bookmark): BookmarkDto => ({ ...b });
 
 function settingsDto(s: Settings): SettingsDto {
   const { version: _v, windowBounds, ...rest } = s;
   return { ...rest, extraKnownHostsFiles: [...rest.extraKnownHostsFiles], windowBounds: windowBounds ? { ...windowBounds } : null };
 }
 
-function refDto(r: { file: string; line: number; keyType: string; bits: number; fingerprint: string }): KnownHostEntryDto {
-  return { file: r.file, line: r.line, keyType: r.keyType, bits: r.bits, fingerprint: r.fingerprint };
+/** The part of a known_hosts reference the dialog shows (not its marker or hashing). */
+function refDto({ file, line, keyType, bits, fingerprint }: KnownHostEntryDto): KnownHostEntryDto {
+  return { file, line, keyType, bits, fingerprint };
 }
 
 /** Opens the stores and builds every service main needs. */
@@ -103,21 +90,11 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     return known.store;
   };
 
-  const askHostKey = async (q: HostKeyQuestion): Promise<'trust-remember' | 'trust-once' | 'replace' | 'confirm-replace' | 'cancel'> => {
-    const stored = q.kind === 'unknown' ? undefined : q.offending.map(refDto);
-    const a = await questions.ask({
-      kind: 'host-key',
-      status: q.kind,
-      host: q.host,
-      port: q.port,
-      name: q.name,
-      keyType: q.keyType,
-      bits: q.bits,
-      fingerprint: q.fingerprint,
-      warnings: q.warnings,
-      ...(stored ? { stored } : {}),
-      ...(q.kind === 'unknown' ? { saveTo: q.saveTo } : {}),
-    });
+  const askHostKey = async (q: HostKeyQuestion): Promise<HostKeyAnswer> => {
+    // The question carries core's facts; only the stored keys are trimmed to what the dialog shows.
+    const { kind, ...facts } = q;
+    const detail = 'offending' in facts ? (({ offending, ...rest }) => ({ ...rest, stored: offending.map(refDto) }))(facts) : facts;
+    const a = await questions.ask({ kind: 'host-key', status: kind, ...detail });
     return a?.decision ?? 'cancel';
   };
 

@@ -37,8 +37,23 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
 import type { CommandId } from './commands';
+import type { EntryType, FileEntry, FileStat } from '../core/fs/file-entry';
 import { SECRET_KINDS, type SecretPrompt } from '../core/secrets/secret-prompt';
 import { LOGIN_METHODS, type AuthMethod } from '../core/sftp/auth-methods';
+import { THEMES } from '../core/store/setting-choices';
+import {
+  CONFLICT_ACTIONS,
+  CONFLICT_POLICIES,
+  DEFAULT_CONFLICT_POLICIES,
+  TRANSFER_DIRECTIONS,
+  type ConflictAction,
+  type ConflictQuestion,
+  type TransferDirection,
+  type TransferFileError,
+  type TransferJobSnapshot,
+  type TransferState,
+} from '../core/transfer-shapes';
+import { HOST_KEY_DECISIONS, HOST_KEY_POLICIES, type HostKeyAnswer, type HostKeyFacts, type HostKeyQuestionKind, type KnownHostKeyFacts } from '../core/trust/host-key-decisions';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -100,34 +115,10 @@ const Mode = z.number().int().min(0).max(0o7777);
 
 // ───────────────────────────── DTOs ─────────────────────────────
 
-export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
-
-/** One directory entry (mirrors core FileEntry). Times are ms since the epoch. */
-export interface FileEntryDto {
-  name: string;
-  path: string;
-  type: EntryType;
-  size: number;
-  mtimeMs: number;
-  atimeMs: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  owner?: string;
-  group?: string;
-  linkTarget?: string;
-  targetType?: EntryType | 'broken';
-}
-
-export interface FileStatDto {
-  type: EntryType;
-  size: number;
-  mtimeMs: number;
-  atimeMs: number;
-  mode: number;
-  uid: number;
-  gid: number;
-}
+export type { EntryType };
+/** One directory entry (core's FileEntry). Times are ms since the epoch. */
+export type FileEntryDto = FileEntry;
+export type FileStatDto = FileStat;
 
 /** At most this many refused names travel with a listing page (a hostile server cannot flood the renderer). */
 export const MAX_REFUSED_NAMES = 100;
@@ -183,46 +174,12 @@ export interface SessionInfo {
   remembered?: { bookmarkId: string; name: string; created: boolean };
 }
 
-export const ConflictPolicy = z.enum(['ask', 'overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs']);
+export const ConflictPolicy = z.enum(CONFLICT_POLICIES);
 export type ConflictPolicy = z.infer<typeof ConflictPolicy>;
+export type { ConflictAction, HostKeyAnswer as HostKeyDecision, TransferDirection, TransferFileError, TransferState };
 
-export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'skipped';
-export type TransferDirection = 'upload' | 'download';
-
-/** Per-file failure inside a job (e.g. permission denied on one file of a folder). */
-export interface TransferFileError extends ApiErrorData {
-  path: string;
-}
-
-export interface TransferJobDto {
-  id: string;
-  sessionId: string;
-  direction: TransferDirection;
-  /** Source paths (local for upload, remote for download). */
-  sources: string[];
-  /** Target folder (remote for upload, local for download). */
-  targetDir: string;
-  /** A short human label, e.g. "report.pdf" or "photos (1,204 files)". */
-  label: string;
-  state: TransferState;
-  bytesDone: number;
-  bytesTotal: number;
-  filesDone: number;
-  filesTotal: number;
-  /** Bytes per second (smoothed); 0 when not running. */
-  rate: number;
-  /** Seconds left, or null when unknown. */
-  etaSeconds: number | null;
-  currentFile?: string;
-  error?: ApiErrorData;
-  fileErrors?: TransferFileError[];
-  /** Entries deliberately not copied (symlinked folder, device file, conflict skip), and why. */
-  skipped?: Array<{ path: string; reason: string }>;
-  /** Automatic reconnect-and-resume rounds used so far. */
-  retries?: number;
-  createdAt: number;
-  finishedAt?: number;
-}
+/** A job as core's queue reports it (core/transfer-shapes.ts), and the session it runs on. */
+export type TransferJobDto = TransferJobSnapshot & { sessionId: string };
 
 /** The fields of a job that change while it runs (sent throttled, ≤ ~10/s per job). */
 export type TransferProgressDto = Pick<TransferJobDto, 'id' | 'bytesDone' | 'bytesTotal' | 'filesDone' | 'filesTotal' | 'rate' | 'etaSeconds' | 'currentFile'>;
@@ -329,10 +286,10 @@ export interface BookmarkImportResult {
   skipped: Array<{ id: string; reason: string }>;
 }
 
-export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'yes']);
-export const Theme = z.enum(['system', 'light', 'dark']);
-/** Conflict policies a user can pick as the default (mirrors core settings). */
-export const DefaultConflictPolicy = z.enum(['ask', 'overwrite', 'overwrite-if-newer', 'skip', 'rename', 'resume']);
+export const HostKeyPolicy = z.enum(HOST_KEY_POLICIES);
+export const Theme = z.enum(THEMES);
+/** Conflict policies a user can pick as the default. */
+export const DefaultConflictPolicy = z.enum(DEFAULT_CONFLICT_POLICIES);
 
 export const WindowBounds = z.strictObject({
   x: z.number().int().min(-100_000).max(100_000),
@@ -418,17 +375,10 @@ export interface OpenUrlDto {
 // ───────────────────────────── questions (main → renderer) ─────────────────────────────
 
 /** A stored known_hosts line, as the trust dialog shows it. */
-export interface KnownHostEntryDto {
-  keyType: string;
-  bits: number;
-  fingerprint: string;
-  /** `file:line` of the entry in known_hosts. */
-  file: string;
-  line: number;
-}
+export type KnownHostEntryDto = KnownHostKeyFacts;
 
 export type QuestionDto =
-  | {
+  | ({
       id: string;
       kind: 'host-key';
       timeoutMs: number;
@@ -438,22 +388,12 @@ export type QuestionDto =
        * confirm-replace: the second, explicit confirmation after `replace` (answers confirm-replace | cancel).
        * A revoked key is never asked about: connect fails with HOST_KEY_REVOKED.
        */
-      status: 'unknown' | 'changed' | 'confirm-replace';
-      host: string;
-      port: number;
-      /** `host` or `[host]:port`, as written in known_hosts. */
-      name: string;
-      keyType: string;
-      bits: number;
-      /** `SHA256:…` exactly as ssh-keygen -lf prints it. */
-      fingerprint: string;
+      status: HostKeyQuestionKind;
       /** For changed / confirm-replace: the stored keys that differ. */
       stored?: KnownHostEntryDto[];
       /** For unknown: the file "Trust and remember" writes to. */
       saveTo?: string;
-      /** Notes about skipped or unsupported known_hosts lines (`file:line: …`). */
-      warnings: string[];
-    }
+    } & HostKeyFacts)
   | {
       id: string;
       kind: 'keyboard-interactive';
@@ -465,17 +405,8 @@ export type QuestionDto =
     }
   /** A password or key passphrase main does not have, or that the server refused (see core/secrets/secret-prompt.ts). */
   | ({ id: string; kind: 'password'; timeoutMs: number } & SecretPrompt)
-  | {
-      id: string;
-      kind: 'conflict';
-      timeoutMs: number;
-      jobId: string;
-      direction: TransferDirection;
-      source: { path: string; size: number; mtimeMs: number };
-      target: { path: string; size: number; mtimeMs: number };
-      /** The target looks like an earlier partial copy of the source. */
-      canResume: boolean;
-    };
+  /** A transfer's target exists and the job's policy is 'ask'. */
+  | ({ id: string; kind: 'conflict'; timeoutMs: number } & ConflictQuestion);
 export type QuestionKind = QuestionDto['kind'];
 
 /** The renderer's answers, one shape per question kind. */
@@ -483,7 +414,7 @@ export const QuestionAnswer = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('host-key'),
     /** See QuestionDto 'host-key' for which decisions fit which status; anything else counts as cancel. */
-    decision: z.enum(['trust-remember', 'trust-once', 'replace', 'confirm-replace', 'cancel']),
+    decision: z.enum(HOST_KEY_DECISIONS),
   }),
   z.strictObject({
     kind: z.literal('keyboard-interactive'),
@@ -498,7 +429,7 @@ export const QuestionAnswer = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('conflict'),
-    action: z.enum(['overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs', 'cancel']),
+    action: z.enum(CONFLICT_ACTIONS),
     applyToAll: z.boolean().default(false),
   }),
 ]);
@@ -585,7 +516,7 @@ export const requests = {
   // transfers
   'transfer:enqueue': z.strictObject({
     ...SessionRef,
-    direction: z.enum(['upload', 'download']),
+    direction: z.enum(TRANSFER_DIRECTIONS),
     /** Local paths for upload, remote paths for download (validated per direction in main). */
     sources: z.array(z.string().min(1).max(MAX_PATH)).min(1).max(MAX_ITEMS),
     /** Remote folder for upload; an EXISTING local folder for download. */

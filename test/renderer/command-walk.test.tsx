@@ -31,7 +31,7 @@ const bookmark: BookmarkDto = {
 /** The App connected to a server, with a file and a folder in each pane, and one saved server. */
 async function start(platform: Platform) {
   const ran: CommandId[] = [];
-  const job = { id: 'j', sessionId: 's1', direction: 'upload' as const, sources: [], targetDir: '/srv', label: 'x', state: 'queued' as const, bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, createdAt: 1 };
+  const job = { id: 'j', sessionId: 's1', direction: 'upload' as const, sources: [], targetDir: '/srv', label: 'x', state: 'queued' as const, bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, fileErrors: [], skipped: [], retries: 0, createdAt: 1 };
   const fake = fakeBridge({
     tree: {
       '/home/me': [entry('/home/me', 'local.txt'), entry('/home/me', 'lsub', { type: 'directory' })],

@@ -1,14 +1,13 @@
 // "The file already exists": both files side by side (size, date) and every way out,
 // with "apply to all" so a big folder copy asks once.
 import { useState } from 'react';
-import type { QuestionDto } from '../../../electron/ipc/contract';
+import type { ConflictAction, QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { formatDate, formatSize } from '../model/format';
 import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type ConflictQuestion = Extract<QuestionDto, { kind: 'conflict' }>;
-export type ConflictAction = 'overwrite' | 'skip' | 'rename' | 'resume' | 'overwrite-if-newer' | 'cancel';
 
 function FileFacts(props: { title: string; f: { path: string; size: number; mtimeMs: number }; note?: string }) {
   return (

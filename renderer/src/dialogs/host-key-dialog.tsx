@@ -3,14 +3,13 @@
 // for good. A changed key is a red warning whose default is to disconnect; replacing
 // the stored key needs a second, deliberate confirmation (a second question from main).
 import { useId } from 'react';
-import type { QuestionDto } from '../../../electron/ipc/contract';
+import type { HostKeyDecision, QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { CopyButton } from './copy-button';
 import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type HostKeyQuestion = Extract<QuestionDto, { kind: 'host-key' }>;
-export type HostKeyDecision = 'trust-remember' | 'trust-once' | 'replace' | 'confirm-replace' | 'cancel';
 
 function hostPort(q: HostKeyQuestion): string {
   const host = displayName(q.host);

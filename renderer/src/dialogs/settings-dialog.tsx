@@ -10,27 +10,26 @@ type Theme = SettingsDto['theme'];
 type Policy = SettingsDto['hostKeyPolicy'];
 type Conflict = SettingsDto['conflictDefault'];
 
-const THEMES: Array<[Theme, string]> = [
-  ['system', 'Follow the system'],
-  ['light', 'Light'],
-  ['dark', 'Dark'],
-];
+// One label per value of core's sets (a Record, so a new value cannot go without one).
+const THEMES: Record<Theme, string> = { system: 'Follow the system', light: 'Light', dark: 'Dark' };
 
 // OpenSSH's StrictHostKeyChecking, minus "no": a changed key is never accepted silently.
-const POLICIES: Array<[Policy, string, string]> = [
-  ['ask', 'Ask for new hosts', 'Show the key of a server seen for the first time and let you decide (recommended).'],
-  ['accept-new', 'Trust new hosts automatically', 'Remember a first-seen key without asking; a changed key is still refused.'],
-  ['yes', 'Only known hosts', 'Connect only to servers already in known_hosts; add others with ssh first.'],
-];
+const POLICIES: Record<Policy, [string, string]> = {
+  ask: ['Ask for new hosts', 'Show the key of a server seen for the first time and let you decide (recommended).'],
+  'accept-new': ['Trust new hosts automatically', 'Remember a first-seen key without asking; a changed key is still refused.'],
+  yes: ['Only known hosts', 'Connect only to servers already in known_hosts; add others with ssh first.'],
+};
 
-const CONFLICTS: Array<[Conflict, string]> = [
-  ['ask', 'Ask each time'],
-  ['overwrite', 'Overwrite'],
-  ['overwrite-if-newer', 'Overwrite if the source is newer'],
-  ['skip', 'Skip'],
-  ['rename', 'Keep both (rename the copy)'],
-  ['resume', 'Resume partial files'],
-];
+const CONFLICTS: Record<Conflict, string> = {
+  ask: 'Ask each time',
+  overwrite: 'Overwrite',
+  'overwrite-if-newer': 'Overwrite if the source is newer',
+  skip: 'Skip',
+  rename: 'Keep both (rename the copy)',
+  resume: 'Resume partial files',
+};
+
+const entries = <K extends string, V>(r: Record<K, V>): Array<[K, V]> => Object.entries(r) as Array<[K, V]>;
 
 interface Form {
   theme: Theme;
@@ -153,7 +152,7 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
           <fieldset className="form-group">
             <legend>Theme</legend>
             <div role="radiogroup" aria-label="Theme" className="radio-row">
-              {THEMES.map(([v, label]) => (
+              {entries(THEMES).map(([v, label]) => (
                 <label key={v} className="check">
                   <input type="radio" name="theme" value={v} checked={f.theme === v} onChange={() => set('theme', v)} /> {label}
                 </label>
@@ -171,7 +170,7 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
           <fieldset className="form-group">
             <legend>Host keys</legend>
             <div role="radiogroup" aria-label="New host keys">
-              {POLICIES.map(([v, label, why]) => (
+              {entries(POLICIES).map(([v, [label, why]]) => (
                 <label key={v} className="check radio-explained">
                   <input type="radio" name="hostKeyPolicy" value={v} checked={f.hostKeyPolicy === v} onChange={() => set('hostKeyPolicy', v)} aria-describedby={`policy-${v}`} />
                   <span>
@@ -202,7 +201,7 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             <label className="field">
               <span id="settings-conflict-label">When a file already exists</span>
               <select aria-labelledby="settings-conflict-label" value={f.conflictDefault} onChange={(e) => set('conflictDefault', e.target.value as Conflict)}>
-                {CONFLICTS.map(([v, label]) => (
+                {entries(CONFLICTS).map(([v, label]) => (
                   <option key={v} value={v}>
                     {label}
                   </option>
