@@ -140,10 +140,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     async duplicate(id) {
       return bookmarkDto(await bookmarkCore.duplicate(id));
     },
-    async importPreview() {
-      const scan = await bookmarkCore.scanSshConfig({ home: opts.home });
-      return { candidates: scan.candidates.map((c) => ({ ...c, identityFiles: [...c.identityFiles], unsupported: [...c.unsupported] })), notes: scan.notes, files: scan.files };
-    },
+    importPreview: () => bookmarkCore.scanSshConfig({ home: opts.home }),
     async importCandidates(ids, allowDuplicates) {
       const r = await bookmarkCore.importCandidates(ids, { allowDuplicates });
       return { created: r.created.map(bookmarkDto), skipped: r.skipped };

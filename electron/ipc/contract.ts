@@ -41,6 +41,7 @@ import type { EntryType, FileEntry, FileStat } from '../core/fs/file-entry';
 import { SECRET_KINDS, type SecretPrompt } from '../core/secrets/secret-prompt';
 import { LOGIN_METHODS, type AuthMethod } from '../core/sftp/auth-methods';
 import { THEMES } from '../core/store/setting-choices';
+import type { SshConfigCandidateOf, SshConfigScanOf } from '../core/store/ssh-config-candidate';
 import {
   CONFLICT_ACTIONS,
   CONFLICT_POLICIES,
@@ -257,29 +258,9 @@ export interface BookmarkSaveResult {
   keychainWarning: ApiErrorData | null;
 }
 
-/** One concrete `Host` alias from ~/.ssh/config, ready to become a bookmark. */
-export interface SshConfigCandidateDto {
-  /** Stable within a scan (`ssh-config:<alias>`); pass it to `bookmarks:import`. */
-  id: string;
-  alias: string;
-  /** The bookmark it would create. */
-  bookmark: BookmarkInput;
-  /** Every IdentityFile that applies, expanded (the first becomes keyPath). */
-  identityFiles: string[];
-  /** Options Skiff cannot honour yet (ProxyJump, …). */
-  unsupported: string[];
-  /** Id of an existing bookmark for the same user@host:port. */
-  duplicateOf: string | null;
-  /** Why it cannot be imported as is; null when fine. */
-  error: string | null;
-}
-
-export interface SshConfigScanDto {
-  candidates: SshConfigCandidateDto[];
-  notes: Array<{ file: string; alias?: string; message: string }>;
-  /** Every file read (main file first, then Includes). */
-  files: string[];
-}
+/** One concrete `Host` alias from ~/.ssh/config, ready to become a bookmark (core's candidate). */
+export type SshConfigCandidateDto = SshConfigCandidateOf<BookmarkInput>;
+export type SshConfigScanDto = SshConfigScanOf<BookmarkInput>;
 
 export interface BookmarkImportResult {
   created: BookmarkDto[];
