@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookmarkList, BookmarkSaveResult, QuestionDto, SessionInfo, SettingsDto } from '../../electron/ipc/contract';
 import { startFakeServer, type FakeServer } from '../support/fake-server';
-import { createAppFixture, type AppFixture } from './app-fixture';
+import { answering, createAppFixture, type AppFixture } from './app-fixture';
 
 let f: AppFixture;
 let server: FakeServer;
@@ -114,17 +114,8 @@ describe('connect by bookmark', () => {
 });
 
 describe('Quick Connect with “Remember password”', () => {
-  /** Answers host-key questions with trust-once and records every question (a password one is cancelled). */
-  function recordQuestions(): QuestionDto[] {
-    const asked: QuestionDto[] = [];
-    f.onEvent = (e, p) => {
-      if (e !== 'question:ask') return;
-      const q = p as QuestionDto;
-      asked.push(q);
-      void f.call('question:answer', { id: q.id, answer: q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : { kind: 'password', secret: null } });
-    };
-    return asked;
-  }
+  /** Answers host-key questions with trust-once (any password question is cancelled) and records them all. */
+  const recordQuestions = (): QuestionDto[] => answering(f, (q) => (q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : null)).asked;
   const quick = (extra: Record<string, unknown> = {}) => ({ host: server.host, port: server.port, username: 'quick', authMethod: 'password', ...extra });
 
   it('with the real keychain: the password that worked is kept with a saved server the sidebar lists, and the next Quick Connect does not ask', async (ctx) => {

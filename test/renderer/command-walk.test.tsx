@@ -4,29 +4,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { COMMAND_IDS, appMenuRows, chordsOf, commandDef, contextMenuRows, formatChord, type Chord, type CommandId, type Platform } from '../../electron/ipc/commands';
-import type { BookmarkDto } from '../../electron/ipc/contract';
 import { App } from '../../renderer/src/app';
-import { entry, fakeBridge } from './support/fake-api';
+import { bookmark, entry, fakeBridge } from './support/fake-api';
 
 afterEach(cleanup);
 
-const bookmark: BookmarkDto = {
-  id: 'b1',
-  name: 'Web',
-  host: 'srv',
-  port: 22,
-  username: 'me',
-  authMethod: 'agent',
-  keyPath: null,
-  remoteDir: null,
-  localDir: null,
-  group: null,
-  notes: '',
-  rememberPassword: false,
-  lastConnectedAt: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const web = bookmark('b1', 'Web', { host: 'srv', username: 'me', authMethod: 'agent' });
 
 /** The App connected to a server, with a file and a folder in each pane, and one saved server. */
 async function start(platform: Platform) {
@@ -45,8 +28,8 @@ async function start(platform: Platform) {
       'session:connect': () => ({ sessionId: 's1', host: 'srv', port: 22, username: 'me', authMethod: 'publickey', home: '/srv' }),
       'session:disconnect': () => undefined,
       'transfer:enqueue': () => job,
-      'bookmarks:list': () => ({ bookmarks: [bookmark], groups: [], problems: [], readOnly: null }),
-      'bookmarks:duplicate': () => bookmark,
+      'bookmarks:list': () => ({ bookmarks: [web], groups: [], problems: [], readOnly: null }),
+      'bookmarks:duplicate': () => web,
       'secrets:has': () => false,
       'settings:get': () => ({ theme: 'system', showHidden: false, hostKeyPolicy: 'ask', extraKnownHostsFiles: [], hashKnownHosts: false, transferConcurrency: 4, conflictDefault: 'ask', preservePermissions: true, windowBounds: null }),
       'settings:set': () => ({ theme: 'system', showHidden: false, hostKeyPolicy: 'ask', extraKnownHostsFiles: [], hashKnownHosts: false, transferConcurrency: 4, conflictDefault: 'ask', preservePermissions: true, windowBounds: null }),
