@@ -251,7 +251,7 @@ export type MenuRows<T extends string = CommandId> = Array<T | null>;
 /** The commands of an application menu on a platform (macOS moves some to its application menu). */
 export function appMenuRows(menu: AppMenuId, platform: Platform): MenuRows {
   const placed = COMMAND_IDS.flatMap((id) => {
-    const a = (commandDef(id) as CommandDef).appMenu;
+    const a = commandDef(id).appMenu;
     if (!a) return [];
     const where = platform === 'mac' && a.macMenu ? a.macMenu : a;
     return where.menu === menu ? [{ id, group: where.group }] : [];
@@ -262,7 +262,7 @@ export function appMenuRows(menu: AppMenuId, platform: Platform): MenuRows {
 /** The commands of a context menu, in groups. */
 export function contextMenuRows(menu: ContextMenuId): MenuRows {
   const placed = COMMAND_IDS.flatMap((id) => {
-    const d = commandDef(id) as CommandDef;
+    const d = commandDef(id);
     return d.contextMenus?.includes(menu) ? [{ id, group: d.contextGroup ?? 0 }] : [];
   });
   return withSeparators(placed);
@@ -270,12 +270,12 @@ export function contextMenuRows(menu: ContextMenuId): MenuRows {
 
 /** The commands of a toolbar, in catalog order. */
 export function toolbarCommands(toolbar: ToolbarId): CommandId[] {
-  return COMMAND_IDS.filter((id) => (commandDef(id) as CommandDef).toolbar === toolbar);
+  return COMMAND_IDS.filter((id) => commandDef(id).toolbar === toolbar);
 }
 
 /** The label of a command in one place (its own wording there, else its label). */
 export function labelIn(id: CommandId, place: ContextMenuId | ToolbarId): string {
-  const d = commandDef(id) as CommandDef;
+  const d = commandDef(id);
   return d.labels?.[place] ?? d.label;
 }
 

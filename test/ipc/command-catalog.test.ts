@@ -17,7 +17,6 @@ import {
   shortcutOf,
   titleCase,
   type Chord,
-  type CommandDef,
   type CommandScope,
   type Platform,
 } from '../../electron/ipc/commands';
@@ -70,11 +69,11 @@ describe('the command catalog', () => {
 
   it('every command can be reached: a menu, a context menu, a toolbar or a key', () => {
     for (const id of COMMAND_IDS) {
-      const d = commandDef(id) as CommandDef;
+      const d = commandDef(id);
       expect(Boolean(d.appMenu || d.contextMenus?.length || d.toolbar || d.keys?.length), id).toBe(true);
     }
     const inMenus = new Set([...(['app', 'file', 'view', 'go', 'help'] as const).flatMap((m) => [...appMenuRows(m, 'mac'), ...appMenuRows(m, 'other')]), ...(['local-pane', 'remote-pane', 'saved-server'] as const).flatMap(contextMenuRows)]);
-    for (const id of COMMAND_IDS) if ((commandDef(id) as CommandDef).appMenu || (commandDef(id) as CommandDef).contextMenus) expect(inMenus.has(id), id).toBe(true);
+    for (const id of COMMAND_IDS) if (commandDef(id).appMenu || commandDef(id).contextMenus) expect(inMenus.has(id), id).toBe(true);
     // macOS's application menu exists only there: elsewhere its items stay in their own menus.
     expect(appMenuRows('app', 'other')).toEqual([]);
     expect(appMenuRows('app', 'mac')).toEqual(['about', null, 'settings']);

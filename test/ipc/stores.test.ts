@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookmarkList, BookmarkSaveResult, QuestionDto, SessionInfo, SettingsDto } from '../../electron/ipc/contract';
+import { KeytarSecretStore } from '../../electron/core/secrets/keytar-secret-store';
 import { startFakeServer, type FakeServer } from '../support/fake-server';
 import { answering, createAppFixture, type AppFixture } from './app-fixture';
 
@@ -149,14 +150,23 @@ describe('Quick Connect with “Remember password”', () => {
     await ok('bookmarks:delete', { id: s.bookmarkId });
   });
 
-  it('without a keychain: connects, says the password was not remembered, and saves no server without it', async (ctx) => {
-    if (hasDbus) ctx.skip('a D-Bus session is present, so the keychain may work: the no-keychain path is tested without D-Bus');
-    recordQuestions();
-    const s = await ok<SessionInfo>('session:connect', quick({ password: 'qc-pa55-word', rememberPassword: true }));
-    f.onEvent = undefined;
-    expect(s.keychainWarning).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
-    expect(s.remembered).toBeUndefined();
-    expect((await ok<BookmarkList>('bookmarks:list')).bookmarks.filter((b) => b.username === 'quick')).toEqual([]);
-    await ok('session:disconnect', { sessionId: s.sessionId });
+  it('without a keychain: connects, says the password was not remembered, and saves no server without it', async () => {
+    // A keychain whose native module cannot load: the real failure mode, whether or not this session has a Secret Service.
+    const g = await createAppFixture({ secretStore: new KeytarSecretStore({ load: () => import('skiff-missing-native-keytar' as string) }) });
+    try {
+      const q = answering(g, (x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : null));
+      const r = await g.call('session:connect', quick({ password: 'qc-pa55-word', rememberPassword: true }));
+      q.stop();
+      expect(r.ok).toBe(true);
+      const s = r.value as SessionInfo;
+      expect(s.keychainWarning).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+      expect(s.remembered).toBeUndefined();
+      const list = await g.call('bookmarks:list');
+      expect((list.value as BookmarkList).bookmarks).toEqual([]);
+      await g.call('session:disconnect', { sessionId: s.sessionId });
+    } finally {
+      await g.close();
+    }
   });
+
 });
