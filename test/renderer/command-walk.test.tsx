@@ -38,6 +38,8 @@ async function start(platform: Platform) {
   render(<App api={fake.api} onCommandRan={(id) => ran.push(id)} />);
   await screen.findByRole('grid', { name: 'Local files' });
   await waitFor(() => expect(screen.getByRole('button', { name: /^Web / })).toBeTruthy());
+  // Keys follow main's platform: wait until the window knows it.
+  await waitFor(() => expect(screen.getByRole('button', { name: 'Settings…' }).getAttribute('title')).toBe(platform === 'mac' ? 'Settings… (⌘,)' : 'Settings… (Ctrl+,)'));
   fireEvent.change(screen.getByLabelText('Host'), { target: { value: 'srv' } });
   fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'me' } });
   fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
