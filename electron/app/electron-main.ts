@@ -199,6 +199,7 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
       home: os.homedir(),
       emit,
       info: { name: 'Skiff', version: opts.version, mode: 'electron', electronVersion: process.versions.electron ?? '', nativeDialogs: true },
+      about: { licensesFile: path.join(opts.distDir, 'renderer', 'licenses.json'), modulesFrom: opts.distDir },
       dialogs: {
         async pickFolder(o) {
           const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'], ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties: ['openDirectory'] }));
