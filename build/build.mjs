@@ -1,5 +1,6 @@
 // `npm run build`: bundles the Electron main process and the sandboxed preload with esbuild,
-// and the renderer with vite (renderer/vite.config.ts), into dist/.
+// and the renderer with vite (renderer/vite.config.ts, which also writes the licences of what
+// ships: dist/renderer/licenses.json, see licenses.mjs), into dist/.
 //   node build/build.mjs                  everything
 //   node build/build.mjs --renderer-only  just dist/renderer (what `npm run web` needs)
 //   node build/build.mjs --no-renderer    just main.cjs + preload.cjs
@@ -8,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { MAIN_EXTERNALS } from './licenses.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -21,8 +23,6 @@ const { values } = parseArgs({
 const outDir = path.resolve(values.out);
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-/** Native or Electron-provided modules stay outside the bundle (keytar is rebuilt for Electron's ABI by electron-builder). */
-export const MAIN_EXTERNALS = ['electron', 'ssh2', 'keytar', 'cpu-features'];
 
 async function buildMainAndPreload() {
   const esbuild = await import('esbuild');

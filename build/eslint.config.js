@@ -60,8 +60,16 @@ export default tseslint.config(
     },
   },
   {
-    // renderer: a sandboxed page. No Node, no Electron, no main-side code; contract types and
-    // the pure createApi (shared with preload so browser tests run the app's own code path).
+    // The command catalog is shared by main and the sandboxed page: it stays pure (no imports at all).
+    files: ['electron/ipc/commands.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'ImportDeclaration', message: 'The command catalog is pure data and functions: no imports (main and the renderer both load it).' }],
+    },
+  },
+  {
+    // renderer: a sandboxed page. No Node, no Electron, no main-side code; contract types, the
+    // pure createApi (shared with preload so browser tests run the app's own code path) and the
+    // pure command catalog (shared with main's application menu).
     files: ['renderer/**/*.{ts,tsx}', 'test/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
@@ -78,8 +86,8 @@ export default tseslint.config(
           patterns: [
             { group: nodeModules, message: 'The renderer has no Node.js: ask main over IPC.' },
             {
-              regex: '(^|/)electron/(?!ipc/(contract|create-api)(\\.ts)?$)',
-              message: 'The renderer may import only contract types and the pure createApi from electron/ipc.',
+              regex: '(^|/)electron/(?!ipc/(contract|create-api|commands)(\\.ts)?$)',
+              message: 'The renderer may import only contract types, the pure createApi and the command catalog from electron/ipc.',
             },
             {
               group: ['**/electron/ipc/contract', '**/electron/ipc/contract.ts'],

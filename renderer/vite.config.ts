@@ -3,14 +3,17 @@
 // (No node: imports: this folder is linted as browser code.)
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { licensesPlugin } from '../build/licenses.mjs';
 
-// This file's folder, from its URL (a Windows drive path loses the leading slash).
-const here = decodeURIComponent(new URL('.', import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, '$1');
+// A folder from this file's URL (a Windows drive path loses the leading slash).
+const folder = (rel: string): string => decodeURIComponent(new URL(rel, import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, '$1');
+const here = folder('.');
 
 export default defineConfig({
   root: here,
   base: './',
-  plugins: [react()],
+  // licenses.json (for the About dialog) is written with every build of the renderer.
+  plugins: [react(), licensesPlugin(folder('..'))],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

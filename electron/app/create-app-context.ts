@@ -2,24 +2,24 @@
 // Electron app) and electron/web/server.ts (the browser bridge), so both run the same code.
 // Nothing here imports Electron: native bits (dialogs, the event sink) are passed in.
 import path from 'node:path';
-import { SkiffError } from '../core/errors';
 import { LocalFs } from '../core/fs/local-fs';
 import { connect as sftpConnect } from '../core/sftp/session';
 import type { ConnectOptions, SftpSession } from '../core/sftp/types';
 import { KeytarSecretStore } from '../core/secrets/keytar-secret-store';
-import { passphraseAccount, passwordAccount, type SecretStore } from '../core/secrets/secret-store';
+import type { SecretStore } from '../core/secrets/secret-store';
 import { BookmarkStore } from '../core/store/bookmark-store';
 import { BookmarkService as CoreBookmarkService } from '../core/store/bookmark-service';
 import type { Bookmark } from '../core/store/bookmark-schema';
 import { SettingsStore, type Settings } from '../core/store/settings';
 import { defaultKnownHostsPaths } from '../core/trust/default-paths';
-import { createHostKeyVerifier, type HostKeyQuestion } from '../core/trust/host-key-verifier';
+import { createHostKeyVerifier, type HostKeyAnswer, type HostKeyQuestion } from '../core/trust/host-key-verifier';
 import { KnownHostsStore } from '../core/trust/known-hosts-store';
 import type { AppInfo, BookmarkDto, KnownHostEntryDto, OpenUrlDto, SettingsDto } from '../ipc/contract';
 import { FindRegistry } from '../ipc/find-registry';
 import { ListRegistry } from '../ipc/list-registry';
 import { QuestionBroker } from '../ipc/questions';
 import type { BookmarkService, DialogService, Emit, SecretService, Services, SettingsService } from '../ipc/services';
+import { createAbout, type AboutOptions } from './about';
 import { findEntries } from './find';
 import { SessionManager } from './session-manager';
 import { createEditService } from './edit-service';
@@ -34,6 +34,8 @@ export interface AppContextOptions {
   dialogs: DialogService;
   info: Omit<AppInfo, 'localSep' | 'platform'>;
   launchUrl?: OpenUrlDto | null;
+  /** Where the About dialog's data comes from (the build's licenses.json, main's node_modules). */
+  about?: Pick<AboutOptions, 'licensesFile' | 'modulesFrom'>;
   /** Overrides for tests (e.g. a keytar loader, connect timeouts). */
   secretStore?: SecretStore;
   connect?: (opts: ConnectOptions) => Promise<SftpSession>;
@@ -55,33 +57,20 @@ export interface AppContext {
   dispose(): Promise<void>;
 }
 
-function bookmarkDto(b: Bookmark): BookmarkDto {
-  return {
-    id: b.id,
-    name: b.name,
-    host: b.host,
-    port: b.port,
-    username: b.username,
-    authMethod: b.authMethod,
-    keyPath: b.keyPath,
-    remoteDir: b.remoteDir,
-    localDir: b.localDir,
-    group: b.group,
-    notes: b.notes,
-    rememberPassword: b.rememberPassword,
-    lastConnectedAt: b.lastConnectedAt,
-    createdAt: b.createdAt,
-    updatedAt: b.updatedAt,
-  };
-}
+// Core's Bookmark is the DTO's shape exactly (checked here), so a copy of it is the DTO.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _bookmarkShape: Same<Bookmark, BookmarkDto> = true;
+void _bookmarkShape;
+const bookmarkDto = (b: Bookmark): BookmarkDto => ({ ...b });
 
 function settingsDto(s: Settings): SettingsDto {
   const { version: _v, windowBounds, ...rest } = s;
   return { ...rest, extraKnownHostsFiles: [...rest.extraKnownHostsFiles], windowBounds: windowBounds ? { ...windowBounds } : null };
 }
 
-function refDto(r: { file: string; line: number; keyType: string; bits: number; fingerprint: string }): KnownHostEntryDto {
-  return { file: r.file, line: r.line, keyType: r.keyType, bits: r.bits, fingerprint: r.fingerprint };
+/** The part of a known_hosts reference the dialog shows (not its marker or hashing). */
+function refDto({ file, line, keyType, bits, fingerprint }: KnownHostEntryDto): KnownHostEntryDto {
+  return { file, line, keyType, bits, fingerprint };
 }
 
 /** Opens the stores and builds every service main needs. */
@@ -108,28 +97,12 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     return known.store;
   };
 
-  const askHostKey = async (q: HostKeyQuestion): Promise<'trust-remember' | 'trust-once' | 'replace' | 'confirm-replace' | 'cancel'> => {
-    const stored = q.kind === 'unknown' ? undefined : q.offending.map(refDto);
-    const a = await questions.ask({
-      kind: 'host-key',
-      status: q.kind,
-      host: q.host,
-      port: q.port,
-      name: q.name,
-      keyType: q.keyType,
-      bits: q.bits,
-      fingerprint: q.fingerprint,
-      warnings: q.warnings,
-      ...(stored ? { stored } : {}),
-      ...(q.kind === 'unknown' ? { saveTo: q.saveTo } : {}),
-    });
+  const askHostKey = async (q: HostKeyQuestion): Promise<HostKeyAnswer> => {
+    // The question carries core's facts; only the stored keys are trimmed to what the dialog shows.
+    const { kind, ...facts } = q;
+    const detail = 'offending' in facts ? (({ offending, ...rest }) => ({ ...rest, stored: offending.map(refDto) }))(facts) : facts;
+    const a = await questions.ask({ kind: 'host-key', status: kind, ...detail });
     return a?.decision ?? 'cancel';
-  };
-
-  const requireBookmark = (id: string): Bookmark => {
-    const b = bookmarkStore.get(id);
-    if (!b) throw new SkiffError('INVALID_ARGUMENT', 'That saved server no longer exists.');
-    return b;
   };
 
   const sessions = new SessionManager({
@@ -146,11 +119,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     emit,
     secrets: secretStore,
     home: opts.home,
-    bookmarks: {
-      get: (id) => bookmarkStore.get(id),
-      markConnected: (id) => bookmarkStore.markConnected(id),
-      setRemember: (id) => bookmarkStore.update(id, { rememberPassword: true }),
-    },
+    bookmarks: bookmarkCore,
     ...(opts.connectDefaults ? { connectDefaults: opts.connectDefaults } : {}),
   });
 
@@ -178,10 +147,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     async duplicate(id) {
       return bookmarkDto(await bookmarkCore.duplicate(id));
     },
-    async importPreview() {
-      const scan = await bookmarkCore.scanSshConfig({ home: opts.home });
-      return { candidates: scan.candidates.map((c) => ({ ...c, identityFiles: [...c.identityFiles], unsupported: [...c.unsupported] })), notes: scan.notes, files: scan.files };
-    },
+    importPreview: () => bookmarkCore.scanSshConfig({ home: opts.home }),
     async importCandidates(ids, allowDuplicates) {
       const r = await bookmarkCore.importCandidates(ids, { allowDuplicates });
       return { created: r.created.map(bookmarkDto), skipped: r.skipped };
@@ -190,16 +156,11 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
 
   const secrets: SecretService = {
     async set(bookmarkId, kind, secret) {
-      if (kind === 'password') await bookmarkCore.setPassword(bookmarkId, secret);
-      else await secretStore.set(passphraseAccount(requireBookmark(bookmarkId)), secret);
+      await bookmarkCore.setSecret(bookmarkId, kind, secret);
     },
-    async has(bookmarkId, kind) {
-      const b = requireBookmark(bookmarkId);
-      return secretStore.has(kind === 'password' ? passwordAccount(b) : passphraseAccount(b));
-    },
+    has: (bookmarkId, kind) => bookmarkCore.hasSecret(bookmarkId, kind),
     async remove(bookmarkId, kind) {
-      const b = requireBookmark(bookmarkId);
-      await secretStore.delete(kind === 'password' ? passwordAccount(b) : passphraseAccount(b));
+      await bookmarkCore.deleteSecret(bookmarkId, kind);
     },
   };
 
@@ -233,6 +194,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
 
   const services: Services = {
     appInfo: () => ({ ...opts.info, platform: process.platform, localSep: path.sep === '\\' ? '\\' : '/' }),
+    about: createAbout({ name: opts.info.name, version: opts.info.version, mode: opts.info.mode, ...opts.about }),
     takeLaunchUrl: () => {
       const u = launchUrl;
       launchUrl = null;

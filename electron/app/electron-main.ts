@@ -224,6 +224,7 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
         const failure = await shell.openPath(p);
         if (failure) throw new SkiffError('EDITOR_FAILED', `The system could not open “${path.basename(p)}”: ${failure}`);
       },
+      about: { licensesFile: path.join(opts.distDir, 'renderer', 'licenses.json'), modulesFrom: opts.distDir },
       dialogs: {
         async pickFolder(o) {
           const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'], ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties: ['openDirectory'] }));

@@ -1,52 +1,43 @@
-// The application menu: the usual platform menus (roles) plus Skiff's commands, which go to
-// the renderer as `app:menu` events. Keys the panes handle themselves (F2, F7, Delete, Tab,
-// Enter, Backspace) are NOT menu accelerators: accelerators would swallow them in text fields.
+// The application menu, built from the command catalog (electron/ipc/commands.ts) plus the usual
+// platform roles. Skiff's items go to the renderer as `app:menu` events. Their accelerators are
+// shown but not registered (registerAccelerator: false): the renderer handles every key itself, so
+// F2 or Delete still work in text fields and no command fires twice.
 import type * as ElectronNs from 'electron';
-import type { MenuCommand } from '../ipc/contract';
+import { appMenuRows, chordsOf, commandDef, menuAccelerator, titleCase, type AppMenuId, type CommandId, type Platform } from '../ipc/commands';
 
 type Item = ElectronNs.MenuItemConstructorOptions;
 
 /** Builds the menu template; `send` forwards a command to the renderer. */
-export function buildMenuTemplate(send: (command: MenuCommand) => void, opts: { isMac: boolean; devTools: boolean }): Item[] {
-  const cmd = (label: string, command: MenuCommand, accelerator?: string): Item => ({ label, click: () => send(command), ...(accelerator ? { accelerator } : {}) });
-  const file: Item = {
-    label: 'File',
-    submenu: [
-      cmd('Quick Connect…', 'quick-connect', 'CmdOrCtrl+K'),
-      cmd('Disconnect', 'disconnect', 'CmdOrCtrl+Shift+D'),
-      { type: 'separator' },
-      cmd('New Folder (F7)', 'new-folder'),
-      cmd('Rename (F2)', 'rename'),
-      cmd('Delete (Del)', 'delete'),
-      cmd('Copy to Other Pane (F5)', 'copy-to-other-pane'),
-      cmd('Find on Server…', 'find', 'CmdOrCtrl+Shift+F'),
-      { type: 'separator' },
-      cmd('Settings…', 'settings', 'CmdOrCtrl+,'),
-      { type: 'separator' },
-      opts.isMac ? { role: 'close' } : { role: 'quit' },
-    ],
+export function buildMenuTemplate(send: (command: CommandId) => void, opts: { isMac: boolean; devTools: boolean }): Item[] {
+  const platform: Platform = opts.isMac ? 'mac' : 'other';
+  const items = (menu: AppMenuId): Item[] =>
+    appMenuRows(menu, platform).map((id) => {
+      if (id === null) return { type: 'separator' };
+      const chord = chordsOf(id, platform)[0];
+      const accelerator = chord ? menuAccelerator(chord, platform) : undefined;
+      return { id, label: titleCase(commandDef(id).label), click: () => send(id), ...(accelerator ? { accelerator, registerAccelerator: false } : {}) };
+    });
+  const sep: Item = { type: 'separator' };
+
+  const appMenu: Item = {
+    role: 'appMenu',
+    submenu: [...items('app'), sep, { role: 'services' }, sep, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, sep, { role: 'quit' }],
   };
+  const file: Item = { label: 'File', submenu: [...items('file'), sep, opts.isMac ? { role: 'close' } : { role: 'quit' }] };
   const view: Item = {
     label: 'View',
     submenu: [
-      cmd('Refresh', 'refresh', 'CmdOrCtrl+R'),
-      cmd('Show Hidden Files', 'toggle-hidden', 'CmdOrCtrl+Shift+.'),
-      { type: 'separator' },
+      ...items('view'),
+      sep,
       { role: 'resetZoom' },
       { role: 'zoomIn' },
       { role: 'zoomOut' },
-      { type: 'separator' },
+      sep,
       { role: 'togglefullscreen' },
-      ...(opts.devTools ? [{ type: 'separator' } as Item, { role: 'toggleDevTools' } as Item] : []),
+      ...(opts.devTools ? [sep, { role: 'toggleDevTools' } as Item] : []),
     ],
   };
-  const help: Item = { role: 'help', submenu: [cmd('About Skiff', 'about')] };
-  return [
-    ...(opts.isMac ? [{ role: 'appMenu' } as Item] : []),
-    file,
-    { role: 'editMenu' },
-    view,
-    { role: 'windowMenu' },
-    help,
-  ];
+  const go: Item = { label: 'Go', submenu: items('go') };
+  const help: Item = { role: 'help', submenu: items('help') };
+  return [...(opts.isMac ? [appMenu] : []), file, { role: 'editMenu' }, view, go, { role: 'windowMenu' }, help];
 }

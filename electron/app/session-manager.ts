@@ -1,23 +1,26 @@
-// Live SFTP sessions owned by main: connect (host key → core/trust verifier; secrets from the
-// keychain or a password question), look up by id, disconnect, close all on quit.
-// Secrets only flow INTO main (typed by the user, or read from the keychain here).
+// Live SFTP sessions owned by main: open one through core's login flow (connect-with-secrets:
+// typed secret, keychain or a question; host key through core/trust), keep it by id, hand out
+// its reconnect and silent extra-connection closures, close them all on quit.
+// Secrets only flow INTO main (typed by the user, or read from the keychain in core).
 import os from 'node:os';
-import { SkiffError, isSkiffError } from '../core/errors';
+import { SkiffError } from '../core/errors';
 import type { FileSystem } from '../core/fs/file-system';
 import type { HostKeyInfo } from '../core/trust/host-key';
 import type { ConnectOptions, KeyboardInteractiveRequest, SftpSession } from '../core/sftp/types';
 import type { SecretStore } from '../core/secrets/secret-store';
+import type { SecretAnswer, SecretPrompt } from '../core/secrets/secret-prompt';
+import { connectWithSecrets, reconnectWith, silentConnector, type LoginTarget } from '../core/sftp/connect-with-secrets';
 import type { Bookmark } from '../core/store/bookmark-schema';
-import { connectWithSecretRetry, type SecretPrompt } from '../core/store/connect-by-bookmark';
+import type { SavedLogin } from '../core/store/bookmark-service';
 import type { ApiErrorData, ParsedArg, SessionInfo } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
 import type { Emit, SessionService } from '../ipc/services';
 
+/** Saved servers as logins (core's BookmarkService). */
 export interface SessionBookmarks {
-  get(id: string): Bookmark | undefined;
-  markConnected(id: string): Promise<unknown>;
-  /** The user ticked "Remember" in a password question: turn it on for the bookmark. */
-  setRemember(id: string): Promise<unknown>;
+  savedLogin(id: string): SavedLogin;
+  serverLogin(target: LoginTarget): SavedLogin;
+  markConnected(id: string): Promise<Bookmark>;
 }
 
 export interface SessionManagerDeps {
@@ -36,14 +39,47 @@ export interface SessionManagerDeps {
 
 const MAX_TRIES = 3;
 
+type DirectArgs = Exclude<ParsedArg<'session:connect'>, { bookmarkId: string }>;
+
 export class SessionManager implements SessionService {
-  private readonly sessions = new Map<string, { session: SftpSession; info: SessionInfo }>();
+  private readonly sessions = new Map<string, { session: SftpSession; info: SessionInfo; reconnect: () => Promise<SftpSession>; extra?: () => Promise<SftpSession> }>();
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
   async connect(args: ParsedArg<'session:connect'>): Promise<SessionInfo> {
-    if ('bookmarkId' in args) return this.connectBookmark(args.bookmarkId, args.password);
-    return this.connectDirect(args);
+    const saved = 'bookmarkId' in args ? this.deps.bookmarks.savedLogin(args.bookmarkId) : this.deps.bookmarks.serverLogin(directTarget(args));
+    const typed = 'bookmarkId' in args ? { ...(args.password !== undefined ? { password: args.password } : {}) } : typedOf(args);
+    const { target } = saved;
+    let rememberedIn: { bookmark: Bookmark; created: boolean } | undefined;
+    const connect = (o: ConnectOptions): Promise<SftpSession> => this.deps.connect({ ...this.deps.connectDefaults, ...o });
+    const login = await connectWithSecrets({
+      target,
+      typed,
+      secrets: this.deps.secrets,
+      useKeychain: saved.useKeychain,
+      remember: async (kind, secret) => {
+        rememberedIn = await saved.remember(kind, secret);
+      },
+      ask: (p) => this.askSecret(p),
+      verifyHostKey: this.deps.hostKeyVerifier(),
+      // Saved servers may need keyboard-interactive answers after a key (two steps); Quick Connect asks them only when picked.
+      ...(target.method === 'keyboard-interactive' || 'bookmarkId' in args ? { onKeyboardInteractive: this.kbdInt(`${target.username}@${target.host}:${target.port}`) } : {}),
+      connect,
+      home: this.deps.home ?? os.homedir(),
+      maxAttempts: MAX_TRIES,
+    });
+    // The saved server this session belongs to: the one picked, or the one whose password was used or kept.
+    const bookmark = rememberedIn?.bookmark ?? ('bookmarkId' in args || saved.useKeychain ? saved.bookmark : undefined);
+    if (bookmark) await this.deps.bookmarks.markConnected(bookmark.id).catch(() => undefined);
+    const extra = silentConnector(login.credentials, connect);
+    return this.adopt(login.session, {
+      ...(bookmark ? { bookmarkId: bookmark.id } : {}),
+      ...(rememberedIn ? { remembered: { bookmarkId: rememberedIn.bookmark.id, name: rememberedIn.bookmark.name, created: rememberedIn.created } } : {}),
+      keychainWarning: login.keychainWarning,
+      // After a drop mid-transfer: the secret that worked, the host key checked again.
+      reconnect: () => reconnectWith(login.credentials, connect, this.deps.hostKeyVerifier()),
+      ...(extra ? { extra } : {}),
+    });
   }
 
   async disconnect(sessionId: string): Promise<void> {
@@ -69,7 +105,7 @@ export class SessionManager implements SessionService {
 
   /** Opens a fresh connection like the one `sessionId` was opened with (the transfer engine's reconnect). */
   reconnector(sessionId: string): (() => Promise<SftpSession>) | undefined {
-    return this.reconnects.get(sessionId);
+    return this.sessions.get(sessionId)?.reconnect;
   }
 
   /**
@@ -78,7 +114,7 @@ export class SessionManager implements SessionService {
    * the login needed keyboard-interactive answers (they would have to be asked again).
    */
   extraConnector(sessionId: string): (() => Promise<SftpSession>) | undefined {
-    return this.extras.get(sessionId);
+    return this.sessions.get(sessionId)?.extra;
   }
 
   /** Tells `listener` about every session from now on, once it is connected (edits waiting for a server upload then). */
@@ -93,37 +129,9 @@ export class SessionManager implements SessionService {
     await Promise.allSettled([...this.sessions.values()].map((s) => s.session.close()));
   }
 
-  private readonly reconnects = new Map<string, () => Promise<SftpSession>>();
-  private readonly extras = new Map<string, () => Promise<SftpSession>>();
-
-  /** Wraps a host-key hook so the key it accepts is remembered for `extraConnector`. */
-  private recording(verify: (info: HostKeyInfo) => Promise<boolean>): { verify: (info: HostKeyInfo) => Promise<boolean>; accepted: () => HostKeyInfo | undefined } {
-    let accepted: HostKeyInfo | undefined;
-    return {
-      verify: async (info) => {
-        const ok = await verify(info);
-        if (ok) accepted = info;
-        return ok;
-      },
-      accepted: () => accepted,
-    };
-  }
-
-  /** A connector that never asks: `opts` (the options that logged in) with the accepted host key only. */
-  private silentConnector(session: SftpSession, opts: ConnectOptions, accepted: HostKeyInfo | undefined): (() => Promise<SftpSession>) | undefined {
-    if (session.authMethod === 'keyboard-interactive' || !accepted) return undefined;
-    const { onKeyboardInteractive: _asks, ...rest } = opts;
-    const key = accepted;
-    return () =>
-      this.deps.connect({
-        ...rest,
-        knownHostKeyTypes: [key.keyType],
-        verifyHostKey: async (info) => info.keyType === key.keyType && info.key.equals(key.key),
-      });
-  }
-
-  private base(): Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'> {
-    return { ...this.deps.connectDefaults };
+  private async askSecret(p: SecretPrompt): Promise<SecretAnswer | null> {
+    const a = await this.deps.questions.ask({ kind: 'password', ...p });
+    return a && a.secret !== null ? { secret: a.secret, remember: a.remember } : null;
   }
 
   private kbdInt(label: string): (req: KeyboardInteractiveRequest) => Promise<string[] | null> {
@@ -133,113 +141,9 @@ export class SessionManager implements SessionService {
     };
   }
 
-  private async connectBookmark(bookmarkId: string, typed: string | undefined): Promise<SessionInfo> {
-    const bookmark = this.deps.bookmarks.get(bookmarkId);
-    if (!bookmark) throw new SkiffError('INVALID_ARGUMENT', 'That saved server no longer exists.');
-    let preset = typed;
-    const askPassword = async (p: SecretPrompt): Promise<{ secret: string; remember: boolean } | null> => {
-      // A password typed in the connect form answers the first question.
-      if (preset !== undefined && p.reason !== 'rejected' && p.reason !== 'stored-rejected') {
-        const secret = preset;
-        preset = undefined;
-        return { secret, remember: false };
-      }
-      const a = await this.deps.questions.ask({
-        kind: 'password',
-        host: bookmark.host,
-        port: bookmark.port,
-        username: bookmark.username,
-        bookmarkName: bookmark.name,
-        reason: p.reason,
-        secret: p.kind,
-        canRemember: p.canRemember,
-        ...(bookmark.keyPath ? { keyPath: bookmark.keyPath } : {}),
-        ...(p.keychainMessage ? { keychainMessage: p.keychainMessage } : {}),
-      });
-      return a && a.secret !== null ? { secret: a.secret, remember: a.remember } : null;
-    };
-    const label = `${bookmark.username}@${bookmark.host}:${bookmark.port}`;
-    let last: ConnectOptions | undefined;
-    let hostKey: ReturnType<SessionManager['recording']> | undefined;
-    const open = () => {
-      hostKey = this.recording(this.deps.hostKeyVerifier());
-      return connectWithSecretRetry(bookmark, {
-        secrets: this.deps.secrets,
-        askPassword,
-        verifyHostKey: hostKey.verify,
-        onKeyboardInteractive: this.kbdInt(label),
-        home: this.deps.home ?? os.homedir(),
-        connect: (o) => {
-          last = { ...this.base(), ...o };
-          return this.deps.connect(last);
-        },
-        maxAttempts: MAX_TRIES,
-      });
-    };
-    const r = await open();
-    const extra = last ? this.silentConnector(r.session, last, hostKey?.accepted()) : undefined;
-    if (r.rememberRequested && !bookmark.rememberPassword) await this.deps.bookmarks.setRemember(bookmark.id).catch(() => undefined);
-    await this.deps.bookmarks.markConnected(bookmark.id).catch(() => undefined);
-    return this.adopt(r.session, { bookmarkId: bookmark.id, keychainWarning: r.keychainWarning, reconnect: async () => (await open()).session, ...(extra ? { extra } : {}) });
-  }
-
-  private async connectDirect(args: Exclude<ParsedArg<'session:connect'>, { bookmarkId: string }>): Promise<SessionInfo> {
-    const label = `${args.username}@${args.host}:${args.port}`;
-    const hostKey = this.recording(this.deps.hostKeyVerifier());
-    const o: ConnectOptions = { ...this.base(), host: args.host, port: args.port, username: args.username, verifyHostKey: hostKey.verify };
-    let secretKind: 'password' | 'passphrase' | null = null;
-    switch (args.authMethod) {
-      case 'password':
-        secretKind = 'password';
-        if (args.password !== undefined) o.password = args.password;
-        break;
-      case 'key':
-        if (args.keyPath === undefined) throw new SkiffError('INVALID_ARGUMENT', 'Choose a private key file for key authentication.');
-        secretKind = 'passphrase';
-        o.privateKeyPath = args.keyPath;
-        if (args.passphrase !== undefined) o.passphrase = args.passphrase;
-        break;
-      case 'agent':
-        o.agent = true;
-        break;
-      case 'keyboard-interactive':
-        o.onKeyboardInteractive = this.kbdInt(label);
-        break;
-    }
-    const ask = async (reason: 'not-stored' | 'rejected', kind: 'password' | 'passphrase'): Promise<string> => {
-      const a = await this.deps.questions.ask({
-        kind: 'password',
-        host: args.host,
-        port: args.port,
-        username: args.username,
-        reason,
-        secret: kind,
-        canRemember: false,
-        ...(args.keyPath !== undefined ? { keyPath: args.keyPath } : {}),
-      });
-      if (!a || a.secret === null || a.secret === '') throw new SkiffError('CANCELLED', `Connecting to ${args.host} was cancelled.`);
-      return a.secret;
-    };
-    if (secretKind === 'password' && o.password === undefined) o.password = await ask('not-stored', 'password');
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const session = await this.deps.connect(o);
-        // Reconnect (after a drop mid-transfer) reuses what worked, without asking again.
-        const again = { ...o, verifyHostKey: this.deps.hostKeyVerifier() };
-        const extra = this.silentConnector(session, o, hostKey.accepted());
-        return this.adopt(session, { keychainWarning: null, reconnect: () => this.deps.connect({ ...again, verifyHostKey: this.deps.hostKeyVerifier() }), ...(extra ? { extra } : {}) });
-      } catch (err) {
-        if (attempt >= MAX_TRIES) throw err;
-        if (secretKind === 'password' && isSkiffError(err, 'AUTH_FAILED')) o.password = await ask('rejected', 'password');
-        else if (secretKind === 'passphrase' && isSkiffError(err, 'PASSPHRASE_REQUIRED')) o.passphrase = await ask(o.passphrase === undefined ? 'not-stored' : 'rejected', 'passphrase');
-        else throw err;
-      }
-    }
-  }
-
   private async adopt(
     session: SftpSession,
-    extra: { bookmarkId?: string; keychainWarning: ApiErrorData | null; reconnect: () => Promise<SftpSession>; extra?: () => Promise<SftpSession> },
+    extra: Pick<SessionInfo, 'bookmarkId' | 'remembered'> & { keychainWarning: ApiErrorData | null; reconnect: () => Promise<SftpSession>; extra?: () => Promise<SftpSession> },
   ): Promise<SessionInfo> {
     let home = '/';
     try {
@@ -249,17 +153,26 @@ export class SessionManager implements SessionService {
     }
     const info: SessionInfo = { sessionId: session.id, host: session.host, port: session.port, username: session.username, authMethod: session.authMethod, home };
     if (extra.bookmarkId !== undefined) info.bookmarkId = extra.bookmarkId;
+    if (extra.remembered) info.remembered = extra.remembered;
     if (extra.keychainWarning) info.keychainWarning = extra.keychainWarning;
-    this.sessions.set(session.id, { session, info });
-    this.reconnects.set(session.id, extra.reconnect);
-    if (extra.extra) this.extras.set(session.id, extra.extra);
+    this.sessions.set(session.id, { session, info, reconnect: extra.reconnect, ...(extra.extra ? { extra: extra.extra } : {}) });
     session.onClosed((reason) => {
       this.sessions.delete(session.id);
-      this.reconnects.delete(session.id);
-      this.extras.delete(session.id);
       this.deps.emit('session:closed', { sessionId: session.id, code: reason.code, message: reason.message, byUser: reason.byUser });
     });
     for (const l of [...this.connectedListeners]) l(info);
     return info;
   }
+}
+
+function directTarget(args: DirectArgs): LoginTarget {
+  return { host: args.host, port: args.port, username: args.username, method: args.authMethod, ...(args.keyPath !== undefined ? { keyPath: args.keyPath } : {}) };
+}
+
+function typedOf(args: DirectArgs): { password?: string; passphrase?: string; remember: boolean } {
+  return {
+    ...(args.password !== undefined ? { password: args.password } : {}),
+    ...(args.passphrase !== undefined ? { passphrase: args.passphrase } : {}),
+    remember: args.rememberPassword,
+  };
 }

@@ -3,7 +3,8 @@
 import type { FileSystem } from '../core/fs/file-system';
 import { sessionEndpoint } from '../core/transfers/session-endpoint';
 import { TransferQueue } from '../core/transfers/transfer-queue';
-import type { ConflictAnswer, ConflictPolicy, TransferJobSnapshot, TransferQueueOptions, TransferSpec } from '../core/transfers/types';
+import type { ConflictAction, ConflictAnswer, ConflictPolicy, ConflictQuestion, TransferJobSnapshot, TransferQueueOptions, TransferSpec } from '../core/transfers/types';
+import type * as Shared from '../core/transfer-shapes';
 import type { Settings } from '../core/store/settings';
 import type { TransferJobDto, TransferProgressDto } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
@@ -24,6 +25,12 @@ export type TransferTuning = Omit<TransferQueueOptions, 'maxConcurrentJobs' | 'o
 
 const ACTIVE = new Set(['queued', 'running', 'paused']);
 
+// core/transfers/types.ts still spells the shapes the contract takes from core/transfer-shapes.ts:
+// this stops them from drifting apart until it re-exports them.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _oneShape: Same<TransferJobSnapshot, Shared.TransferJobSnapshot> & Same<ConflictQuestion, Shared.ConflictQuestion> & Same<ConflictAction, Shared.ConflictAction> & Same<ConflictPolicy, Shared.ConflictPolicy> = true;
+void _oneShape;
+
 /** One single-file job of the edit feature: renamed on the way, an explicit conflict policy, permission bits never copied. */
 export interface SingleFileJob {
   direction: 'upload' | 'download';
@@ -42,37 +49,14 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     ...deps.tuning,
     maxConcurrentJobs: s.transferConcurrency,
     onConflict: async (q): Promise<ConflictAnswer> => {
-      const a = await deps.questions.ask({ kind: 'conflict', jobId: q.jobId, direction: q.direction, source: q.source, target: q.target, canResume: q.canResume });
+      const a = await deps.questions.ask({ kind: 'conflict', ...q });
       // No answer (timeout, closed window) never destroys data: skip this file.
       return a ? { action: a.action, applyToAll: a.applyToAll } : { action: 'skip' };
     },
   });
 
-  const dto = (j: TransferJobSnapshot): TransferJobDto => {
-    const d: TransferJobDto = {
-      id: j.id,
-      sessionId: sessionOf.get(j.id) ?? adding ?? '',
-      direction: j.direction,
-      sources: [...j.sources],
-      targetDir: j.targetDir,
-      label: j.label,
-      state: j.state,
-      bytesDone: j.bytesDone,
-      bytesTotal: j.bytesTotal,
-      filesDone: j.filesDone,
-      filesTotal: j.filesTotal,
-      rate: j.rate,
-      etaSeconds: j.etaSeconds,
-      fileErrors: j.fileErrors.map((e) => ({ ...e })),
-      skipped: j.skipped.map((x) => ({ ...x })),
-      retries: j.retries,
-      createdAt: j.createdAt,
-    };
-    if (j.currentFile !== undefined) d.currentFile = j.currentFile;
-    if (j.error !== undefined) d.error = { ...j.error };
-    if (j.finishedAt !== undefined) d.finishedAt = j.finishedAt;
-    return d;
-  };
+  // A snapshot is already a fresh, plain copy: the DTO is it plus the session it runs on.
+  const dto = (j: TransferJobSnapshot): TransferJobDto => ({ ...j, sessionId: sessionOf.get(j.id) ?? adding ?? '' });
   const progress = (j: TransferJobSnapshot): TransferProgressDto => {
     const p: TransferProgressDto = { id: j.id, bytesDone: j.bytesDone, bytesTotal: j.bytesTotal, filesDone: j.filesDone, filesTotal: j.filesTotal, rate: j.rate, etaSeconds: j.etaSeconds };
     if (j.currentFile !== undefined) p.currentFile = j.currentFile;

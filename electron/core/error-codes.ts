@@ -40,3 +40,10 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An error as plain data (what crosses IPC and sits in job snapshots). */
+export interface SkiffErrorData {
+  code: ErrorCode;
+  message: string;
+  path?: string;
+}

@@ -1,15 +1,9 @@
 // One error type for all of core: a stable machine `code` the UI can switch on, and a
 // message a person can act on. Raw ssh2/node errors are kept as `cause`, never shown alone.
 
-import type { ErrorCode } from './error-codes';
+import type { ErrorCode, SkiffErrorData } from './error-codes';
 
-export { ERROR_CODES, type ErrorCode } from './error-codes';
-
-export interface SkiffErrorData {
-  code: ErrorCode;
-  message: string;
-  path?: string;
-}
+export { ERROR_CODES, type ErrorCode, type SkiffErrorData } from './error-codes';
 
 /** The error every core function throws: a stable `code`, a human message, optionally the path involved. */
 export class SkiffError extends Error {

@@ -37,8 +37,27 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
 import { EDIT_CONFLICT_CHOICES, EDIT_MODES } from '../core/edit/edit-values';
-import type { EditOpenResult, EditedFileSnapshot } from '../core/edit/types';
+import type { EditConflictQuestion, EditLargeQuestion, EditOpenResult, EditedFileSnapshot } from '../core/edit/types';
 import { SFTP_LINK_HANDLER_CHOICES } from '../core/store/sftp-link-handler';
+import type { CommandId } from './commands';
+import type { EntryType, FileEntry, FileStat } from '../core/fs/file-entry';
+import { SECRET_KINDS, type SecretPrompt } from '../core/secrets/secret-prompt';
+import { LOGIN_METHODS, type AuthMethod } from '../core/sftp/auth-methods';
+import { THEMES } from '../core/store/setting-choices';
+import type { SshConfigCandidateOf, SshConfigScanOf } from '../core/store/ssh-config-candidate';
+import {
+  CONFLICT_ACTIONS,
+  CONFLICT_POLICIES,
+  DEFAULT_CONFLICT_POLICIES,
+  TRANSFER_DIRECTIONS,
+  type ConflictAction,
+  type ConflictQuestion,
+  type TransferDirection,
+  type TransferFileError,
+  type TransferJobSnapshot,
+  type TransferState,
+} from '../core/transfer-shapes';
+import { HOST_KEY_DECISIONS, HOST_KEY_POLICIES, type HostKeyAnswer, type HostKeyFacts, type HostKeyQuestionKind, type KnownHostKeyFacts } from '../core/trust/host-key-decisions';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -100,34 +119,10 @@ const Mode = z.number().int().min(0).max(0o7777);
 
 // ───────────────────────────── DTOs ─────────────────────────────
 
-export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
-
-/** One directory entry (mirrors core FileEntry). Times are ms since the epoch. */
-export interface FileEntryDto {
-  name: string;
-  path: string;
-  type: EntryType;
-  size: number;
-  mtimeMs: number;
-  atimeMs: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  owner?: string;
-  group?: string;
-  linkTarget?: string;
-  targetType?: EntryType | 'broken';
-}
-
-export interface FileStatDto {
-  type: EntryType;
-  size: number;
-  mtimeMs: number;
-  atimeMs: number;
-  mode: number;
-  uid: number;
-  gid: number;
-}
+export type { EntryType };
+/** One directory entry (core's FileEntry). Times are ms since the epoch. */
+export type FileEntryDto = FileEntry;
+export type FileStatDto = FileStat;
 
 /** At most this many refused names travel with a listing page (a hostile server cannot flood the renderer). */
 export const MAX_REFUSED_NAMES = 100;
@@ -164,7 +159,7 @@ export interface ListPage {
   refused?: RefusedNamesDto;
 }
 
-export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';
+export type { AuthMethod };
 
 export interface SessionInfo {
   sessionId: string;
@@ -177,55 +172,23 @@ export interface SessionInfo {
   authMethod: AuthMethod;
   /** The remote home folder (where to start browsing unless a path was asked for). */
   home: string;
-  /** The bookmark used, if any. */
+  /** The saved server this session belongs to (picked, or whose remembered password was used or kept). */
   bookmarkId?: string;
+  /** "Remember password" kept the password that worked with this saved server (created: a new one, named user@host). */
+  remembered?: { bookmarkId: string; name: string; created: boolean };
 }
 
-export const ConflictPolicy = z.enum(['ask', 'overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs']);
+export const ConflictPolicy = z.enum(CONFLICT_POLICIES);
 export type ConflictPolicy = z.infer<typeof ConflictPolicy>;
+export type { ConflictAction, HostKeyAnswer as HostKeyDecision, TransferDirection, TransferFileError, TransferState };
 
-export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'skipped';
-export type TransferDirection = 'upload' | 'download';
-
-/** Per-file failure inside a job (e.g. permission denied on one file of a folder). */
-export interface TransferFileError extends ApiErrorData {
-  path: string;
-}
-
-export interface TransferJobDto {
-  id: string;
-  sessionId: string;
-  direction: TransferDirection;
-  /** Source paths (local for upload, remote for download). */
-  sources: string[];
-  /** Target folder (remote for upload, local for download). */
-  targetDir: string;
-  /** A short human label, e.g. "report.pdf" or "photos (1,204 files)". */
-  label: string;
-  state: TransferState;
-  bytesDone: number;
-  bytesTotal: number;
-  filesDone: number;
-  filesTotal: number;
-  /** Bytes per second (smoothed); 0 when not running. */
-  rate: number;
-  /** Seconds left, or null when unknown. */
-  etaSeconds: number | null;
-  currentFile?: string;
-  error?: ApiErrorData;
-  fileErrors?: TransferFileError[];
-  /** Entries deliberately not copied (symlinked folder, device file, conflict skip), and why. */
-  skipped?: Array<{ path: string; reason: string }>;
-  /** Automatic reconnect-and-resume rounds used so far. */
-  retries?: number;
-  createdAt: number;
-  finishedAt?: number;
-}
+/** A job as core's queue reports it (core/transfer-shapes.ts), and the session it runs on. */
+export type TransferJobDto = TransferJobSnapshot & { sessionId: string };
 
 /** The fields of a job that change while it runs (sent throttled, ≤ ~10/s per job). */
 export type TransferProgressDto = Pick<TransferJobDto, 'id' | 'bytesDone' | 'bytesTotal' | 'filesDone' | 'filesTotal' | 'rate' | 'etaSeconds' | 'currentFile'>;
 
-export const BookmarkAuth = z.enum(['password', 'key', 'agent', 'keyboard-interactive']);
+export const BookmarkAuth = z.enum(LOGIN_METHODS);
 export type BookmarkAuth = z.infer<typeof BookmarkAuth>;
 
 const OptText = (max: number) => z.string().max(max).refine(noNul, 'contains a NUL byte').nullable().optional();
@@ -298,39 +261,19 @@ export interface BookmarkSaveResult {
   keychainWarning: ApiErrorData | null;
 }
 
-/** One concrete `Host` alias from ~/.ssh/config, ready to become a bookmark. */
-export interface SshConfigCandidateDto {
-  /** Stable within a scan (`ssh-config:<alias>`); pass it to `bookmarks:import`. */
-  id: string;
-  alias: string;
-  /** The bookmark it would create. */
-  bookmark: BookmarkInput;
-  /** Every IdentityFile that applies, expanded (the first becomes keyPath). */
-  identityFiles: string[];
-  /** Options Skiff cannot honour yet (ProxyJump, …). */
-  unsupported: string[];
-  /** Id of an existing bookmark for the same user@host:port. */
-  duplicateOf: string | null;
-  /** Why it cannot be imported as is; null when fine. */
-  error: string | null;
-}
-
-export interface SshConfigScanDto {
-  candidates: SshConfigCandidateDto[];
-  notes: Array<{ file: string; alias?: string; message: string }>;
-  /** Every file read (main file first, then Includes). */
-  files: string[];
-}
+/** One concrete `Host` alias from ~/.ssh/config, ready to become a bookmark (core's candidate). */
+export type SshConfigCandidateDto = SshConfigCandidateOf<BookmarkInput>;
+export type SshConfigScanDto = SshConfigScanOf<BookmarkInput>;
 
 export interface BookmarkImportResult {
   created: BookmarkDto[];
   skipped: Array<{ id: string; reason: string }>;
 }
 
-export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'yes']);
-export const Theme = z.enum(['system', 'light', 'dark']);
-/** Conflict policies a user can pick as the default (mirrors core settings). */
-export const DefaultConflictPolicy = z.enum(['ask', 'overwrite', 'overwrite-if-newer', 'skip', 'rename', 'resume']);
+export const HostKeyPolicy = z.enum(HOST_KEY_POLICIES);
+export const Theme = z.enum(THEMES);
+/** Conflict policies a user can pick as the default. */
+export const DefaultConflictPolicy = z.enum(DEFAULT_CONFLICT_POLICIES);
 /** Whether the installed app opens sftp:// links: ask at the next start, yes, or leave them to other apps. */
 export const SftpLinkHandler = z.enum(SFTP_LINK_HANDLER_CHOICES);
 
@@ -395,6 +338,31 @@ export interface AppInfo {
   nativeDialogs: boolean;
 }
 
+/** One package Skiff ships (bundled, or a runtime dependency of main), as build/licenses.mjs lists it. */
+export interface LicenseDto {
+  name: string;
+  version: string;
+  /** SPDX expression from its package.json ("MIT", "(MIT OR Apache-2.0)"). */
+  license: string;
+  /** Which part of the app ships it. */
+  usedBy: Array<'main' | 'renderer'>;
+  repository?: string;
+  /** Its licence file. */
+  text?: string;
+}
+
+/** What the About dialog shows. */
+export interface AboutDto {
+  name: string;
+  version: string;
+  mode: 'electron' | 'web';
+  /** What the app runs on; electron and chromium only inside Electron (the browser preview has neither in main). */
+  versions: { electron?: string; chromium?: string; node: string; v8: string; ssh2?: string };
+  /** Licences of what ships, or null with `licensesProblem` saying why they cannot be shown. */
+  licenses: LicenseDto[] | null;
+  licensesProblem?: string;
+}
+
 /** An `sftp://user@host:port/path` launch: prefill Quick Connect; never connect by itself. */
 export interface OpenUrlDto {
   host: string;
@@ -406,17 +374,10 @@ export interface OpenUrlDto {
 // ───────────────────────────── questions (main → renderer) ─────────────────────────────
 
 /** A stored known_hosts line, as the trust dialog shows it. */
-export interface KnownHostEntryDto {
-  keyType: string;
-  bits: number;
-  fingerprint: string;
-  /** `file:line` of the entry in known_hosts. */
-  file: string;
-  line: number;
-}
+export type KnownHostEntryDto = KnownHostKeyFacts;
 
 export type QuestionDto =
-  | {
+  | ({
       id: string;
       kind: 'host-key';
       timeoutMs: number;
@@ -426,22 +387,12 @@ export type QuestionDto =
        * confirm-replace: the second, explicit confirmation after `replace` (answers confirm-replace | cancel).
        * A revoked key is never asked about: connect fails with HOST_KEY_REVOKED.
        */
-      status: 'unknown' | 'changed' | 'confirm-replace';
-      host: string;
-      port: number;
-      /** `host` or `[host]:port`, as written in known_hosts. */
-      name: string;
-      keyType: string;
-      bits: number;
-      /** `SHA256:…` exactly as ssh-keygen -lf prints it. */
-      fingerprint: string;
+      status: HostKeyQuestionKind;
       /** For changed / confirm-replace: the stored keys that differ. */
       stored?: KnownHostEntryDto[];
       /** For unknown: the file "Trust and remember" writes to. */
       saveTo?: string;
-      /** Notes about skipped or unsupported known_hosts lines (`file:line: …`). */
-      warnings: string[];
-    }
+    } & HostKeyFacts)
   | {
       id: string;
       kind: 'keyboard-interactive';
@@ -451,59 +402,14 @@ export type QuestionDto =
       instructions: string;
       prompts: Array<{ prompt: string; echo: boolean }>;
     }
-  | {
-      id: string;
-      kind: 'password';
-      timeoutMs: number;
-      host: string;
-      port: number;
-      username: string;
-      /** The bookmark's name when connecting by bookmark. */
-      bookmarkName?: string;
-      /**
-       * not-stored: nothing saved; keychain-unavailable: the keychain could not be read (see keychainMessage);
-       * stored-rejected: the saved one was refused (offer to update it); rejected: the typed one was refused.
-       */
-      reason: 'not-stored' | 'keychain-unavailable' | 'stored-rejected' | 'rejected';
-      /** passphrase: for the key file `keyPath`. */
-      secret: 'password' | 'passphrase';
-      keyPath?: string;
-      /** Whether to offer "Remember" (a bookmark and a usable keychain). */
-      canRemember: boolean;
-      keychainMessage?: string;
-    }
-  | {
-      id: string;
-      kind: 'conflict';
-      timeoutMs: number;
-      jobId: string;
-      direction: TransferDirection;
-      source: { path: string; size: number; mtimeMs: number };
-      target: { path: string; size: number; mtimeMs: number };
-      /** The target looks like an earlier partial copy of the source. */
-      canResume: boolean;
-    }
-  | {
-      id: string;
-      kind: 'edit-conflict';
-      timeoutMs: number;
-      editId: string;
-      server: { host: string; port: number; username: string };
-      remotePath: string;
-      /** The server's version now; null when the file was deleted there. */
-      remote: { size: number; mtimeMs: number } | null;
-      local: { size: number; mtimeMs: number };
-      /** The name "keep both" uploads the local version as. */
-      keepBothName: string;
-    }
-  | {
-      id: string;
-      kind: 'edit-large';
-      timeoutMs: number;
-      /** The files above the limit (resolved remote paths). */
-      files: Array<{ path: string; size: number }>;
-      limitBytes: number;
-    };
+  /** A password or key passphrase main does not have, or that the server refused (see core/secrets/secret-prompt.ts). */
+  | ({ id: string; kind: 'password'; timeoutMs: number } & SecretPrompt)
+  /** A transfer's target exists and the job's policy is 'ask'. */
+  | ({ id: string; kind: 'conflict'; timeoutMs: number } & ConflictQuestion)
+  /** A remote file being edited changed on the server too (see core/edit/types.ts); no answer decides nothing. */
+  | ({ id: string; kind: 'edit-conflict'; timeoutMs: number } & EditConflictQuestion)
+  /** Files above the size in Settings, before they are downloaded for editing. */
+  | ({ id: string; kind: 'edit-large'; timeoutMs: number } & EditLargeQuestion);
 export type QuestionKind = QuestionDto['kind'];
 
 /** The renderer's answers, one shape per question kind. */
@@ -511,7 +417,7 @@ export const QuestionAnswer = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('host-key'),
     /** See QuestionDto 'host-key' for which decisions fit which status; anything else counts as cancel. */
-    decision: z.enum(['trust-remember', 'trust-once', 'replace', 'confirm-replace', 'cancel']),
+    decision: z.enum(HOST_KEY_DECISIONS),
   }),
   z.strictObject({
     kind: z.literal('keyboard-interactive'),
@@ -526,7 +432,7 @@ export const QuestionAnswer = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('conflict'),
-    action: z.enum(['overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs', 'cancel']),
+    action: z.enum(CONFLICT_ACTIONS),
     applyToAll: z.boolean().default(false),
   }),
   z.strictObject({
@@ -572,6 +478,8 @@ const Empty = z.undefined();
 export const requests = {
   // app
   'app:info': Empty,
+  /** Versions and licences for the About dialog. */
+  'app:about': Empty,
   /** The sftp:// URL the app was launched with (once), else null. */
   'app:take-launch-url': Empty,
 
@@ -620,7 +528,7 @@ export const requests = {
   // transfers
   'transfer:enqueue': z.strictObject({
     ...SessionRef,
-    direction: z.enum(['upload', 'download']),
+    direction: z.enum(TRANSFER_DIRECTIONS),
     /** Local paths for upload, remote paths for download (validated per direction in main). */
     sources: z.array(z.string().min(1).max(MAX_PATH)).min(1).max(MAX_ITEMS),
     /** Remote folder for upload; an EXISTING local folder for download. */
@@ -658,9 +566,9 @@ export const requests = {
   'bookmarks:import': z.strictObject({ ids: z.array(z.string().min(1).max(1100)).min(1).max(1000), allowDuplicates: z.boolean().default(false) }),
 
   // secrets: set / has / delete — there is NO getter, by design
-  'secrets:set': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']), secret: Secret.min(1) }),
-  'secrets:has': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']) }),
-  'secrets:delete': z.strictObject({ bookmarkId: Id, kind: z.enum(['password', 'passphrase']) }),
+  'secrets:set': z.strictObject({ bookmarkId: Id, kind: z.enum(SECRET_KINDS), secret: Secret.min(1) }),
+  'secrets:has': z.strictObject({ bookmarkId: Id, kind: z.enum(SECRET_KINDS) }),
+  'secrets:delete': z.strictObject({ bookmarkId: Id, kind: z.enum(SECRET_KINDS) }),
 
   // settings
   'settings:get': Empty,
@@ -678,6 +586,7 @@ export const requests = {
 /** What each request channel resolves to (the `value` of an ok envelope). */
 export interface RequestResults {
   'app:info': AppInfo;
+  'app:about': AboutDto;
   'app:take-launch-url': OpenUrlDto | null;
   'session:connect': SessionInfo;
   'session:disconnect': void;
@@ -745,12 +654,9 @@ export interface EventPayloads {
   'edit:file-changed': EditedFileDto;
   /** Editing stopped; `keptAt` is where the copy was kept when its last change had not reached the server. */
   'edit:file-removed': { id: string; keptAt: string | null };
-  /** A menu item the renderer implements (e.g. "refresh", "new-folder"). */
-  'app:menu': { command: MenuCommand };
+  /** An application-menu item was picked: a command of the catalog (electron/ipc/commands.ts) for the renderer to run. */
+  'app:menu': { command: CommandId };
 }
-
-export const MENU_COMMANDS = ['quick-connect', 'refresh', 'new-folder', 'rename', 'delete', 'copy-to-other-pane', 'find', 'select-all', 'toggle-hidden', 'disconnect', 'about', 'settings'] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export const EVENT_CHANNELS = [
   'transfer:progress',

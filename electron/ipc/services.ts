@@ -3,6 +3,7 @@
 // tests can hand in real core objects or small real stand-ins.
 import type { FileEntry, FileSystem } from '../core/fs/file-system';
 import type {
+  AboutDto,
   ApiErrorData,
   AppInfo,
   BookmarkDto,
@@ -96,6 +97,8 @@ export interface DialogService {
 /** Everything the handler registry talks to. */
 export interface Services {
   appInfo(): AppInfo;
+  /** Versions and licences (the About dialog). */
+  about(): Promise<AboutDto>;
   /** The sftp:// launch URL, handed out once. */
   takeLaunchUrl(): OpenUrlDto | null;
   sessions: SessionService;

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SkiffError } from '../core/errors';
@@ -118,6 +119,8 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
   const context = await createAppContext({
     configDir: opts.configDir,
     home: opts.home,
+    // The built renderer carries the licence list; main's dependencies resolve from this checkout.
+    about: { licensesFile: path.join(root, 'licenses.json'), modulesFrom: fileURLToPath(new URL('../..', import.meta.url)) },
     emit,
     dialogs: {
       // No native pickers in a browser: the UI lets the user type a path instead.

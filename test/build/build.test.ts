@@ -77,6 +77,24 @@ describe('node build/build.mjs --renderer-only', () => {
     expect(html).not.toMatch(/\son[a-z]+=/i);
     expect(html).toContain('Content-Security-Policy');
   });
+
+  it('writes the licences of what ships beside it: the renderer bundle, main\'s bundle and main\'s runtime dependencies', () => {
+    const file = JSON.parse(readFileSync(path.join(out, 'renderer', 'licenses.json'), 'utf8')) as { packages: Array<{ name: string; version: string; license: string; usedBy: string[]; text?: string }> };
+    const byName = new Map(file.packages.map((p) => [p.name, p]));
+    const installed = (name: string): string => (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    // Runtime dependencies of main and what they pull in (packed by electron-builder).
+    expect(byName.get('ssh2')).toMatchObject({ version: installed('ssh2'), license: 'MIT', usedBy: ['main'] });
+    expect(byName.get('keytar')?.usedBy).toEqual(['main']);
+    expect(byName.get('asn1')?.usedBy).toEqual(['main']);
+    // Bundled into main.cjs, into the renderer, or both.
+    expect(byName.get('jsonc-parser')?.usedBy).toEqual(['main']);
+    expect(byName.get('react-dom')).toMatchObject({ license: 'MIT', usedBy: ['renderer'] });
+    expect(byName.get('zod')?.usedBy.sort()).toEqual(['main', 'renderer']);
+    expect(byName.get('react')?.text).toMatch(/Permission is hereby granted/);
+    // Build tools are not shipped, so not listed.
+    for (const tool of ['vite', 'esbuild', 'typescript', 'vitest', 'electron-builder']) expect(byName.has(tool), tool).toBe(false);
+    for (const p of file.packages) expect(p.license, p.name).not.toBe('UNKNOWN');
+  });
 });
 
 describe('dist/preload.cjs (fake electron)', () => {
@@ -260,6 +278,11 @@ describe('dist/main.cjs (fake electron)', () => {
     expect(r).toMatchObject({ ok: true, value: { name: 'Skiff', mode: 'electron' } });
     const refused = await rec.handled.get('app:info')!({ sender: win.webContents, senderFrame: { url: 'app://skiff/index.html' } }, undefined);
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    // About: the build's licence list and main's runtime versions (ssh2 resolved beside main.cjs).
+    const about = (await rec.handled.get('app:about')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as { ok: boolean; value: { versions: { ssh2?: string; node: string }; licenses: Array<{ name: string }> | null } };
+    expect(about.ok).toBe(true);
+    expect(about.value.versions).toMatchObject({ node: process.versions.node, ssh2: (require('ssh2/package.json') as { version: string }).version });
+    expect(about.value.licenses?.map((l) => l.name)).toContain('ssh2');
 
     // The protocol never serves outside the renderer folder, and sends the CSP.
     const res = (await rec.protocolHandlers.get('app')!(new Request('app://skiff/%2e%2e/main.cjs'))) as Response;

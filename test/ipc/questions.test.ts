@@ -89,7 +89,7 @@ describe('questions over the registry', () => {
     f.onEvent = (event, payload) => {
       if (event === 'question:ask') void f.call('question:answer', { id: (payload as QuestionDto).id, answer: { kind: 'password', secret: 'hunter2', remember: false } });
     };
-    const a = await broker.ask({ kind: 'password', host: 'h', port: 22, username: 'u', reason: 'not-stored', secret: 'password', canRemember: false });
+    const a = await broker.ask({ kind: 'password', host: 'h', port: 22, username: 'u', reason: 'not-stored', secret: 'password', canRemember: false, rememberDefault: false });
     f.onEvent = undefined;
     expect(a).toEqual({ kind: 'password', secret: 'hunter2', remember: false });
     expect(await f.call('question:answer', { id: 'gone', answer: { kind: 'password', secret: null } })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });

@@ -197,7 +197,8 @@ describe('against the scriptable server', () => {
     expect(r.ok).toBe(true);
     const pw = q.asked.filter((x) => x.kind === 'password');
     expect(pw.map((x) => (x as { reason: string }).reason)).toEqual(['not-stored', 'rejected']);
-    expect(pw[0]).toMatchObject({ host: server.host, port: server.port, username: 'tester', secret: 'password', canRemember: false });
+    // Remember is offered: a Quick Connect password can be kept (with a saved server for it).
+    expect(pw[0]).toMatchObject({ host: server.host, port: server.port, username: 'tester', secret: 'password', canRemember: true, rememberDefault: false });
     expect(server.authAttempts.filter((a) => a.method === 'password').map((a) => [a.password, a.accepted])).toEqual([
       ['wrong', false],
       ['right', true],

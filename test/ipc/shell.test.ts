@@ -7,6 +7,7 @@ import { resolveAppFile } from '../../electron/app/app-protocol';
 import { electronIpcHost, visibleBounds } from '../../electron/app/electron-main';
 import { findSftpUrl, parseSftpUrl } from '../../electron/app/launch-url';
 import { buildMenuTemplate } from '../../electron/app/menu';
+import { COMMAND_IDS } from '../../electron/ipc/commands';
 import { APP_ORIGIN, APP_URL, CONTENT_SECURITY_POLICY, createMainWindow } from '../../electron/app/window';
 import type { ApiResult } from '../../electron/ipc/contract';
 import { createDispatcher, type IpcSender } from '../../electron/ipc/register';
@@ -223,21 +224,51 @@ describe('sftp:// launch URLs', () => {
 });
 
 describe('application menu', () => {
-  it('has the usual menus and shortcuts, and sends commands to the renderer', () => {
+  type Item = { id?: string; label?: string; role?: string; accelerator?: string; registerAccelerator?: boolean; click?: unknown; submenu?: unknown };
+  const flat = (t: Item[]): Item[] => t.flatMap((m) => [m, ...(Array.isArray(m.submenu) ? flat(m.submenu as Item[]) : [])]);
+
+  it('has the usual menus; every Skiff item is a catalog command and sends its id to the renderer', () => {
     const sent: string[] = [];
-    const t = buildMenuTemplate((c) => sent.push(c), { isMac: false, devTools: false });
-    const items = t.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []));
+    const t = buildMenuTemplate((c) => sent.push(c), { isMac: false, devTools: false }) as Item[];
     const roles = t.map((m) => m.role).filter(Boolean);
     expect(roles).toEqual(expect.arrayContaining(['editMenu', 'windowMenu', 'help']));
-    const refresh = items.find((i) => i.label === 'Refresh');
-    expect(refresh?.accelerator).toBe('CmdOrCtrl+R');
-    (refresh!.click as () => void)();
-    expect(sent).toEqual(['refresh']);
-    // Keys the panes own are not accelerators (they would be swallowed in text fields).
-    const accels = items.map((i) => i.accelerator).filter(Boolean);
-    for (const k of ['Delete', 'F2', 'F7', 'F5', 'Backspace', 'Enter', 'Tab']) expect(accels).not.toContain(k);
-    expect(items.some((i) => i.role === 'toggleDevTools')).toBe(false);
-    expect(buildMenuTemplate(() => undefined, { isMac: true, devTools: true })[0]!.role).toBe('appMenu');
+    const commands = flat(t).filter((i) => i.click);
+    expect(commands.length).toBeGreaterThan(10);
+    for (const item of commands) {
+      expect(COMMAND_IDS, item.label).toContain(item.id);
+      (item.click as () => void)();
+    }
+    expect(sent).toEqual(commands.map((i) => i.id));
+    expect(flat(t).some((i) => i.role === 'toggleDevTools')).toBe(false);
+  });
+
+  it('shows the catalog\'s shortcuts but registers none (the renderer handles every key), the same ones the renderer shows', () => {
+    for (const isMac of [false, true]) {
+      const platform = isMac ? 'mac' : 'other';
+      const items = flat(buildMenuTemplate(() => undefined, { isMac, devTools: true }) as Item[]).filter((i) => i.id);
+      for (const i of items.filter((x) => x.accelerator)) expect(i.registerAccelerator, `${i.label} on ${platform}`).toBe(false);
+      const byId = new Map(items.map((i) => [i.id, i]));
+      expect(byId.get('refresh')?.accelerator).toBe('CmdOrCtrl+R');
+      expect(byId.get('find')?.accelerator).toBe('CmdOrCtrl+F');
+      expect(byId.get('find')?.label).toBe('Find on Server…');
+      expect(byId.get('toggle-hidden')?.accelerator).toBe(isMac ? 'CmdOrCtrl+Shift+.' : 'CmdOrCtrl+H');
+      expect(byId.get('rename')?.accelerator).toBe('F2');
+      // On macOS accelerators cannot be display-only: keys without a modifier get none there.
+      expect(byId.get('delete')?.accelerator).toBe(isMac ? 'CmdOrCtrl+Backspace' : 'Delete');
+      expect(byId.get('up')?.accelerator).toBe(isMac ? 'CmdOrCtrl+Up' : 'Backspace');
+    }
+  });
+
+  it('About opens Skiff\'s own dialog: in Help, or first in the macOS application menu (no native about panel)', () => {
+    const linux = buildMenuTemplate(() => undefined, { isMac: false, devTools: false }) as Item[];
+    const help = linux.find((m) => m.role === 'help')!;
+    expect((help.submenu as Item[]).map((i) => i.id)).toEqual(['keyboard-shortcuts', undefined, 'about']);
+    const mac = buildMenuTemplate(() => undefined, { isMac: true, devTools: true }) as Item[];
+    expect(mac[0]!.role).toBe('appMenu');
+    const appItems = mac[0]!.submenu as Item[];
+    expect(appItems[0]).toMatchObject({ id: 'about', label: 'About Skiff' });
+    expect(appItems.map((i) => i.id)).toContain('settings');
+    expect(flat(mac).some((i) => i.role === 'about')).toBe(false);
   });
 });
 

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookmarkList, BookmarkSaveResult, QuestionDto, SessionInfo, SettingsDto } from '../../electron/ipc/contract';
+import { KeytarSecretStore } from '../../electron/core/secrets/keytar-secret-store';
 import { startFakeServer, type FakeServer } from '../support/fake-server';
-import { createAppFixture, type AppFixture } from './app-fixture';
+import { answering, createAppFixture, type AppFixture } from './app-fixture';
 
 let f: AppFixture;
 let server: FakeServer;
@@ -15,7 +16,7 @@ const hasDbus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 
 beforeAll(async () => {
   f = await createAppFixture();
-  server = await startFakeServer({ users: { tester: { password: 'pa55-word' } } });
+  server = await startFakeServer({ users: { tester: { password: 'pa55-word' }, quick: { password: 'qc-pa55-word' } } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -111,4 +112,61 @@ describe('connect by bookmark', () => {
     expect(await ok<boolean>('secrets:has', { bookmarkId: b.bookmark.id, kind: 'password' })).toBe(false);
     await ok('bookmarks:delete', { id: b.bookmark.id });
   });
+});
+
+describe('Quick Connect with “Remember password”', () => {
+  /** Answers host-key questions with trust-once (any password question is cancelled) and records them all. */
+  const recordQuestions = (): QuestionDto[] => answering(f, (q) => (q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : null)).asked;
+  const quick = (extra: Record<string, unknown> = {}) => ({ host: server.host, port: server.port, username: 'quick', authMethod: 'password', ...extra });
+
+  it('with the real keychain: the password that worked is kept with a saved server the sidebar lists, and the next Quick Connect does not ask', async (ctx) => {
+    if (!hasDbus) ctx.skip('no D-Bus session (run under dbus-run-session with gnome-keyring to test the real keychain)');
+    let asked = recordQuestions();
+    const s = await ok<SessionInfo>('session:connect', quick({ password: 'qc-pa55-word', rememberPassword: true }));
+    f.onEvent = undefined;
+    expect(asked.filter((q) => q.kind === 'password')).toEqual([]);
+    expect(s.keychainWarning).toBeUndefined();
+    expect(s.remembered).toMatchObject({ name: `quick@${server.host}`, created: true });
+    expect(s.bookmarkId).toBe(s.remembered!.bookmarkId);
+    const saved = (await ok<BookmarkList>('bookmarks:list')).bookmarks.find((b) => b.id === s.bookmarkId);
+    expect(saved).toMatchObject({ name: `quick@${server.host}`, host: server.host, port: server.port, username: 'quick', authMethod: 'password', rememberPassword: true });
+    expect(saved!.lastConnectedAt).not.toBeNull();
+    expect(await ok<boolean>('secrets:has', { bookmarkId: s.bookmarkId, kind: 'password' })).toBe(true);
+    expect(readFileSync(path.join(f.tmp, 'config', 'Skiff', 'bookmarks.json'), 'utf8')).not.toContain('qc-pa55-word');
+    await ok('session:disconnect', { sessionId: s.sessionId });
+
+    // Same user@host:port, no password typed: the keychain answers, nothing is asked.
+    const before = server.authAttempts.length;
+    asked = recordQuestions();
+    const again = await ok<SessionInfo>('session:connect', quick());
+    f.onEvent = undefined;
+    expect(asked.filter((q) => q.kind === 'password')).toEqual([]);
+    expect(server.authAttempts.slice(before).filter((a) => a.method === 'password').map((a) => [a.password, a.accepted])).toEqual([['qc-pa55-word', true]]);
+    expect(again).toMatchObject({ bookmarkId: s.bookmarkId });
+    expect(again.remembered).toBeUndefined();
+    await ok('session:disconnect', { sessionId: again.sessionId });
+    expect(JSON.stringify(f.events)).not.toContain('qc-pa55-word');
+    // Deleting the saved server takes the password out of the keychain.
+    await ok('bookmarks:delete', { id: s.bookmarkId });
+  });
+
+  it('without a keychain: connects, says the password was not remembered, and saves no server without it', async () => {
+    // A keychain whose native module cannot load: the real failure mode, whether or not this session has a Secret Service.
+    const g = await createAppFixture({ secretStore: new KeytarSecretStore({ load: () => import('skiff-missing-native-keytar' as string) }) });
+    try {
+      const q = answering(g, (x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : null));
+      const r = await g.call('session:connect', quick({ password: 'qc-pa55-word', rememberPassword: true }));
+      q.stop();
+      expect(r.ok).toBe(true);
+      const s = r.value as SessionInfo;
+      expect(s.keychainWarning).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+      expect(s.remembered).toBeUndefined();
+      const list = await g.call('bookmarks:list');
+      expect((list.value as BookmarkList).bookmarks).toEqual([]);
+      await g.call('session:disconnect', { sessionId: s.sessionId });
+    } finally {
+      await g.close();
+    }
+  });
+
 });

@@ -5,30 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { BookmarkDto, BookmarkInput, BookmarkList, ConfigProblemDto } from '../../electron/ipc/contract';
 import { App } from '../../renderer/src/app';
-import { fakeBridge, type Handlers } from './support/fake-api';
+import { bookmark, fakeBridge, type Handlers } from './support/fake-api';
 
 afterEach(cleanup);
-
-function bookmark(id: string, name: string, over: Partial<BookmarkDto> = {}): BookmarkDto {
-  return {
-    id,
-    name,
-    host: `${id}.example.org`,
-    port: 22,
-    username: 'deploy',
-    authMethod: 'password',
-    keyPath: null,
-    remoteDir: null,
-    localDir: null,
-    group: null,
-    notes: '',
-    rememberPassword: false,
-    lastConnectedAt: null,
-    createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:00:00Z',
-    ...over,
-  };
-}
 
 /** A fake bookmarks store: list/create/update/delete/duplicate keep `items` in step. */
 function store(initial: BookmarkDto[], extra: { problems?: ConfigProblemDto[]; readOnly?: string | null; handlers?: Handlers } = {}) {
@@ -327,7 +306,7 @@ describe('bookmark actions', () => {
     const { fake } = store([bookmark('a', 'Alpha', { group: 'Staging' }), bookmark('b', 'Beta', { group: 'Staging' }), bookmark('c', 'Gamma')]);
     render(<App api={fake.api} />);
     const nav = await sidebar();
-    fireEvent.click(within(nav).getByRole('button', { name: 'Actions for Gamma' }));
+    fireEvent.click(await within(nav).findByRole('button', { name: 'Actions for Gamma' }));
     fireEvent.click(within(await screen.findByRole('menu')).getByRole('menuitem', { name: 'Move to group…' }));
     let dialog = await screen.findByRole('dialog', { name: 'Move “Gamma” to group' });
     fireEvent.change(within(dialog).getByLabelText('Group name'), { target: { value: 'Staging' } });

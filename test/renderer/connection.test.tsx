@@ -1,6 +1,6 @@
 // Connecting and losing the connection: readable errors with a next step, never stacks.
 import { afterEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from '../../renderer/src/app';
 import { fakeBridge } from './support/fake-api';
 
@@ -65,5 +65,41 @@ describe('connection', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
     await waitFor(() => expect(fake.callsOf('session:disconnect')).toEqual([{ sessionId: 's3' }]));
     expect(screen.queryByRole('grid', { name: 'Remote files' })).toBeNull();
+  });
+
+  it('"Remember password" in Quick Connect: main keeps it with a saved server; the window says so and the sidebar shows it', async () => {
+    let saved = false;
+    const b = { id: 'b9', name: 'me@srv', host: 'srv', port: 2222, username: 'me', authMethod: 'password' as const, keyPath: null, remoteDir: null, localDir: null, group: null, notes: '', rememberPassword: true, lastConnectedAt: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+    const fake = fakeBridge({
+      tree: { '/home/me': [], '/srv': [] },
+      handlers: {
+        'session:connect': () => {
+          saved = true;
+          return { sessionId: 's5', host: 'srv', port: 2222, username: 'me', authMethod: 'password', home: '/srv', bookmarkId: 'b9', remembered: { bookmarkId: 'b9', name: 'me@srv', created: true } };
+        },
+        'bookmarks:list': () => ({ bookmarks: saved ? [b] : [], groups: [], problems: [], readOnly: null }),
+      },
+    });
+    render(<App api={fake.api} />);
+    await screen.findByRole('grid', { name: 'Local files' });
+    fillQuickConnect();
+    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    await screen.findByRole('grid', { name: 'Remote files' });
+    expect((await screen.findByText(/Saved as “me@srv”, with the password in the system keychain\./)).closest('[role="status"]')).toBeTruthy();
+    const server = await within(screen.getByRole('navigation', { name: 'Saved servers' })).findByRole('button', { name: /^me@srv / });
+    expect(server.closest('li')?.className).toBe('active');
+  });
+
+  it('"Remember password" that could not be kept: connected, with a warning saying why', async () => {
+    const fake = fakeBridge({
+      tree: { '/home/me': [], '/srv': [] },
+      handlers: { 'session:connect': () => ({ sessionId: 's6', host: 'srv', port: 2222, username: 'me', authMethod: 'password', home: '/srv', keychainWarning: { code: 'KEYCHAIN_UNAVAILABLE', message: 'The system keychain is locked.' } }) },
+    });
+    render(<App api={fake.api} />);
+    await screen.findByRole('grid', { name: 'Local files' });
+    fillQuickConnect();
+    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    await screen.findByRole('grid', { name: 'Remote files' });
+    expect((await screen.findByRole('status')).textContent).toContain('Connected, but the password was not remembered. The system keychain is locked.');
   });
 });

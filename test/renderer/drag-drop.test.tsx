@@ -31,7 +31,7 @@ async function connected(extra: Partial<SkiffApi> = {}) {
     tree: { '/home/me': [entry('/home/me', 'up.txt')], '/srv': [entry('/srv', 'down', { type: 'directory' }), entry('/srv', 'r.txt')] },
     handlers: {
       'session:connect': () => session,
-      'transfer:enqueue': (a) => ({ id: `j${a.direction}`, sessionId: 's1', direction: a.direction, sources: a.sources, targetDir: a.targetDir, label: 'x', state: 'queued', bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, createdAt: 1 }),
+      'transfer:enqueue': (a) => ({ id: `j${a.direction}`, sessionId: 's1', direction: a.direction, sources: a.sources, targetDir: a.targetDir, label: 'x', state: 'queued', bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, fileErrors: [], skipped: [], retries: 0, createdAt: 1 }),
     },
   });
   const api = Object.assign(Object.create(null) as object, fake.api, extra) as SkiffApi;

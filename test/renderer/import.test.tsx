@@ -4,27 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { BookmarkDto, SshConfigCandidateDto, SshConfigScanDto } from '../../electron/ipc/contract';
 import { App } from '../../renderer/src/app';
-import { fakeBridge } from './support/fake-api';
+import { bookmark, fakeBridge } from './support/fake-api';
 
 afterEach(cleanup);
 
-const existing: BookmarkDto = {
-  id: 'b-web',
-  name: 'Production web',
-  host: 'web.example.org',
-  port: 22,
-  username: 'deploy',
-  authMethod: 'key',
-  keyPath: '/home/me/.ssh/id_ed25519',
-  remoteDir: null,
-  localDir: null,
-  group: null,
-  notes: '',
-  rememberPassword: false,
-  lastConnectedAt: null,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-};
+const existing: BookmarkDto = bookmark('b-web', 'Production web', { host: 'web.example.org', authMethod: 'key', keyPath: '/home/me/.ssh/id_ed25519' });
 
 function candidate(alias: string, over: Partial<SshConfigCandidateDto> = {}): SshConfigCandidateDto {
   return {

@@ -23,6 +23,9 @@ function job(id: string, over: Partial<TransferJobDto> = {}): TransferJobDto {
     filesTotal: 1,
     rate: 5 * 1024 * 1024,
     etaSeconds: 15,
+    fileErrors: [],
+    skipped: [],
+    retries: 0,
     createdAt: 1,
     ...over,
   };

@@ -15,7 +15,7 @@ async function connectedApp() {
       'sftp:symlink': () => undefined,
       'sftp:find-start': () => ({ findId: 'find-1' }),
       'sftp:find-cancel': () => undefined,
-      'transfer:enqueue': (a) => ({ id: 'j1', sessionId: 's1', direction: a.direction, sources: a.sources, targetDir: a.targetDir, label: 'x', state: 'queued', bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, createdAt: 1 }),
+      'transfer:enqueue': (a) => ({ id: 'j1', sessionId: 's1', direction: a.direction, sources: a.sources, targetDir: a.targetDir, label: 'x', state: 'queued', bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, fileErrors: [], skipped: [], retries: 0, createdAt: 1 }),
     },
   });
   render(<App api={fake.api} />);

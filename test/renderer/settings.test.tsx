@@ -122,7 +122,7 @@ describe('settings', () => {
     await waitFor(() => within(grid).getByRole('row', { name: /^\.bashrc,/ }));
 
     // Reopening shows what was stored; switching back to "system" unpins the theme.
-    fireEvent.keyDown(window, { key: ',', metaKey: true });
+    fireEvent.keyDown(window, { key: ',', ctrlKey: true });
     const again = await screen.findByRole('dialog', { name: 'Settings' });
     await within(again).findByRole('radiogroup', { name: 'Theme' });
     expect((within(again).getByLabelText('Simultaneous transfers') as HTMLInputElement).value).toBe('2');

@@ -1,5 +1,6 @@
 // Where passwords and key passphrases live: the OS keychain, behind a tiny interface so the
 // rest of core never touches keytar. There is deliberately no plaintext implementation.
+import type { SecretKind } from './secret-prompt';
 
 /** A keychain of secrets addressed by account name (service is fixed by the implementation). */
 export interface SecretStore {
@@ -34,6 +35,11 @@ export function passwordAccount(id: ServerIdentity): string {
  */
 export function passphraseAccount(id: ServerIdentity): string {
   return `sftp-key://${serverPart(id)}`;
+}
+
+/** The account of a server's password or key passphrase. */
+export function secretAccount(kind: SecretKind, id: ServerIdentity): string {
+  return kind === 'password' ? passwordAccount(id) : passphraseAccount(id);
 }
 
 function serverPart({ username, host, port }: ServerIdentity): string {

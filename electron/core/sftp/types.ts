@@ -3,8 +3,9 @@ import type { HostKeyInfo } from '../trust/host-key';
 import type { SkiffErrorData } from '../errors';
 import type { FileSystem } from '../fs/file-system';
 import type { AgentSource } from './agent-sources';
+import type { AuthMethod } from './auth-methods';
 
-export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';
+export type { AuthMethod } from './auth-methods';
 
 /** One keyboard-interactive round: the server's prompts, each to be answered (echo=false means a secret). */
 export interface KeyboardInteractiveRequest {

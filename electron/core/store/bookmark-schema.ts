@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import type { Migration, StoreIssue } from './json-file-store';
 import { zodIssues } from './json-file-store';
+import { LOGIN_METHODS, type LoginMethod } from '../sftp/auth-methods';
 
 export const BOOKMARKS_VERSION = 2;
 
-export const AUTH_METHODS = ['password', 'key', 'agent', 'keyboard-interactive'] as const;
-export type BookmarkAuthMethod = (typeof AUTH_METHODS)[number];
+export type BookmarkAuthMethod = LoginMethod;
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 // No control characters anywhere in a text field: they break terminals, logs and file names.
@@ -54,7 +54,7 @@ const fieldsShape = {
     host: hostSchema,
     port: portSchema.default(22),
     username: usernameSchema,
-    authMethod: z.enum(AUTH_METHODS, { error: `Auth method must be one of ${AUTH_METHODS.join(', ')}` }).default('password'),
+    authMethod: z.enum(LOGIN_METHODS, { error: `Auth method must be one of ${LOGIN_METHODS.join(', ')}` }).default('password'),
     keyPath: optionalText(4096),
     remoteDir: optionalText(4096),
     localDir: optionalText(4096),

@@ -1,12 +1,12 @@
 // Bookmarks together with their keychain secrets: the one place that keeps the two in step
 // (remember/forget, move on host/user/port change, delete with the bookmark) and runs imports.
 import { SkiffError, isSkiffError, type SkiffErrorData } from '../errors';
-import { passphraseAccount, passwordAccount, type SecretStore, type ServerIdentity } from '../secrets/secret-store';
+import { passphraseAccount, passwordAccount, secretAccount, type SecretStore, type ServerIdentity } from '../secrets/secret-store';
 import type { Bookmark, BookmarkInput } from './bookmark-schema';
 import type { BookmarkStore } from './bookmark-store';
 import { scanSshConfig, type ScanSshConfigOptions, type SshConfigScan } from './ssh-config-import';
-import { connectWithSecretRetry, type ConnectByBookmarkResult, type ResolveConnectDeps } from './connect-by-bookmark';
-import type { ConnectOptions } from '../sftp/types';
+import type { LoginTarget } from '../sftp/connect-with-secrets';
+import type { SecretKind } from '../secrets/secret-prompt';
 
 /** Secrets supplied with a create/update; only stored when the bookmark opts in (rememberPassword). */
 export interface BookmarkSecrets {
@@ -18,6 +18,17 @@ export interface BookmarkSecrets {
 export interface SecretsOutcome {
   /** null when the keychain part worked (or there was nothing to do). */
   keychainWarning: SkiffErrorData | null;
+}
+
+/** How to log in to one server, and how to keep a secret for it (see BookmarkService.savedLogin / serverLogin). */
+export interface SavedLogin {
+  target: LoginTarget;
+  /** Whether the keychain may hold this server's secrets. */
+  useKeychain: boolean;
+  /** The saved server this login belongs to, if there is one yet. */
+  bookmark: Bookmark | undefined;
+  /** Stores a secret that worked and turns "Remember password" on; resolves to the saved server (created: a new one). */
+  remember(kind: SecretKind, secret: string): Promise<{ bookmark: Bookmark; created: boolean }>;
 }
 
 export interface ImportResult {
@@ -112,26 +123,43 @@ export class BookmarkService {
     return bookmark.rememberPassword ? this.store.update(id, { rememberPassword: false }) : bookmark;
   }
 
+  /** How to log in to a saved server: its target, whether its secrets are in the keychain, how to remember a new one. */
+  savedLogin(id: string): SavedLogin {
+    const bookmark = this.store.get(id);
+    if (!bookmark) throw new SkiffError('INVALID_ARGUMENT', 'That saved server no longer exists.');
+    return {
+      target: loginTarget(bookmark),
+      useKeychain: bookmark.rememberPassword,
+      bookmark,
+      remember: async (kind, secret) => ({ bookmark: await this.setSecret(id, kind, secret), created: false }),
+    };
+  }
+
   /**
-   * Connects by bookmark (secret from the keychain, asking when needed, see connectWithSecretRetry),
-   * then records the connection time and turns "Remember password" on if the user ticked it.
+   * The same for a typed user@host:port (Quick Connect): the keychain is used when a saved server for
+   * it remembers its password; remembering a new secret keeps it with that server, or with a new
+   * saved server named user@host when there is none, so the sidebar shows it and the next connect
+   * does not ask.
    */
-  async connect<S>(
-    id: string,
-    deps: Omit<ResolveConnectDeps, 'secrets'> & { connect: (options: ConnectOptions) => Promise<S>; maxAttempts?: number },
-  ): Promise<ConnectByBookmarkResult<S> & { bookmark: Bookmark; storeWarning: SkiffErrorData | null }> {
-    const before = this.requireBookmark(id);
-    const result = await connectWithSecretRetry(before, { ...deps, secrets: this.secrets });
-    let bookmark = before;
-    let storeWarning: SkiffErrorData | null = null;
-    try {
-      bookmark = await this.store.markConnected(id);
-      if (result.rememberRequested && !bookmark.rememberPassword) bookmark = await this.store.update(id, { rememberPassword: true });
-    } catch (err) {
-      // The session is up; failing to note it in bookmarks.json must not take it down.
-      storeWarning = isSkiffError(err) ? err.toData() : { code: 'FAILURE', message: 'The bookmark could not be updated.' };
-    }
-    return { ...result, bookmark, storeWarning };
+  serverLogin(target: LoginTarget): SavedLogin {
+    const key = identityKey(target);
+    const same = this.store.list().filter((b) => identityKey(b) === key);
+    const bookmark = same.find((b) => b.rememberPassword) ?? same[0];
+    return {
+      target,
+      useKeychain: bookmark?.rememberPassword ?? false,
+      bookmark,
+      remember: async (kind, secret) => {
+        const current = bookmark && this.store.get(bookmark.id);
+        if (current) return { bookmark: await this.setSecret(current.id, kind, secret), created: false };
+        return { bookmark: await this.createRemembering(target, kind, secret), created: true };
+      },
+    };
+  }
+
+  /** Records a successful connection to the saved server. */
+  async markConnected(id: string): Promise<Bookmark> {
+    return this.store.markConnected(id);
   }
 
   /** Reads ~/.ssh/config (and Includes) into candidates, marking duplicates of existing bookmarks. */
@@ -160,6 +188,26 @@ export class BookmarkService {
     }
     const created = await this.store.createMany(chosen);
     return { created, skipped };
+  }
+
+  // Keychain first: when it fails nothing is saved; when the bookmark cannot be written the secret is taken back.
+  private async createRemembering(target: LoginTarget, kind: SecretKind, secret: string): Promise<Bookmark> {
+    const account = secretAccount(kind, target);
+    await this.secrets.set(account, secret);
+    try {
+      return await this.store.create({
+        name: `${target.username}@${target.host}`,
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        authMethod: target.method,
+        keyPath: target.keyPath ?? null,
+        rememberPassword: true,
+      });
+    } catch (err) {
+      await this.secrets.delete(account).catch(() => undefined);
+      throw err;
+    }
   }
 
   private requireBookmark(id: string): Bookmark {
@@ -205,6 +253,11 @@ export class BookmarkService {
     await this.secrets.delete(accounts.password);
     await this.secrets.delete(accounts.passphrase);
   }
+}
+
+/** A saved server as a login target. */
+export function loginTarget(b: Bookmark): LoginTarget {
+  return { host: b.host, port: b.port, username: b.username, method: b.authMethod, keyPath: b.keyPath, bookmarkName: b.name };
 }
 
 function accountsOf(id: ServerIdentity): { password: string; passphrase: string } {

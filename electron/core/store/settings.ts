@@ -6,11 +6,13 @@ import { JsonFileStore, zodIssues, type LoadProblem, type StoreIssue } from './j
 import { InvalidFieldsError } from './invalid-fields-error';
 import { DEFAULT_EDIT_LARGE_FILE_MIB } from '../edit/edit-values';
 import { SFTP_LINK_HANDLER_CHOICES } from './sftp-link-handler';
+import { DEFAULT_CONFLICT_POLICIES } from '../transfer-shapes';
+import { HOST_KEY_POLICIES } from '../trust/host-key-decisions';
+import { THEMES } from './setting-choices';
 
 export const SETTINGS_VERSION = 1;
 export const SETTINGS_FILE = 'settings.json';
 
-export const CONFLICT_POLICIES = ['ask', 'overwrite', 'overwrite-if-newer', 'skip', 'rename', 'resume'] as const;
 
 const windowBoundsSchema = z.object({
   x: z.number().int(),
@@ -21,14 +23,14 @@ const windowBoundsSchema = z.object({
 });
 
 const fields = {
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  theme: z.enum(THEMES).default('system'),
   showHidden: z.boolean().default(false),
   /** OpenSSH StrictHostKeyChecking analogue: ask | accept-new | yes (never "no"). */
-  hostKeyPolicy: z.enum(['ask', 'accept-new', 'yes']).default('ask'),
+  hostKeyPolicy: z.enum(HOST_KEY_POLICIES).default('ask'),
   extraKnownHostsFiles: z.array(z.string().min(1).max(4096)).max(64).default([]),
   hashKnownHosts: z.boolean().default(false),
   transferConcurrency: z.number().int().min(1).max(16).default(4),
-  conflictDefault: z.enum(CONFLICT_POLICIES).default('ask'),
+  conflictDefault: z.enum(DEFAULT_CONFLICT_POLICIES).default('ask'),
   preservePermissions: z.boolean().default(true),
   windowBounds: windowBoundsSchema.nullable().default(null),
   /** The program remote files are edited in, split like a shell would (never run by one); empty = the system's default application. */

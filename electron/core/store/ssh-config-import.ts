@@ -10,38 +10,12 @@ import { bookmarkFieldsSchema, type Bookmark, type BookmarkAuthMethod, type Book
 import { zodIssues, formatIssue } from './json-file-store';
 import { expandHome } from '../paths';
 import { defaultAgentSources } from '../sftp/agent-sources';
+import type { ImportNote, SshConfigCandidateOf, SshConfigScanOf } from './ssh-config-candidate';
 
-/** Something the user should know about the import (unsupported option, skipped block, …). */
-export interface ImportNote {
-  file: string;
-  /** The Host alias it concerns, when it concerns one. */
-  alias?: string;
-  message: string;
-}
-
+export type { ImportNote } from './ssh-config-candidate';
 /** One concrete Host alias, ready to become a bookmark. */
-export interface SshConfigCandidate {
-  /** Stable within a scan: `ssh-config:<alias>`. */
-  id: string;
-  alias: string;
-  /** The bookmark it would create (validated unless `error` is set). */
-  bookmark: BookmarkInput;
-  /** Every IdentityFile that applies, `~` and %-tokens expanded, in order (the first is keyPath). */
-  identityFiles: string[];
-  /** Options Skiff cannot honour yet (ProxyJump, ProxyCommand, …). */
-  unsupported: string[];
-  /** An existing bookmark with the same host + port + user. */
-  duplicateOf: string | null;
-  /** Why it cannot be imported as is (e.g. a bad port); null when fine. */
-  error: string | null;
-}
-
-export interface SshConfigScan {
-  candidates: SshConfigCandidate[];
-  notes: ImportNote[];
-  /** Every file read (main file first, then Includes in order). */
-  files: string[];
-}
+export type SshConfigCandidate = SshConfigCandidateOf<BookmarkInput>;
+export type SshConfigScan = SshConfigScanOf<BookmarkInput>;
 
 export interface ScanSshConfigOptions {
   /** Default: ~/.ssh/config. */

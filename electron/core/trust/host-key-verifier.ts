@@ -9,58 +9,34 @@ import { z } from 'zod';
 import { describeKeyBlob, type HostKeyInfo } from './host-key';
 import type { KnownHostRef, KnownHostsStore, VerifyResult } from './known-hosts-store';
 import { SkiffError } from '../errors';
+import { HOST_KEY_ANSWERS, HOST_KEY_DECISIONS, HOST_KEY_POLICIES, type HostKeyAnswer, type HostKeyFacts, type HostKeyPolicy } from './host-key-decisions';
 
-/** Mirrors OpenSSH StrictHostKeyChecking: ask (default), accept-new, yes. There is deliberately no "accept anything". */
-export type HostKeyPolicy = 'ask' | 'accept-new' | 'yes';
-export const hostKeyPolicySchema = z.enum(['ask', 'accept-new', 'yes']);
-
-interface QuestionBase {
-  host: string;
-  port: number;
-  /** `host` or `[host]:port`, as written in known_hosts. */
-  name: string;
-  keyType: string;
-  bits: number;
-  /** `SHA256:…` as ssh-keygen prints it. */
-  fingerprint: string;
-  /** Ready-to-show notes (`file:line: …`) about skipped or unsupported lines. */
-  warnings: string[];
-}
+export type { HostKeyAnswer, HostKeyPolicy } from './host-key-decisions';
+export const hostKeyPolicySchema = z.enum(HOST_KEY_POLICIES);
 
 /** The host is not in any known_hosts file. Answers: trust-remember | trust-once | cancel. */
-export interface UnknownHostKeyQuestion extends QuestionBase {
+export interface UnknownHostKeyQuestion extends HostKeyFacts {
   kind: 'unknown';
   /** Where "trust and remember" will write. */
   saveTo: string;
 }
 
 /** The stored key differs. Answers: cancel (the default) | replace (leads to confirm-replace). */
-export interface ChangedHostKeyQuestion extends QuestionBase {
+export interface ChangedHostKeyQuestion extends HostKeyFacts {
   kind: 'changed';
   offending: KnownHostRef[];
 }
 
 /** Second, explicit confirmation before a changed key is replaced. Answers: confirm-replace | cancel. */
-export interface ConfirmReplaceQuestion extends QuestionBase {
+export interface ConfirmReplaceQuestion extends HostKeyFacts {
   kind: 'confirm-replace';
   offending: KnownHostRef[];
 }
 
 export type HostKeyQuestion = UnknownHostKeyQuestion | ChangedHostKeyQuestion | ConfirmReplaceQuestion;
 
-export const unknownAnswerSchema = z.enum(['trust-remember', 'trust-once', 'cancel']);
-export const changedAnswerSchema = z.enum(['replace', 'cancel']);
-export const confirmReplaceAnswerSchema = z.enum(['confirm-replace', 'cancel']);
 /** Every answer the dialog may give (validate what comes back over IPC with this). */
-export const hostKeyAnswerSchema = z.enum(['trust-remember', 'trust-once', 'replace', 'confirm-replace', 'cancel']);
-export type HostKeyAnswer = z.infer<typeof hostKeyAnswerSchema>;
-
-/** Which answers each question accepts; anything else counts as cancel. */
-export const HOST_KEY_ANSWERS: { [K in HostKeyQuestion['kind']]: readonly HostKeyAnswer[] } = {
-  unknown: unknownAnswerSchema.options,
-  changed: changedAnswerSchema.options,
-  'confirm-replace': confirmReplaceAnswerSchema.options,
-};
+export const hostKeyAnswerSchema = z.enum(HOST_KEY_DECISIONS);
 
 /** Asks the user; a timeout, a closed window or a rejection must mean "cancel". */
 export type HostKeyAsk = (question: HostKeyQuestion) => Promise<HostKeyAnswer>;
@@ -96,7 +72,7 @@ function label(keyType: string): string {
 async function askSafely(ask: HostKeyAsk, q: HostKeyQuestion): Promise<HostKeyAnswer> {
   try {
     const parsed = hostKeyAnswerSchema.safeParse(await ask(q));
-    return parsed.success && HOST_KEY_ANSWERS[q.kind].includes(parsed.data) ? parsed.data : 'cancel';
+    return parsed.success && (HOST_KEY_ANSWERS[q.kind] as readonly HostKeyAnswer[]).includes(parsed.data) ? parsed.data : 'cancel';
   } catch {
     return 'cancel';
   }

@@ -15,16 +15,12 @@ import { DEFAULT_SSH_PORT, hashName, knownHostsName, matchHashedName, matchPatte
 import { formatKnownHostsLine, knownHostsWarning, parseKnownHosts, type KnownHostEntry, type KnownHostsWarning, type ParsedKnownHosts } from './known-hosts-file';
 import { appendKnownHostsLine, rewriteKnownHostsLines, type LineReplacement } from './known-hosts-write';
 import { SkiffError } from '../errors';
+import type { KnownHostKeyFacts } from './host-key-decisions';
 
 export type HostKeyStatus = 'trusted' | 'unknown' | 'changed' | 'revoked';
 
 /** A stored key line, as plain data the UI can show (`file:line`, type, fingerprint). */
-export interface KnownHostRef {
-  file: string;
-  line: number;
-  keyType: string;
-  bits: number;
-  fingerprint: string;
+export interface KnownHostRef extends KnownHostKeyFacts {
   marker?: 'revoked' | 'cert-authority';
   hashed: boolean;
 }

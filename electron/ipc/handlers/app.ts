@@ -8,6 +8,7 @@ type AppHandlers = Omit<HandlerMap, `sftp:${string}` | `local:${string}` | `list
 export function appHandlers(s: Services): AppHandlers {
   return {
     'app:info': () => s.appInfo(),
+    'app:about': () => s.about(),
     'app:take-launch-url': () => s.takeLaunchUrl(),
 
     'session:connect': (args) => {

@@ -1,6 +1,7 @@
 // The transfer queue. Paths are checked per direction: an upload's sources are local and
 // its target remote; a download's target must be an existing local folder.
 import { SkiffError } from '../../core/errors';
+import { statOrNull } from '../../core/fs/stat-or-null';
 import { checkLocalPath, checkRemotePath } from '../paths';
 import type { HandlerMap } from '../register';
 import type { Services } from '../services';
@@ -17,7 +18,7 @@ export function transferHandlers(s: Services): TransferHandlers {
       } else {
         sources.forEach((p) => checkRemotePath(p));
         checkLocalPath(targetDir);
-        const st = await s.local.statOrNull(targetDir);
+        const st = await statOrNull(s.local, targetDir);
         if (!st) throw new SkiffError('NO_SUCH_FILE', `The download folder “${targetDir}” does not exist.`, { path: targetDir });
         if (st.type !== 'directory') throw new SkiffError('NOT_A_DIRECTORY', `The download target “${targetDir}” is not a folder.`, { path: targetDir });
       }

@@ -1,12 +1,20 @@
-// Saved servers, grouped, with a search box. Enter or double-click connects, F2 edits,
-// Del deletes, arrows move, Shift+F10 / the Menu key / right-click open the context menu.
+// Saved servers, grouped, with a search box. Double-click connects; arrows move; the keys and the
+// context menu (right-click, Shift+F10, the Menu key) are the catalog's saved-server commands.
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { ariaShortcutsOf, type CommandIdIn } from '../../../electron/ipc/commands';
 import type { BookmarkDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
-import { ContextMenu, type MenuItem } from './context-menu';
+import { contextMenuItems, handleCommandKey, runCommand, useCommandEnv, type Bindings } from '../state/commands';
+import { ContextMenu } from './context-menu';
 
-/** What the user can do with a bookmark or a group (the container runs it). */
+/** What the user can do with a bookmark (the container runs it). */
 export type BookmarkAction = 'connect' | 'edit' | 'duplicate' | 'move' | 'delete';
+
+type ServerCommandId = CommandIdIn<'saved-server'>;
+interface ServerTarget {
+  b: BookmarkDto;
+  at?: { x: number; y: number };
+}
 
 const UNGROUPED = 'Servers';
 
@@ -25,6 +33,7 @@ export function BookmarksSidebar(props: {
   const [query, setQuery] = useState('');
   const [menu, setMenu] = useState<{ b: BookmarkDto; x: number; y: number } | null>(null);
   const listRef = useRef<HTMLElement>(null);
+  const env = useCommandEnv();
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
     const hits = props.bookmarks.filter((b) => !q || [b.name, b.host, b.username, b.group ?? ''].some((s) => s.toLowerCase().includes(q)));
@@ -50,37 +59,29 @@ export function BookmarksSidebar(props: {
     next?.focus();
   };
 
+  const editing = { enabled: () => editable };
+  const bindings: Bindings<ServerCommandId, ServerTarget> = {
+    'server-connect': { enabled: () => true, run: (t) => act('connect', t.b) },
+    'server-edit': { ...editing, run: (t) => act('edit', t.b) },
+    'server-duplicate': { ...editing, run: (t) => act('duplicate', t.b) },
+    'server-move': { ...editing, run: (t) => act('move', t.b) },
+    'server-delete': { ...editing, run: (t) => act('delete', t.b) },
+    'server-context-menu': { enabled: () => true, run: (t) => t.at && setMenu({ b: t.b, ...t.at }) },
+  };
+
   const onKey = (b: BookmarkDto) => (e: KeyboardEvent<HTMLButtonElement>) => {
     const key = e.key;
-    if (key === 'Enter') {
-      e.preventDefault();
-      act('connect', b);
-    } else if (key === 'F2' && editable) {
-      e.preventDefault();
-      act('edit', b);
-    } else if ((key === 'Delete' || key === 'F8') && editable) {
-      e.preventDefault();
-      act('delete', b);
-    } else if (key === 'ArrowDown' || key === 'ArrowUp') {
+    const r = e.currentTarget.getBoundingClientRect();
+    if (handleCommandKey(e, ['saved-server'], bindings, { b, at: { x: r.left + 24, y: r.bottom } }, env)) return;
+    if (key === 'ArrowDown' || key === 'ArrowUp') {
       e.preventDefault();
       focusSibling(e.currentTarget, key === 'ArrowDown' ? 1 : -1);
     } else if (key === 'Home' || key === 'End') {
       e.preventDefault();
       focusSibling(e.currentTarget, key === 'Home' ? 'first' : 'last');
-    } else if ((key === 'F10' && e.shiftKey) || key === 'ContextMenu') {
-      e.preventDefault();
-      const r = e.currentTarget.getBoundingClientRect();
-      setMenu({ b, x: r.left + 24, y: r.bottom });
     }
   };
-
-  const items: MenuItem[] = [
-    { id: 'connect', label: 'Connect', shortcut: 'Enter' },
-    { id: 'edit', label: 'Edit…', shortcut: 'F2', disabled: !editable, separatorBefore: true },
-    { id: 'duplicate', label: 'Duplicate', disabled: !editable },
-    { id: 'move', label: 'Move to group…', disabled: !editable },
-    { id: 'delete', label: 'Delete…', shortcut: 'Del', disabled: !editable, separatorBefore: true },
-  ];
+  const shortcuts = [ariaShortcutsOf('server-connect', env.platform), ariaShortcutsOf('server-edit', env.platform), ariaShortcutsOf('server-delete', env.platform), ariaShortcutsOf('server-context-menu', env.platform)].filter(Boolean).join(' ');
 
   return (
     <nav className="bookmarks" aria-label="Saved servers" ref={listRef}>
@@ -137,13 +138,13 @@ export function BookmarksSidebar(props: {
                   className="bookmark"
                   data-bookmark-id={b.id}
                   title={`${displayName(b.username)}@${displayName(b.host)}:${b.port}${b.notes ? `\n${displayName(b.notes)}` : ''}`}
-                  aria-keyshortcuts="Enter F2 Delete Shift+F10"
+                  aria-keyshortcuts={shortcuts}
                   onDoubleClick={() => act('connect', b)}
                   onKeyDown={onKey(b)}
                   onContextMenu={(e) => {
                     e.preventDefault();
                     e.currentTarget.focus();
-                    setMenu({ b, x: e.clientX, y: e.clientY });
+                    runCommand(bindings, 'server-context-menu', { b, at: { x: e.clientX, y: e.clientY } }, env);
                   }}
                 >
                   <span className="bookmark-name">{displayName(b.name)}</span>
@@ -162,7 +163,7 @@ export function BookmarksSidebar(props: {
                   aria-haspopup="menu"
                   onClick={(e) => {
                     const r = e.currentTarget.getBoundingClientRect();
-                    setMenu({ b, x: r.left, y: r.bottom });
+                    runCommand(bindings, 'server-context-menu', { b, at: { x: r.left, y: r.bottom } }, env);
                   }}
                 >
                   ⋯
@@ -177,7 +178,7 @@ export function BookmarksSidebar(props: {
           label={`Actions for ${displayName(menu.b.name)}`}
           x={menu.x}
           y={menu.y}
-          items={items}
+          items={contextMenuItems('saved-server', bindings, { b: menu.b }, env.platform)}
           onClose={() => {
             const id = menu.b.id;
             setMenu(null);
@@ -188,7 +189,7 @@ export function BookmarksSidebar(props: {
           onPick={(id) => {
             const b = menu.b;
             setMenu(null);
-            act(id as BookmarkAction, b);
+            runCommand(bindings, id as ServerCommandId, { b }, env);
           }}
         />
       ) : null}

@@ -1,36 +1,32 @@
-// One side of the dual-pane view: toolbar (back/forward/up/refresh, hidden files,
-// filter), editable path bar with breadcrumbs, the virtualized grid and a status line.
-// Navigation keys are handled here; file commands (F2, F5, F7, Del…) go to the app.
+// One side of the dual-pane view: toolbar (back/forward/up/refresh, hidden files, filter),
+// editable path bar with breadcrumbs, the virtualized grid and a status line. The grid's own
+// movement keys are handled here; every other key is a command of the catalog.
 import { useState, type DragEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { toolbarCommands, type CommandId } from '../../../electron/ipc/commands';
 import { displayName } from '../model/display-name';
 import { formatSize } from '../model/format';
 import { breadcrumbs, normalizeFor } from '../model/paths';
-import { isDirLike, type Entry, type Side } from '../model/types';
+import type { Entry, Side } from '../model/types';
+import { buttonShortcut, handleCommandKey, runCommand, useCommandEnv } from '../state/commands';
+import type { AppBindings, AppCommandId } from '../state/use-app-commands';
 import type { PaneModel } from '../state/use-pane';
+import { CommandButton } from './command-button';
 import { FileList } from './file-list';
 import { RefusedNamesNotice } from './refused-names-notice';
 
-export type PaneCommand =
-  | 'copy-to-other'
-  | 'mkdir'
-  | 'rename'
-  | 'delete'
-  | 'properties'
-  | 'symlink'
-  | 'copy-path'
-  | 'find'
-  | 'switch-pane'
-  | 'context-menu';
+const TOOL_ICONS: Partial<Record<CommandId, string>> = { back: '←', forward: '→', up: '↑', refresh: '⟳' };
 
 export interface FilePaneProps {
   side: Side;
   model: PaneModel;
+  /** What the pane's keys, buttons and context menu run. */
+  bindings: AppBindings;
   /** Shown instead of the grid (e.g. "Not connected" with Quick Connect). */
   placeholder?: ReactNode;
   active: boolean;
   onFocusPane: () => void;
-  onCommand: (cmd: PaneCommand, at?: { x: number; y: number }) => void;
-  onOpenFile?: (entry: Entry) => void;
+  /** A double-clicked row (a folder opens, a file is copied to the other pane). */
+  onOpen: (entry: Entry) => void;
   onDragStartRows: (e: DragEvent, entries: Entry[]) => void;
   onDropOnPane: (e: DragEvent) => void;
   canDrop: (e: DragEvent) => boolean;
@@ -71,116 +67,41 @@ function PathInput({ inputRef, ...props }: { label: string; path: string; onSubm
 
 /** A file pane (local or remote) bound to a PaneModel. */
 export function FilePane(props: FilePaneProps) {
-  const { model, side } = props;
+  const { model, side, bindings } = props;
+  const env = useCommandEnv();
   const [dropActive, setDropActive] = useState(false);
   const title = side === 'local' ? 'Local' : 'Remote';
   const idPrefix = `${side}-pane`;
   const connected = !props.placeholder;
-
-  const open = (e: Entry): void => {
-    if (isDirLike(e)) model.navigate(e.path);
-    else props.onOpenFile?.(e);
-  };
+  const target = { side };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>, pageSize: number): void => {
     const n = model.visible.length;
     const cur = model.selection.cursor;
     const mod = e.ctrlKey || e.metaKey;
-    const shift = e.shiftKey;
     const move = (to: number): void => {
       e.preventDefault();
-      if (mod && !shift) model.select({ type: 'click', index: Math.max(0, Math.min(n - 1, to)), toggle: false });
-      else model.select({ type: 'move', to, shift });
+      if (mod && !e.shiftKey) model.select({ type: 'click', index: Math.max(0, Math.min(n - 1, to)), toggle: false });
+      else model.select({ type: 'move', to, shift: e.shiftKey });
     };
-    switch (e.key) {
-      case 'ArrowDown':
-        return move(cur < 0 ? 0 : cur + 1);
-      case 'ArrowUp':
-        return move(cur < 0 ? 0 : cur - 1);
-      case 'Home':
-        return move(0);
-      case 'End':
-        return move(n - 1);
-      case 'PageDown':
-        return move(cur < 0 ? pageSize : cur + pageSize);
-      case 'PageUp':
-        return move(cur - pageSize);
-      case 'Enter': {
-        e.preventDefault();
-        if (e.altKey) return props.onCommand('properties');
-        const entry = model.visible[cur];
-        if (entry) open(entry);
-        return;
-      }
-      case 'Backspace':
-        e.preventDefault();
-        return model.up();
-      case 'ArrowLeft':
-        if (e.altKey) {
-          e.preventDefault();
-          model.back();
-        }
-        return;
-      case 'ArrowRight':
-        if (e.altKey) {
-          e.preventDefault();
-          model.forward();
-        }
-        return;
-      case ' ':
-        e.preventDefault();
-        return model.select({ type: 'toggle-cursor' });
-      case 'Escape':
-        return model.select({ type: 'clear' });
-      case 'Tab':
-        if (!shift) {
-          e.preventDefault();
-          props.onCommand('switch-pane');
-        }
-        return;
-      case 'F2':
-        e.preventDefault();
-        return props.onCommand('rename');
-      case 'F5':
-        e.preventDefault();
-        return props.onCommand('copy-to-other');
-      case 'F7':
-        e.preventDefault();
-        return props.onCommand('mkdir');
-      case 'F8':
-      case 'Delete':
-        e.preventDefault();
-        return props.onCommand('delete');
-      case 'ContextMenu':
-        e.preventDefault();
-        return props.onCommand('context-menu');
-      case 'F10':
-        if (shift) {
-          e.preventDefault();
-          props.onCommand('context-menu');
-        }
-        return;
-      default:
-        break;
-    }
-    if (mod && !e.altKey) {
-      const k = e.key.toLowerCase();
-      if (k === 'a') {
-        e.preventDefault();
-        model.select({ type: 'select-all' });
-      } else if (k === 'r') {
-        e.preventDefault();
-        model.refresh();
-      } else if (k === 'l') {
-        e.preventDefault();
-        props.pathInputRef.current?.focus();
-        props.pathInputRef.current?.select();
-      } else if (k === 'f' && side === 'remote') {
-        e.preventDefault();
-        props.onCommand('find');
-      } else if (k === 'h') {
-        e.preventDefault();
-        model.setShowHidden(!model.showHidden);
+    if (handleCommandKey(e, ['pane'], bindings, target, env)) return;
+    // The grid's own movement (listed as LIST_KEYS in the catalog for the shortcuts dialog).
+    if (!e.altKey) {
+      switch (e.key) {
+        case 'ArrowDown':
+          return move(cur < 0 ? 0 : cur + 1);
+        case 'ArrowUp':
+          return move(cur < 0 ? 0 : cur - 1);
+        case 'Home':
+          return move(0);
+        case 'End':
+          return move(n - 1);
+        case 'PageDown':
+          return move(cur < 0 ? pageSize : cur + pageSize);
+        case 'PageUp':
+          return move(cur - pageSize);
+        default:
+          break;
       }
     }
   };
@@ -206,18 +127,13 @@ export function FilePane(props: FilePaneProps) {
       {props.extraTools ? <div className="pane-connection">{props.extraTools}</div> : null}
       <div className="pane-toolbar" role="toolbar" aria-label={`${title} navigation`}>
         <span className="pane-title">{title}</span>
-        <button type="button" className="icon-button" aria-label="Back" title="Back (Alt+←)" disabled={!connected || !model.canBack} onClick={model.back}>
-          ←
-        </button>
-        <button type="button" className="icon-button" aria-label="Forward" title="Forward (Alt+→)" disabled={!connected || !model.canForward} onClick={model.forward}>
-          →
-        </button>
-        <button type="button" className="icon-button" aria-label="Up" title="Up (Backspace)" disabled={!connected} onClick={model.up}>
-          ↑
-        </button>
-        <button type="button" className="icon-button" aria-label="Refresh" title="Refresh (Ctrl+R)" disabled={!connected} onClick={model.refresh}>
-          ⟳
-        </button>
+        {toolbarCommands('pane')
+          .filter((id): id is AppCommandId => TOOL_ICONS[id] !== undefined && id in bindings)
+          .map((id) => (
+            <CommandButton key={id} id={id} place="pane" bindings={bindings} target={target} className="icon-button">
+              {TOOL_ICONS[id]}
+            </CommandButton>
+          ))}
         <PathInput
           label={`${title} path`}
           path={connected ? model.path : ''}
@@ -258,7 +174,7 @@ export function FilePane(props: FilePaneProps) {
             }
           }}
         />
-        <label className="hidden-toggle" title="Show hidden files (Ctrl+H)">
+        <label className="hidden-toggle" title={buttonShortcut('toggle-hidden', env.platform).title}>
           <input type="checkbox" checked={model.showHidden} disabled={!connected} onChange={(e) => model.setShowHidden(e.target.checked)} />
           Hidden
         </label>
@@ -275,12 +191,12 @@ export function FilePane(props: FilePaneProps) {
           sort={model.sort}
           onSort={model.setSortKey}
           onRowClick={onRowClick}
-          onOpen={open}
+          onOpen={props.onOpen}
           onKeyDown={onKeyDown}
           onContextMenu={(x, y, index) => {
             const entry = index >= 0 ? model.visible[index] : undefined;
             if (entry && !model.selection.selected.has(entry.name)) model.select({ type: 'click', index });
-            props.onCommand('context-menu', { x, y });
+            runCommand(bindings, 'context-menu', { side, at: { x, y } }, env);
           }}
           onDragStartRows={onDragStartRow}
           onDragOver={(e) => {

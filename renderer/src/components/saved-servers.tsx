@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { BookmarkDto, BookmarkList, BookmarkSaveResult, SkiffApi } from '../../../electron/ipc/contract';
 import { BookmarkEditor } from '../dialogs/bookmark-editor';
 import { ImportDialog } from '../dialogs/import-dialog';
+import { DialogButtons } from '../dialogs/dialog-buttons';
 import { Modal } from '../dialogs/modal';
 import { PromptDialog } from '../dialogs/prompt-dialog';
 import { displayName } from '../model/display-name';
@@ -113,11 +114,11 @@ export function SavedServers(props: {
             </span>{' '}
             will be removed{dialog.bookmark.rememberPassword ? ', with its password in the system keychain' : ''}. Files on the server are not touched.
           </p>
-          <div className="modal-buttons">
-            <button
-              type="button"
-              className="danger-button"
-              onClick={() => {
+          <DialogButtons
+            ok={{
+              label: 'Delete',
+              tone: 'danger',
+              onClick: () => {
                 const b = dialog.bookmark;
                 setDialog(null);
                 change(() =>
@@ -126,14 +127,10 @@ export function SavedServers(props: {
                     if (r.keychainWarning && b.rememberPassword) notify(`Deleted, but its password could not be removed from the system keychain. ${r.keychainWarning.message}`, 'warning');
                   }),
                 );
-              }}
-            >
-              Delete
-            </button>
-            <button type="button" data-autofocus onClick={() => setDialog(null)}>
-              Cancel
-            </button>
-          </div>
+              },
+            }}
+            cancel={{ label: 'Cancel', onClick: () => setDialog(null), autoFocus: true }}
+          />
         </Modal>
       ) : null}
 
@@ -219,14 +216,7 @@ function GroupPicker(props: { title: string; initial: string; groups: readonly s
           </datalist>
         </label>
         <p className="small muted">Pick an existing group, type a new name, or leave it empty to ungroup.</p>
-        <div className="modal-buttons">
-          <button type="submit" className="primary">
-            {props.okLabel}
-          </button>
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons ok={{ label: props.okLabel }} cancel={props.onCancel} />
       </form>
     </Modal>
   );

@@ -6,6 +6,7 @@ import type { BookmarkAuth, BookmarkDto, BookmarkInput, BookmarkSaveResult, Skif
 import { displayName } from '../model/display-name';
 import { describeError } from '../model/errors';
 import { normalizePosix } from '../model/paths';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 const AUTH_LABELS: Record<BookmarkAuth, string> = {
@@ -284,14 +285,7 @@ export function BookmarkEditor(props: {
             {error.message} {error.hint}
           </p>
         ) : null}
-        <div className="modal-buttons">
-          <button type="submit" className="primary" disabled={saving || (touched && !valid)}>
-            {saving ? 'Saving…' : 'Save'}
-          </button>
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons ok={{ label: saving ? 'Saving…' : 'Save', disabled: saving || (touched && !valid) }} cancel={props.onCancel} />
       </form>
     </Modal>
   );

@@ -2,6 +2,7 @@
 // them, and where.
 import { displayName } from '../model/display-name';
 import type { Entry } from '../model/types';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 /** Confirmation for deleting `entries` (folders recursively). */
@@ -31,14 +32,7 @@ export function ConfirmDeleteDialog(props: { entries: Entry[]; where: string; on
           {n > 8 ? <li>… and {(n - 8).toLocaleString()} more</li> : null}
         </ul>
       ) : null}
-      <div className="modal-buttons">
-        <button type="button" className="danger-button" onClick={props.onConfirm}>
-          Delete
-        </button>
-        <button type="button" data-autofocus onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <DialogButtons ok={{ label: 'Delete', tone: 'danger', onClick: props.onConfirm }} cancel={{ label: 'Cancel', onClick: props.onCancel, autoFocus: true }} />
     </Modal>
   );
 }

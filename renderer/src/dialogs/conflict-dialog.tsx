@@ -1,13 +1,13 @@
 // "The file already exists": both files side by side (size, date) and every way out,
 // with "apply to all" so a big folder copy asks once.
 import { useState } from 'react';
-import type { QuestionDto } from '../../../electron/ipc/contract';
+import type { ConflictAction, QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { formatDate, formatSize } from '../model/format';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type ConflictQuestion = Extract<QuestionDto, { kind: 'conflict' }>;
-export type ConflictAction = 'overwrite' | 'skip' | 'rename' | 'resume' | 'overwrite-if-newer' | 'cancel';
 
 function FileFacts(props: { title: string; f: { path: string; size: number; mtimeMs: number }; note?: string }) {
   return (
@@ -42,26 +42,17 @@ export function ConflictDialog(props: { question: ConflictQuestion; onAnswer: (a
       <label className="check">
         <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Apply to all
       </label>
-      <div className="modal-buttons wrap">
-        <button type="button" className="primary" data-autofocus onClick={answer('overwrite')}>
-          Overwrite
-        </button>
-        <button type="button" onClick={answer('overwrite-if-newer')}>
-          Overwrite if newer
-        </button>
-        <button type="button" onClick={answer('resume')} disabled={!q.canResume} title={q.canResume ? 'Continue the earlier partial copy' : 'The existing file is not a partial copy of this one'}>
-          Resume
-        </button>
-        <button type="button" onClick={answer('rename')}>
-          Rename
-        </button>
-        <button type="button" onClick={answer('skip')}>
-          Skip
-        </button>
-        <button type="button" onClick={answer('cancel')}>
-          Cancel transfer
-        </button>
-      </div>
+      <DialogButtons
+        wrap
+        ok={{ label: 'Overwrite', onClick: answer('overwrite'), autoFocus: true }}
+        extra={[
+          { label: 'Overwrite if newer', onClick: answer('overwrite-if-newer') },
+          { label: 'Resume', onClick: answer('resume'), disabled: !q.canResume, title: q.canResume ? 'Continue the earlier partial copy' : 'The existing file is not a partial copy of this one' },
+          { label: 'Rename', onClick: answer('rename') },
+          { label: 'Skip', onClick: answer('skip') },
+        ]}
+        cancel={{ label: 'Cancel transfer', onClick: answer('cancel') }}
+      />
     </Modal>
   );
 }

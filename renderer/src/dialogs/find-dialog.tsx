@@ -6,6 +6,7 @@ import { displayName } from '../model/display-name';
 import { describeError } from '../model/errors';
 import { formatDate, formatSize } from '../model/format';
 import { normalizePosix } from '../model/paths';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 const SHOWN_MAX = 5000;
@@ -86,14 +87,7 @@ export function FindDialog(props: { api: SkiffApi; sessionId: string; root: stri
           <span>Search in</span>
           <input type="text" spellCheck={false} value={root} onChange={(e) => setRoot(e.target.value)} />
         </label>
-        <div className="modal-buttons">
-          <button type="submit" className="primary" disabled={!pattern.trim()}>
-            Find
-          </button>
-          <button type="button" onClick={stop} disabled={state !== 'running'}>
-            Stop
-          </button>
-        </div>
+        <DialogButtons ok={{ label: 'Find', disabled: !pattern.trim() }} extra={[{ label: 'Stop', onClick: stop, disabled: state !== 'running' }]} />
       </form>
       <div className="find-status" aria-live="polite">
         {state === 'running' ? `Searching… ${results.length.toLocaleString()} found` : state === 'done' ? `${results.length.toLocaleString()} found` : ''}
@@ -117,14 +111,10 @@ export function FindDialog(props: { api: SkiffApi; sessionId: string; root: stri
           </li>
         ))}
       </ul>
-      <div className="modal-buttons">
-        <button type="button" className="primary" disabled={picked.size === 0} onClick={() => props.onDownload(results.filter((r) => picked.has(r.path)))}>
-          Download selected{picked.size > 0 ? ` (${picked.size})` : ''}
-        </button>
-        <button type="button" onClick={props.onClose}>
-          Close
-        </button>
-      </div>
+      <DialogButtons
+        ok={{ label: `Download selected${picked.size > 0 ? ` (${picked.size})` : ''}`, disabled: picked.size === 0, onClick: () => props.onDownload(results.filter((r) => picked.has(r.path))) }}
+        cancel={{ label: 'Close', onClick: props.onClose }}
+      />
     </Modal>
   );
 }

@@ -3,13 +3,13 @@
 // for good. A changed key is a red warning whose default is to disconnect; replacing
 // the stored key needs a second, deliberate confirmation (a second question from main).
 import { useId } from 'react';
-import type { QuestionDto } from '../../../electron/ipc/contract';
+import type { HostKeyDecision, QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { CopyButton } from './copy-button';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type HostKeyQuestion = Extract<QuestionDto, { kind: 'host-key' }>;
-export type HostKeyDecision = 'trust-remember' | 'trust-once' | 'replace' | 'confirm-replace' | 'cancel';
 
 function hostPort(q: HostKeyQuestion): string {
   const host = displayName(q.host);
@@ -49,17 +49,11 @@ export function HostKeyDialog(props: { question: HostKeyQuestion; onDecide: (d: 
             <Fingerprint value={q.fingerprint} label="SHA256 fingerprint" />
           </dd>
         </dl>
-        <div className="modal-buttons">
-          <button type="button" className="primary" onClick={() => props.onDecide('trust-remember')}>
-            Trust and remember
-          </button>
-          <button type="button" onClick={() => props.onDecide('trust-once')}>
-            Trust once
-          </button>
-          <button type="button" data-autofocus onClick={() => props.onDecide('cancel')}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons
+          ok={{ label: 'Trust and remember', onClick: () => props.onDecide('trust-remember') }}
+          extra={[{ label: 'Trust once', onClick: () => props.onDecide('trust-once') }]}
+          cancel={{ label: 'Cancel', onClick: () => props.onDecide('cancel'), autoFocus: true }}
+        />
       </Modal>
     );
   }
@@ -108,20 +102,10 @@ export function HostKeyDialog(props: { question: HostKeyQuestion; onDecide: (d: 
           ))}
         </ul>
       ) : null}
-      <div className="modal-buttons">
-        <button type="button" className="primary danger-button" data-autofocus onClick={() => props.onDecide('cancel')}>
-          Disconnect
-        </button>
-        {confirming ? (
-          <button type="button" onClick={() => props.onDecide('confirm-replace')}>
-            Yes, replace the key
-          </button>
-        ) : (
-          <button type="button" onClick={() => props.onDecide('replace')}>
-            Replace key…
-          </button>
-        )}
-      </div>
+      <DialogButtons
+        ok={{ label: 'Disconnect', tone: 'primary-danger', onClick: () => props.onDecide('cancel'), autoFocus: true }}
+        extra={[confirming ? { label: 'Yes, replace the key', onClick: () => props.onDecide('confirm-replace') } : { label: 'Replace key…', onClick: () => props.onDecide('replace') }]}
+      />
     </Modal>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { BookmarkDto, BookmarkImportResult, SkiffApi, SshConfigCandidateDto, SshConfigScanDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { describeError } from '../model/errors';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 function target(c: SshConfigCandidateDto): string {
@@ -141,14 +142,7 @@ export function ImportDialog(props: { api: SkiffApi; bookmarks: readonly Bookmar
           {error}
         </p>
       ) : null}
-      <div className="modal-buttons">
-        <button type="button" className="primary" disabled={n === 0 || busy} onClick={() => void run()}>
-          {busy ? 'Importing…' : n === 0 ? 'Import' : `Import ${n} server${n === 1 ? '' : 's'}`}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <DialogButtons ok={{ label: busy ? 'Importing…' : n === 0 ? 'Import' : `Import ${n} server${n === 1 ? '' : 's'}`, disabled: n === 0 || busy, onClick: () => void run() }} cancel={props.onCancel} />
     </Modal>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type KiQuestion = Extract<QuestionDto, { kind: 'keyboard-interactive' }>;
@@ -32,14 +33,7 @@ export function KeyboardInteractiveDialog(props: { question: KiQuestion; onAnswe
             />
           </label>
         ))}
-        <div className="modal-buttons">
-          <button type="submit" className="primary">
-            Continue
-          </button>
-          <button type="button" onClick={() => props.onAnswer(null)}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons ok={{ label: 'Continue' }} cancel={() => props.onAnswer(null)} />
       </form>
     </Modal>
   );

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type PasswordQuestion = Extract<QuestionDto, { kind: 'password' }>;
@@ -10,7 +11,7 @@ type PasswordQuestion = Extract<QuestionDto, { kind: 'password' }>;
 export function PasswordDialog(props: { question: PasswordQuestion; onAnswer: (secret: string | null, remember: boolean) => void }) {
   const q = props.question;
   const [secret, setSecret] = useState('');
-  const [remember, setRemember] = useState(false);
+  const [remember, setRemember] = useState(q.rememberDefault && q.canRemember);
   const who = `${displayName(q.username)}@${displayName(q.host)}${q.port === 22 ? '' : `:${q.port}`}`;
   const what = q.secret === 'passphrase' ? 'Passphrase' : 'Password';
   return (
@@ -40,14 +41,7 @@ export function PasswordDialog(props: { question: PasswordQuestion; onAnswer: (s
             <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember in the system keychain
           </label>
         ) : null}
-        <div className="modal-buttons">
-          <button type="submit" className="primary">
-            Connect
-          </button>
-          <button type="button" onClick={() => props.onAnswer(null, false)}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons ok={{ label: 'Connect' }} cancel={() => props.onAnswer(null, false)} />
       </form>
     </Modal>
   );

@@ -1,5 +1,6 @@
 // A small form dialog for names: new folder, rename, create symlink.
 import { useState } from 'react';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 export interface PromptField {
@@ -56,14 +57,7 @@ export function PromptDialog(props: {
             {problem}
           </p>
         ) : null}
-        <div className="modal-buttons">
-          <button type="submit" className="primary" disabled={problem !== null}>
-            {props.okLabel}
-          </button>
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons ok={{ label: props.okLabel, disabled: problem !== null }} cancel={props.onCancel} />
       </form>
     </Modal>
   );

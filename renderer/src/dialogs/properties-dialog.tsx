@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { displayName } from '../model/display-name';
 import { formatDate, formatOctal, formatOwner, formatSize, parseOctal } from '../model/format';
 import type { Entry } from '../model/types';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 const WHO = [
@@ -99,16 +100,7 @@ export function PropertiesDialog(props: { entries: Entry[]; canChmod: boolean; o
           </label>
         </fieldset>
         {!props.canChmod ? <p className="muted">Changing permissions is available for remote files.</p> : null}
-        <div className="modal-buttons">
-          {props.canChmod ? (
-            <button type="submit" className="primary" disabled={!octalValid}>
-              Apply
-            </button>
-          ) : null}
-          <button type="button" onClick={props.onCancel}>
-            {props.canChmod ? 'Cancel' : 'Close'}
-          </button>
-        </div>
+        <DialogButtons {...(props.canChmod ? { ok: { label: 'Apply', disabled: !octalValid } } : {})} cancel={{ label: props.canChmod ? 'Cancel' : 'Close', onClick: props.onCancel }} />
       </form>
     </Modal>
   );

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { SettingsDto, SettingsPatch, SkiffApi } from '../../../electron/ipc/contract';
 import { describeError } from '../model/errors';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type Theme = SettingsDto['theme'];
@@ -10,27 +11,26 @@ type Policy = SettingsDto['hostKeyPolicy'];
 type Conflict = SettingsDto['conflictDefault'];
 type LinkHandler = SettingsDto['sftpLinkHandler'];
 
-const THEMES: Array<[Theme, string]> = [
-  ['system', 'Follow the system'],
-  ['light', 'Light'],
-  ['dark', 'Dark'],
-];
+// One label per value of core's sets (a Record, so a new value cannot go without one).
+const THEMES: Record<Theme, string> = { system: 'Follow the system', light: 'Light', dark: 'Dark' };
 
 // OpenSSH's StrictHostKeyChecking, minus "no": a changed key is never accepted silently.
-const POLICIES: Array<[Policy, string, string]> = [
-  ['ask', 'Ask for new hosts', 'Show the key of a server seen for the first time and let you decide (recommended).'],
-  ['accept-new', 'Trust new hosts automatically', 'Remember a first-seen key without asking; a changed key is still refused.'],
-  ['yes', 'Only known hosts', 'Connect only to servers already in known_hosts; add others with ssh first.'],
-];
+const POLICIES: Record<Policy, [string, string]> = {
+  ask: ['Ask for new hosts', 'Show the key of a server seen for the first time and let you decide (recommended).'],
+  'accept-new': ['Trust new hosts automatically', 'Remember a first-seen key without asking; a changed key is still refused.'],
+  yes: ['Only known hosts', 'Connect only to servers already in known_hosts; add others with ssh first.'],
+};
 
-const CONFLICTS: Array<[Conflict, string]> = [
-  ['ask', 'Ask each time'],
-  ['overwrite', 'Overwrite'],
-  ['overwrite-if-newer', 'Overwrite if the source is newer'],
-  ['skip', 'Skip'],
-  ['rename', 'Keep both (rename the copy)'],
-  ['resume', 'Resume partial files'],
-];
+const CONFLICTS: Record<Conflict, string> = {
+  ask: 'Ask each time',
+  overwrite: 'Overwrite',
+  'overwrite-if-newer': 'Overwrite if the source is newer',
+  skip: 'Skip',
+  rename: 'Keep both (rename the copy)',
+  resume: 'Resume partial files',
+};
+
+const entries = <K extends string, V>(r: Record<K, V>): Array<[K, V]> => Object.entries(r) as Array<[K, V]>;
 
 const LINK_HANDLERS: Array<[LinkHandler, string]> = [
   ['ask', 'Ask at the next start'],
@@ -170,7 +170,7 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
           <fieldset className="form-group">
             <legend>Theme</legend>
             <div role="radiogroup" aria-label="Theme" className="radio-row">
-              {THEMES.map(([v, label]) => (
+              {entries(THEMES).map(([v, label]) => (
                 <label key={v} className="check">
                   <input type="radio" name="theme" value={v} checked={f.theme === v} onChange={() => set('theme', v)} /> {label}
                 </label>
@@ -188,7 +188,7 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
           <fieldset className="form-group">
             <legend>Host keys</legend>
             <div role="radiogroup" aria-label="New host keys">
-              {POLICIES.map(([v, label, why]) => (
+              {entries(POLICIES).map(([v, [label, why]]) => (
                 <label key={v} className="check radio-explained">
                   <input type="radio" name="hostKeyPolicy" value={v} checked={f.hostKeyPolicy === v} onChange={() => set('hostKeyPolicy', v)} aria-describedby={`policy-${v}`} />
                   <span>
@@ -219,7 +219,7 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             <label className="field">
               <span id="settings-conflict-label">When a file already exists</span>
               <select aria-labelledby="settings-conflict-label" value={f.conflictDefault} onChange={(e) => set('conflictDefault', e.target.value as Conflict)}>
-                {CONFLICTS.map(([v, label]) => (
+                {entries(CONFLICTS).map(([v, label]) => (
                   <option key={v} value={v}>
                     {label}
                   </option>
@@ -268,21 +268,10 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
               {error ?? problem}
             </p>
           ) : null}
-          <div className="modal-buttons">
-            <button type="submit" className="primary" disabled={problem !== null || saving}>
-              {saving ? 'Saving…' : 'Save'}
-            </button>
-            <button type="button" onClick={props.onCancel}>
-              Cancel
-            </button>
-          </div>
+          <DialogButtons ok={{ label: saving ? 'Saving…' : 'Save', disabled: problem !== null || saving }} cancel={props.onCancel} />
         </form>
       ) : (
-        <div className="modal-buttons">
-          <button type="button" onClick={props.onCancel}>
-            Close
-          </button>
-        </div>
+        <DialogButtons cancel={{ label: 'Close', onClick: props.onCancel }} />
       )}
     </Modal>
   );

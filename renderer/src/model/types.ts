@@ -1,23 +1,11 @@
-// The shapes the UI works with. They mirror core's FileEntry structurally (so contract
-// values drop straight in) but live here so components never depend on main-side code.
+// The shapes the UI works with: a row is the contract's file entry (core's FileEntry), without
+// the access time no pane shows.
+import type { EntryType, FileEntryDto } from '../../../electron/ipc/contract';
 
-export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
+export type { EntryType };
 
 /** One row of a pane. `name` is the real name (used for operations), never shown raw. */
-export interface Entry {
-  name: string;
-  path: string;
-  type: EntryType;
-  size: number;
-  mtimeMs: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  owner?: string;
-  group?: string;
-  linkTarget?: string;
-  targetType?: EntryType | 'broken';
-}
+export type Entry = Omit<FileEntryDto, 'atimeMs'>;
 
 export type Side = 'local' | 'remote';
 

@@ -78,9 +78,8 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
 
   // Each page is merged into the sorted rows as it arrives: the page is sorted on its own, then
   // joined by binary search (O(page · log n) comparisons plus one O(n) copy), so every task stays
-  // small however big the folder grows. (Merging everything that arrived since the last paint
-  // made one task per paint of ~15,000 rows at 100k: stalls of 250 ms and more.) Paints only
-  // publish the current array.
+  // small however big the folder grows (merging all of it at each paint stalled the page: see
+  // test/bench/README.md). Paints only publish the current array.
   const repaint = useCallback(() => {
     if (flushTimer.current) clearTimeout(flushTimer.current);
     flushTimer.current = null;

@@ -12,7 +12,9 @@ import { KeytarSecretStore } from '../../../electron/core/secrets/keytar-secret-
 import { SECRET_SERVICE, passphraseAccount, passwordAccount } from '../../../electron/core/secrets/secret-store';
 import { BookmarkStore } from '../../../electron/core/store/bookmark-store';
 import { BookmarkService } from '../../../electron/core/store/bookmark-service';
-import { connectWithSecretRetry, type SecretPrompt } from '../../../electron/core/store/connect-by-bookmark';
+import { connectWithSecrets, type ConnectWithSecretsOptions } from '../../../electron/core/sftp/connect-with-secrets';
+import type { SecretPrompt } from '../../../electron/core/secrets/secret-prompt';
+import type { SavedLogin } from '../../../electron/core/store/bookmark-service';
 import { SkiffError, isSkiffError } from '../../../electron/core/errors';
 
 const run = randomBytes(4).toString('hex');
@@ -181,18 +183,21 @@ describe('BookmarkService keeps secrets in step with bookmarks', () => {
   });
 });
 
-describe('connecting by bookmark with the real keychain', () => {
-  it('uses the stored password; when it is rejected asks, retries, and updates the keychain', async (ctx) => {
+/** Logs in through the one flow with a saved login, as SessionManager does. */
+function loginWith<S>(saved: SavedLogin, o: Pick<ConnectWithSecretsOptions<S>, 'connect' | 'ask'> & Partial<ConnectWithSecretsOptions<S>>) {
+  return connectWithSecrets({ target: saved.target, secrets, useKeychain: saved.useKeychain, remember: async (kind, s) => void (await saved.remember(kind, s)), verifyHostKey: async () => true, ...o });
+}
+
+describe('logging in with the real keychain', () => {
+  it('a saved server: uses the stored password; when it is rejected asks, retries, and updates the keychain', async (ctx) => {
     needKeychain(ctx);
     const { svc } = await service();
     const { bookmark } = await svc.create({ name: 'c', host: host('connect'), username: 'u', rememberPassword: true }, { password: 'old-pw' });
     const account = track(passwordAccount(bookmark));
     const prompts: SecretPrompt[] = [];
     const tried: Array<string | undefined> = [];
-    const result = await connectWithSecretRetry(bookmark, {
-      secrets,
-      verifyHostKey: async () => true,
-      askPassword: async (p) => {
+    const result = await loginWith(svc.savedLogin(bookmark.id), {
+      ask: async (p) => {
         prompts.push(p);
         return { secret: 'new-pw', remember: true };
       },
@@ -204,8 +209,8 @@ describe('connecting by bookmark with the real keychain', () => {
       },
     });
     expect(tried).toEqual(['old-pw', 'new-pw']);
-    expect(prompts.map((p) => [p.reason, p.canRemember])).toEqual([['stored-rejected', true]]);
-    expect(result).toMatchObject({ session: { id: 'session-1' }, keychainUpdated: true, keychainWarning: null });
+    expect(prompts.map((p) => [p.reason, p.canRemember, p.bookmarkName])).toEqual([['stored-rejected', true, 'c']]);
+    expect(result).toMatchObject({ session: { id: 'session-1' }, remembered: true, keychainWarning: null });
     expect(secretToolFind(account)).toBe('new-pw');
   });
 
@@ -214,11 +219,9 @@ describe('connecting by bookmark with the real keychain', () => {
     const { svc } = await service();
     const { bookmark } = await svc.create({ name: 'w', host: host('wrong'), username: 'u', rememberPassword: true }, { password: 'stored-pw' });
     const account = track(passwordAccount(bookmark));
-    const err = await connectWithSecretRetry(bookmark, {
-      secrets,
+    const err = await loginWith(svc.savedLogin(bookmark.id), {
       maxAttempts: 2,
-      verifyHostKey: async () => true,
-      askPassword: async () => ({ secret: 'also-wrong', remember: true }),
+      ask: async () => ({ secret: 'also-wrong', remember: true }),
       connect: async () => {
         throw new SkiffError('AUTH_FAILED', 'Authentication failed.');
       },
@@ -227,28 +230,58 @@ describe('connecting by bookmark with the real keychain', () => {
     expect(secretToolFind(account)).toBe('stored-pw');
   });
 
-  it('BookmarkService.connect: Remember ticked on a prompt stores the password after success, flips the flag, records the time', async (ctx) => {
+  it('a saved server: Remember ticked on a question stores the password after success and turns Remember on; next time nothing is asked', async (ctx) => {
     needKeychain(ctx);
     const { svc } = await service();
     const { bookmark } = await svc.create({ name: 'svc', host: host('svc-connect'), username: 'u' });
     const account = track(passwordAccount(bookmark));
-    const result = await svc.connect(bookmark.id, {
-      verifyHostKey: async () => true,
-      askPassword: async () => ({ secret: 'typed-and-remembered', remember: true }),
+    const result = await loginWith(svc.savedLogin(bookmark.id), {
+      ask: async () => ({ secret: 'typed-and-remembered', remember: true }),
       connect: async (o) => (o.password === 'typed-and-remembered' ? 'session' : Promise.reject(new SkiffError('AUTH_FAILED', 'no'))),
     });
-    expect(result).toMatchObject({ session: 'session', keychainUpdated: true, rememberRequested: true, storeWarning: null });
-    expect(result.bookmark.rememberPassword).toBe(true);
-    expect(result.bookmark.lastConnectedAt).not.toBeNull();
+    expect(result).toMatchObject({ session: 'session', remembered: true, keychainWarning: null });
+    expect(svc.store.get(bookmark.id)?.rememberPassword).toBe(true);
     expect(secretToolFind(account)).toBe('typed-and-remembered');
-    // Next time: no prompt at all, the keychain answers.
-    const again = await svc.connect(bookmark.id, {
-      verifyHostKey: async () => true,
-      askPassword: async () => {
+    const again = await loginWith(svc.savedLogin(bookmark.id), {
+      ask: async () => {
         throw new Error('should not ask');
       },
       connect: async (o) => o.password,
     });
     expect(again.session).toBe('typed-and-remembered');
+  });
+
+  it('a typed user@host:port with Remember: kept with a new saved server named user@host, and the next login to it does not ask', async (ctx) => {
+    needKeychain(ctx);
+    const { svc, dir } = await service();
+    const target = { host: host('quick'), port: 2200, username: 'qc', method: 'password' as const };
+    const account = track(passwordAccount(target));
+    const first = svc.serverLogin(target);
+    expect(first).toMatchObject({ useKeychain: false, bookmark: undefined });
+    const login = await loginWith(first, {
+      typed: { password: 'quick-pw', remember: true },
+      ask: async () => {
+        throw new Error('should not ask');
+      },
+      connect: async (o) => (o.password === 'quick-pw' ? 'session' : Promise.reject(new SkiffError('AUTH_FAILED', 'no'))),
+    });
+    expect(login.remembered).toBe(true);
+    expect(svc.store.list()).toEqual([expect.objectContaining({ name: `qc@${host('quick')}`, host: host('quick'), port: 2200, username: 'qc', authMethod: 'password', rememberPassword: true })]);
+    expect(secretToolFind(account)).toBe('quick-pw');
+    expect(fileBytes(dir)).not.toContain('quick-pw');
+
+    const second = svc.serverLogin(target);
+    expect(second.useKeychain).toBe(true);
+    const again = await loginWith(second, {
+      ask: async () => {
+        throw new Error('should not ask');
+      },
+      connect: async (o) => o.password,
+    });
+    expect(again.session).toBe('quick-pw');
+    // Remembering again updates the same saved server instead of adding one.
+    await loginWith(svc.serverLogin(target), { typed: { password: 'quick-pw-2', remember: true }, ask: async () => null, connect: async () => 'ok' });
+    expect(svc.store.list()).toHaveLength(1);
+    expect(secretToolFind(account)).toBe('quick-pw-2');
   });
 });

@@ -121,7 +121,7 @@ function expectUnavailable(run: ChildRun, hint: RegExp): void {
   expect((r.createWarning as Err).code).toBe('KEYCHAIN_UNAVAILABLE');
   // The app keeps working: the connect went through with a prompted password.
   expect((r.connect as { session: string }).session).toBe('session');
-  expect((r.connect as { keychainUpdated: boolean }).keychainUpdated).toBe(false);
+  expect((r.connect as { remembered: boolean }).remembered).toBe(false);
 }
 
 describe('without a keychain', () => {

@@ -15,7 +15,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * like `npm run build` makes. Vitest sets NODE_ENV=test, and vite takes NODE_ENV over the build
  * mode: without this the e2e tests would run React's development build, whose per-render
  * instrumentation walks every changed prop (a 100,000-entry array per repaint) and made the
- * 100k listing 3–5× slower than what users get.
+ * 100k listing much slower than what users get (test/bench/README.md).
  */
 export async function buildRenderer(outDir: string): Promise<void> {
   const { build } = await import('vite');

@@ -2,7 +2,7 @@
 // transport, so components see exactly the SkiffApi they get in Electron. Handlers are
 // per channel; events are pushed with emit(); every call is recorded.
 import { createApi } from '../../../electron/ipc/create-api';
-import type { EventChannel, EventPayloads, FileEntryDto, RequestArg, RequestChannel, RequestResult, SkiffApi } from '../../../electron/ipc/contract';
+import type { BookmarkDto, SettingsDto, EventChannel, EventPayloads, FileEntryDto, RequestArg, RequestChannel, RequestResult, SkiffApi } from '../../../electron/ipc/contract';
 
 type Handler<C extends RequestChannel> = (arg: RequestArg<C>) => RequestResult<C> | Promise<RequestResult<C>>;
 export type Handlers = { [C in RequestChannel]?: Handler<C> };
@@ -12,6 +12,25 @@ export interface FakeBridge {
   calls: Array<{ channel: string; arg: unknown }>;
   emit<E extends EventChannel>(event: E, payload: EventPayloads[E]): void;
   callsOf(channel: RequestChannel): unknown[];
+}
+
+/** Settings as a new install has them (the app's defaults). */
+export function defaultSettings(over: Partial<SettingsDto> = {}): SettingsDto {
+  return {
+    theme: 'system',
+    showHidden: false,
+    hostKeyPolicy: 'ask',
+    extraKnownHostsFiles: [],
+    hashKnownHosts: false,
+    transferConcurrency: 4,
+    conflictDefault: 'ask',
+    preservePermissions: true,
+    windowBounds: null,
+    sftpLinkHandler: 'ask',
+    editorCommand: '',
+    editLargeFileMiB: 50,
+    ...over,
+  };
 }
 
 /** A file entry with sensible defaults. */
@@ -28,6 +47,28 @@ export function entry(dir: string, name: string, over: Partial<FileEntryDto> = {
     gid: 1000,
     owner: 'me',
     group: 'staff',
+    ...over,
+  };
+}
+
+/** A saved server with sensible defaults (host `<id>.example.org`). */
+export function bookmark(id: string, name: string, over: Partial<BookmarkDto> = {}): BookmarkDto {
+  return {
+    id,
+    name,
+    host: `${id}.example.org`,
+    port: 22,
+    username: 'deploy',
+    authMethod: 'password',
+    keyPath: null,
+    remoteDir: null,
+    localDir: null,
+    group: null,
+    notes: '',
+    rememberPassword: false,
+    lastConnectedAt: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
     ...over,
   };
 }
