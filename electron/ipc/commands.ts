@@ -68,6 +68,8 @@ export const COMMANDS = {
     contextMenus: ['local-pane', 'remote-pane'],
     contextGroup: 0,
   },
+  // Edit and Open of a remote file: downloaded to a private folder, opened, every save uploaded (see core/edit).
+  edit: { label: 'Edit', scope: 'pane', keys: ['F4'], section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['remote-pane'], contextGroup: 0 },
   open: { label: 'Open', scope: 'pane', keys: ['Enter'], macKeys: ['Enter', 'Mod+ArrowDown'], section: 'Files' },
   'new-folder': { label: 'New folder…', scope: 'pane', keys: ['F7', 'Mod+Shift+N'], section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['local-pane', 'remote-pane'], contextGroup: 1 },
   rename: { label: 'Rename…', scope: 'pane', keys: ['F2'], section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['local-pane', 'remote-pane'], contextGroup: 1 },

@@ -8,6 +8,7 @@ import type { BookmarkDto, SkiffApi } from '../../electron/ipc/contract';
 import { ConnectionBar, LocalBar, SidebarFoot } from './components/connection-bar';
 import { ContextMenu } from './components/context-menu';
 import { DialogHost, useDialog } from './components/dialog-host';
+import { EditedFiles } from './components/edited-files';
 import { FilePane } from './components/file-pane';
 import { Notices } from './components/notices';
 import { QuickConnect } from './components/quick-connect';
@@ -20,6 +21,7 @@ import { acceptsDrag, encodeDrag } from './state/drag-drop';
 import { appBindings, useWindowCommands, type AppCommandId } from './state/use-app-commands';
 import { useAppInfo } from './state/use-app-info';
 import { useBookmarkList } from './state/use-bookmark-list';
+import { useEdits } from './state/use-edits';
 import { useFileOps } from './state/use-file-ops';
 import { useNotices } from './state/use-notices';
 import { usePanes } from './state/use-panes';
@@ -58,14 +60,15 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
     const pane = job.direction === 'upload' ? remote : local;
     if (pane.path === job.targetDir) pane.refresh();
   });
-  const ops = useFileOps(api, s, panes, transfers.upsert, notify);
+  const edits = useEdits(api, notify);
+  const ops = useFileOps(api, s, panes, transfers.upsert, notify, edits.open);
 
   const openContextMenu = (side: Side, at?: { x: number; y: number }): void => {
     const grid = panes.grids[side].current;
     const rect = grid?.querySelector('[aria-selected="true"]')?.getBoundingClientRect() ?? grid?.getBoundingClientRect();
     setMenu({ side, x: at?.x ?? (rect ? rect.left + 40 : 100), y: at?.y ?? (rect ? rect.top + 20 : 100) });
   };
-  const bindings = appBindings({ api, session, panes, ops, openDialog: dialogs.open, openContextMenu, env });
+  const bindings = appBindings({ api, session, panes, ops, edits, openDialog: dialogs.open, openContextMenu, env });
   useWindowCommands(api, bindings, panes.active, env);
 
   // The window title says where the user is (the OS task switcher shows it).
@@ -104,7 +107,7 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
   const prefill = session.prefill;
   return (
     <CommandEnvContext.Provider value={env}>
-      <div className="app" style={{ gridTemplateRows: `minmax(0, 1fr) 6px ${Math.round(layout.queue * 100)}%` }}>
+      <div className="app" style={{ gridTemplateRows: `minmax(0, 1fr)${edits.files.length > 0 ? ' auto' : ''} 6px ${Math.round(layout.queue * 100)}%` }}>
         <div className="main-row" style={{ gridTemplateColumns: `minmax(180px, ${layout.sidebar}fr) 6px minmax(0, ${1 - layout.sidebar}fr)` }}>
           <aside className="sidebar">
             <QuickConnect
@@ -165,6 +168,7 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
             {pane('remote')}
           </main>
         </div>
+        <EditedFiles files={edits.files} onStop={edits.stop} onRetry={edits.retry} onResolve={edits.resolve} />
         <Splitter orientation="horizontal" label="Resize transfer queue" value={layout.queue} min={0.1} max={0.6} onChange={(v) => setLayout((l) => ({ ...l, queue: v }))} />
         <TransferQueue jobs={transfers.jobs} onAction={transfers.act} onClearFinished={transfers.clearFinished} />
         <Notices notices={notices} onDismiss={dismiss} />

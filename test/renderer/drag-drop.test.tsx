@@ -31,6 +31,7 @@ async function connected(extra: Partial<SkiffApi> = {}) {
     tree: { '/home/me': [entry('/home/me', 'up.txt')], '/srv': [entry('/srv', 'down', { type: 'directory' }), entry('/srv', 'r.txt')] },
     handlers: {
       'session:connect': () => session,
+      'edit:open-files': () => ({ files: [], errors: [] }),
       'transfer:enqueue': (a) => ({ id: `j${a.direction}`, sessionId: 's1', direction: a.direction, sources: a.sources, targetDir: a.targetDir, label: 'x', state: 'queued', bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, fileErrors: [], skipped: [], retries: 0, createdAt: 1 }),
     },
   });
@@ -77,10 +78,13 @@ describe('drag and drop', () => {
     await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/Users/me/Desktop/a.txt', '/Users/me/Desktop/b.txt'], targetDir: '/srv' }]));
   });
 
-  it('double-click (or Enter) on a file copies it to the other pane', async () => {
-    const { fake, remote } = await connected();
+  it('double-click on a local file uploads it; on a remote file it opens it (Open: the default application, every save uploaded)', async () => {
+    const { fake, remote } = await connected({});
     fireEvent.doubleClick(within(remote).getByRole('row', { name: /^r\.txt,/ }));
-    await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'download', sources: ['/srv/r.txt'], targetDir: '/home/me' }]));
+    await waitFor(() => expect(fake.callsOf('edit:open-files')).toEqual([{ sessionId: 's1', paths: ['/srv/r.txt'], mode: 'open' }]));
+    expect(fake.callsOf('transfer:enqueue')).toEqual([]);
+    fireEvent.doubleClick(within(screen.getByRole('grid', { name: 'Local files' })).getByRole('row', { name: /^up\.txt,/ }));
+    await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/home/me/up.txt'], targetDir: '/srv' }]));
   });
 
   it('without preload (web preview) an OS drop explains what to do instead', async () => {

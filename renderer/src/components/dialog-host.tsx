@@ -6,6 +6,8 @@ import type { Platform } from '../../../electron/ipc/commands';
 import { AboutDialog } from '../dialogs/about-dialog';
 import { ConfirmDeleteDialog } from '../dialogs/confirm-delete-dialog';
 import { ConflictDialog } from '../dialogs/conflict-dialog';
+import { EditConflictDialog } from '../dialogs/edit-conflict-dialog';
+import { EditLargeDialog } from '../dialogs/edit-large-dialog';
 import { FindDialog } from '../dialogs/find-dialog';
 import { HostKeyDialog } from '../dialogs/host-key-dialog';
 import { KeyboardInteractiveDialog } from '../dialogs/keyboard-interactive-dialog';
@@ -124,6 +126,8 @@ export function DialogHost(props: {
         <KeyboardInteractiveDialog key={question.id} question={question} onAnswer={(responses) => answer(question.id, { kind: 'keyboard-interactive', responses })} />
       ) : null}
       {question?.kind === 'password' ? <PasswordDialog key={question.id} question={question} onAnswer={(secret, remember) => answer(question.id, { kind: 'password', secret, remember })} /> : null}
+      {question?.kind === 'edit-conflict' ? <EditConflictDialog key={question.id} question={question} onAnswer={(choice) => answer(question.id, { kind: 'edit-conflict', choice })} /> : null}
+      {question?.kind === 'edit-large' ? <EditLargeDialog key={question.id} question={question} onAnswer={(download) => answer(question.id, { kind: 'edit-large', download })} /> : null}
       {question?.kind === 'conflict' ? (
         <ConflictDialog key={question.id} question={question} onAnswer={(action, applyToAll) => answer(question.id, { kind: 'conflict', action, applyToAll })} />
       ) : null}

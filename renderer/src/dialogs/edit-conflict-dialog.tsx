@@ -4,6 +4,7 @@ import type { QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { formatDate, formatSize } from '../model/format';
 import type { EditConflictChoice } from '../state/use-edits';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type Question = Extract<QuestionDto, { kind: 'edit-conflict' }>;
@@ -40,20 +41,15 @@ export function EditConflictDialog(props: { question: Question; onAnswer: (choic
         <Version title="Your version (local)" v={q.local} />
         <Version title="The server's version now" v={q.remote} />
       </div>
-      <div className="modal-buttons wrap">
-        <button type="button" className="danger-button" onClick={() => props.onAnswer('overwrite')}>
-          {q.remote ? "Overwrite the server's version" : 'Put my version back on the server'}
-        </button>
-        <button type="button" className="primary" data-autofocus onClick={() => props.onAnswer('keep-both')}>
-          Keep both (upload mine as “{displayName(q.keepBothName)}”)
-        </button>
-        <button type="button" onClick={() => props.onAnswer('discard')}>
-          {q.remote ? "Discard my change (take the server's version)" : 'Discard my change and stop editing'}
-        </button>
-        <button type="button" onClick={() => props.onAnswer(null)}>
-          Decide later
-        </button>
-      </div>
+      <DialogButtons
+        wrap
+        ok={{ label: <>Keep both (upload mine as “{displayName(q.keepBothName)}”)</>, onClick: () => props.onAnswer('keep-both'), autoFocus: true }}
+        extra={[
+          { label: q.remote ? "Overwrite the server's version" : 'Put my version back on the server', onClick: () => props.onAnswer('overwrite'), tone: 'danger' },
+          { label: q.remote ? "Discard my change (take the server's version)" : 'Discard my change and stop editing', onClick: () => props.onAnswer('discard') },
+        ]}
+        cancel={{ label: 'Decide later', onClick: () => props.onAnswer(null) }}
+      />
     </Modal>
   );
 }

@@ -2,6 +2,7 @@
 import type { QuestionDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { formatSize } from '../model/format';
+import { DialogButtons } from './dialog-buttons';
 import { Modal } from './modal';
 
 type Question = Extract<QuestionDto, { kind: 'edit-large' }>;
@@ -21,14 +22,7 @@ export function EditLargeDialog(props: { question: Question; onAnswer: (download
           </li>
         ))}
       </ul>
-      <div className="modal-buttons">
-        <button type="button" className="primary" onClick={() => props.onAnswer(true)}>
-          Download and edit
-        </button>
-        <button type="button" data-autofocus onClick={() => props.onAnswer(false)}>
-          Cancel
-        </button>
-      </div>
+      <DialogButtons ok={{ label: 'Download and edit', onClick: () => props.onAnswer(true) }} cancel={{ label: 'Cancel', onClick: () => props.onAnswer(false), autoFocus: true }} />
     </Modal>
   );
 }

@@ -5,8 +5,9 @@ import { useEffect, useRef } from 'react';
 import type { CommandIdIn } from '../../../electron/ipc/commands';
 import type { SessionInfo, SkiffApi } from '../../../electron/ipc/contract';
 import type { DialogRequest } from '../components/dialog-host';
-import type { Side } from '../model/types';
+import { isDirLike, type Side } from '../model/types';
 import { handleCommandKey, runCommand, type Bindings, type CommandEnv } from './commands';
+import type { EditsModel } from './use-edits';
 import type { FileOps } from './use-file-ops';
 import type { PanesModel } from './use-panes';
 import type { SessionModel } from './use-session';
@@ -25,6 +26,7 @@ export interface AppCommandsDeps {
   session: SessionModel;
   panes: PanesModel;
   ops: FileOps;
+  edits: EditsModel;
   openDialog(d: DialogRequest): void;
   openContextMenu(side: Side, at?: { x: number; y: number }): void;
   env: CommandEnv;
@@ -55,6 +57,13 @@ export function appBindings(d: AppCommandsDeps): AppBindings {
     disconnect: { enabled: () => s !== null, run: () => d.session.disconnect() },
     find: { enabled: () => s !== null, run: () => s && d.openDialog({ kind: 'find', root: p.panes.remote.path || s.home }) },
 
+    edit: {
+      enabled: (t) => t.side === 'remote' && s !== null && sel(t).some((e) => !isDirLike(e)),
+      label: (t) => (sel(t).filter((e) => !isDirLike(e)).length > 1 ? `Edit ${sel(t).filter((e) => !isDirLike(e)).length} files` : 'Edit'),
+      run: (t) => {
+        if (s) d.edits.open(s.sessionId, sel(t).filter((e) => !isDirLike(e)).map((e) => e.path), 'edit');
+      },
+    },
     'copy-to-other': { enabled: (t) => s !== null && sel(t).length > 0, run: (t) => ops.copyToOther(t.side, sel(t)) },
     open: {
       enabled: (t) => pane(t).visible[pane(t).selection.cursor] !== undefined,

@@ -14,7 +14,7 @@ export interface FileOps {
   enqueue(direction: 'upload' | 'download', sources: string[], targetDir: string): void;
   /** Copies entries of `from` into the folder the other pane shows. */
   copyToOther(from: Side, entries: readonly Entry[]): void;
-  /** A folder opens in its pane; a file is copied to the other pane (when connected). */
+  /** A folder opens in its pane; a remote file opens with the default application (see use-edits); a local file is copied to the server (when connected). */
   open(side: Side, entry: Entry): void;
   mkdir(side: Side, name: string): void;
   rename(side: Side, entry: Entry, name: string): void;
@@ -30,7 +30,7 @@ export interface FileOps {
 /** Electron's preload adds this to window.skiff: the real path of a File dropped from the OS. */
 type WithFileDrops = SkiffApi & { pathForFile?: (file: File) => string | null };
 
-export function useFileOps(api: SkiffApi, session: SessionInfo | null, p: PanesModel, onQueued: (job: TransferJobDto) => void, notify: Notify): FileOps {
+export function useFileOps(api: SkiffApi, session: SessionInfo | null, p: PanesModel, onQueued: (job: TransferJobDto) => void, notify: Notify, openRemoteFiles: (sessionId: string, paths: string[], mode: 'edit' | 'open') => void): FileOps {
   const { local, remote } = p.panes;
   const enqueue = useCallback(
     (direction: 'upload' | 'download', sources: string[], targetDir: string) => {
@@ -72,6 +72,7 @@ export function useFileOps(api: SkiffApi, session: SessionInfo | null, p: PanesM
     copyToOther,
     open(side, entry) {
       if (isDirLike(entry)) p.panes[side].navigate(entry.path);
+      else if (side === 'remote' && session) openRemoteFiles(session.sessionId, [entry.path], 'open');
       else if (session) copyToOther(side, [entry]);
     },
     mkdir(side, name) {

@@ -113,6 +113,8 @@ export function fakeBridge(opts: { tree?: Record<string, FileEntryDto[]>; handle
     },
     'bookmarks:list': () => ({ bookmarks: [], groups: [], problems: [], readOnly: null }),
     'transfer:list': () => [],
+    'edit:list-files': () => [],
+    'edit:take-recovered': () => [],
     'question:answer': () => undefined,
   };
 
