@@ -26,7 +26,7 @@ function edited(id: string, over: Partial<EditedFileDto> = {}): EditedFileDto {
   };
 }
 
-async function connected(handlers: Parameters<typeof fakeBridge>[0]['handlers'] = {}) {
+async function connected(handlers: NonNullable<Parameters<typeof fakeBridge>[0]>['handlers'] = {}) {
   const fake = fakeBridge({
     tree: { '/home/me': [entry('/home/me', 'up.txt')], '/srv': [entry('/srv', 'down', { type: 'directory' }), entry('/srv', 'a.txt'), entry('/srv', 'b.txt'), entry('/srv', 'deploy.sh')] },
     handlers: {
