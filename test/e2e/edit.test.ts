@@ -3,13 +3,13 @@
 // menu) → the server has the saved bytes and the "Edited files" region says "Uploaded at …";
 // the server's file changed meanwhile → the conflict question, "Keep both"; Open on a program
 // → refused with the reason; Stop editing.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { editorCommand } from '../core/edit/helpers';
-import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
+import { buildRenderer, launchChromium, repoRoot, startWebServer, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
 const POLL = { timeout: 60_000, interval: 100 };
@@ -77,11 +77,11 @@ describe.sequential('Edit a remote file in a local editor (browser, real sshd)',
   });
 
   it('F4 with the Editor command set to a script: the save is on the server, "Uploaded at HH:MM"', async () => {
-    await setEditor(editorCommand('rename', 'saved from the editor\n'));
+    await setEditor(editorCommand('rename', 'saved from the editor'));
     await row('notes.txt').click();
     await page.keyboard.press('F4');
     await editRow('notes.txt').waitFor({ timeout: 60_000 });
-    await expect.poll(() => readFileSync(path.join(remoteDir, 'notes.txt'), 'utf8'), POLL).toBe('saved from the editor\n');
+    await expect.poll(() => readFileSync(path.join(remoteDir, 'notes.txt'), 'utf8'), POLL).toBe('saved from the editor');
     await expect.poll(() => editRow('notes.txt').textContent(), POLL).toMatch(/Uploaded at \d\d:\d\d/);
     expect(await edits().textContent()).toContain(`${sshd.user}@${sshd.host}`);
     expect(await edits().textContent()).toContain(path.join(remoteDir, 'notes.txt'));
@@ -106,6 +106,10 @@ describe.sequential('Edit a remote file in a local editor (browser, real sshd)',
     await expect.poll(() => readFileSync(path.join(remoteDir, 'page (edited).html'), 'utf8'), POLL).toBe('<p>my v2</p>');
     expect(readFileSync(path.join(remoteDir, 'page.html'), 'utf8')).toBe('<p>their v2</p>');
     await expect.poll(() => editRow('page (edited).html').textContent(), POLL).toMatch(/Uploaded at/);
+    // For the README when asked (SKIFF_UPDATE_SCREENSHOTS=1), else a temp folder.
+    const out = process.env.SKIFF_UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'build', 'screenshots') : path.join(os.tmpdir(), 'skiff-screenshots');
+    mkdirSync(out, { recursive: true });
+    await page.screenshot({ path: path.join(out, 'edited-files.png') });
   });
 
   it('Open (Enter) on a program with no Editor command is refused and says why', async () => {
