@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFi
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EditOpenResultDto, EditedFileDto, SessionInfo, TransferJobDto } from '../../electron/ipc/contract';
+import { buildMenuTemplate } from '../../electron/app/menu';
 import { editorCommand } from '../core/edit/helpers';
 import { answering, createAppFixture, type AppFixture } from './app-fixture';
 
@@ -25,6 +26,17 @@ async function ok<T>(channel: string, arg?: unknown): Promise<T> {
 
 const edited = (id: string, pred: (d: EditedFileDto) => boolean, since = 0) =>
   f.waitForEvent<EditedFileDto>((e, p) => e === 'edit:file-changed' && (p as EditedFileDto).id === id && pred(p as EditedFileDto), since);
+
+describe('the app menu', () => {
+  it('has Edit (F4) in the File menu, from the command catalog; picking it sends the command to the page', () => {
+    const sent: string[] = [];
+    const file = buildMenuTemplate((c) => sent.push(c), { isMac: false, devTools: false }).find((m) => m.label === 'File');
+    const edit = (file?.submenu as Array<{ id?: string; label?: string; accelerator?: string; click?: () => void }>).find((i) => i.id === 'edit');
+    expect(edit).toMatchObject({ label: 'Edit', accelerator: 'F4' });
+    edit?.click?.();
+    expect(sent).toEqual(['edit']);
+  });
+});
 
 describe('edit:* against the real sshd', () => {
   const sshd = inject('sshd');
