@@ -4,27 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { SettingsDto, SettingsPatch } from '../../electron/ipc/contract';
 import { App } from '../../renderer/src/app';
-import { entry, fakeBridge } from './support/fake-api';
+import { defaultSettings, entry, fakeBridge } from './support/fake-api';
 
 afterEach(() => {
   cleanup();
   delete document.documentElement.dataset.theme;
 });
 
-const defaults: SettingsDto = {
-  theme: 'system',
-  showHidden: false,
-  hostKeyPolicy: 'ask',
-  extraKnownHostsFiles: [],
-  hashKnownHosts: false,
-  transferConcurrency: 4,
-  conflictDefault: 'ask',
-  preservePermissions: true,
-  windowBounds: null,
-  editorCommand: '',
-  editLargeFileMiB: 50,
-  sftpLinkHandler: 'ask',
-};
+const defaults: SettingsDto = defaultSettings();
 
 function setup(over: { set?: (p: SettingsPatch) => SettingsDto } = {}) {
   let current = { ...defaults };
