@@ -2,6 +2,7 @@
 import type { HostKeyInfo } from '../trust/host-key';
 import type { SkiffErrorData } from '../errors';
 import type { FileSystem } from '../fs/file-system';
+import type { QuirkNote, ServerProfile, ServerSoftware, SymlinkOrder } from './server-profile';
 
 export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';
 
@@ -50,6 +51,35 @@ export interface ClosedReason extends SkiffErrorData {
   byUser: boolean;
 }
 
+/** What Skiff knows about a connected server ("Server/protocol information"). */
+export interface ServerInfo {
+  host: string;
+  port: number;
+  username: string;
+  authMethod: AuthMethod;
+  /** The server's SSH identification line (control characters escaped). */
+  sshVersion: string;
+  /** The algorithms of the key exchange (absent if the server never completed one we saw). */
+  algorithms?: { kex: string; hostKey: string; cipher: string; mac: string; compression: string };
+  sftpVersion: number;
+  software: ServerSoftware;
+  softwareLabel: string;
+  /** SFTP extensions from the VERSION packet, by name, their data as text. */
+  extensions: Array<{ name: string; data: string }>;
+  quirks: QuirkNote[];
+  /** Request sizes in use; `fromServer` when limits@openssh.com set them. */
+  limits: { maxReadSize: number; maxWriteSize: number; maxOpenHandles: number | null; fromServer: boolean };
+  /** The engine's answers for this server. */
+  behaviour: {
+    handlesInOrder: boolean;
+    canWriteOutOfOrder: boolean;
+    readdirAhead: number;
+    symlinkOrder: SymlinkOrder | 'unknown';
+    posixRename: boolean;
+    keepsPermissions: boolean;
+  };
+}
+
 /** A live SSH connection with its primary SFTP channel. */
 export interface SftpSession {
   readonly id: string;
@@ -62,6 +92,10 @@ export interface SftpSession {
   readonly fs: FileSystem;
   /** SFTP extensions the server advertised (name → version/data). */
   readonly extensions: Readonly<Record<string, string>>;
+  /** What was detected about the server at login (and learned since), shared by all its channels. */
+  readonly profile: ServerProfile;
+  /** SSH and SFTP versions, extensions, quirks and limits, for the user to see and report. */
+  serverInfo(): ServerInfo;
   readonly closed: boolean;
   /** Opens another SFTP channel on the same connection (the transfer engine uses several at once). */
   openChannel(): Promise<FileSystem & { close(): Promise<void> }>;

@@ -149,8 +149,12 @@ async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ da
 }
 
 /** Copies `file` to `plan.finalPath` via a .skiffpart; on a lost connection records `file.resumeFrom` and rethrows. */
-export async function transferFile(ctx: FileTransferContext, file: PlanFile, plan: FileTransferPlan): Promise<void> {
+export async function transferFile(ctx: FileTransferContext, file: PlanFile, asked: FileTransferPlan): Promise<void> {
   const { src, dst } = ctx;
+  // A target that cannot continue a file in the middle (rclone's VFS) gets the whole file again:
+  // a resumed target is then replaced, a part rewritten from its start.
+  const plan: FileTransferPlan =
+    asked.resume && !dst.canResumeWrites ? { finalPath: asked.finalPath, overwrite: asked.resume.from === 'target' || asked.overwrite, ...(asked.mode === undefined ? {} : { mode: asked.mode }) } : asked;
   const partPath = plan.finalPath + PART_SUFFIX;
   const size = file.stat.size;
   let srcH: FileHandle | null = null;
