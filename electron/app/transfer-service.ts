@@ -55,6 +55,7 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
       rate: j.rate,
       etaSeconds: j.etaSeconds,
       fileErrors: j.fileErrors.map((e) => ({ ...e })),
+      warnings: j.warnings.map((w) => ({ ...w })),
       skipped: j.skipped.map((x) => ({ ...x })),
       retries: j.retries,
       createdAt: j.createdAt,

@@ -36,6 +36,7 @@
 //   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
+import type { TRANSFER_WARNING_CODES } from '../core/transfers/warning-codes';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -189,6 +190,13 @@ export interface TransferFileError extends ApiErrorData {
   path: string;
 }
 
+/** A file that landed without something asked for (the server refused to set its time or permissions). */
+export interface TransferFileWarningDto {
+  path: string;
+  code: (typeof TRANSFER_WARNING_CODES)[number];
+  message: string;
+}
+
 export interface TransferJobDto {
   id: string;
   sessionId: string;
@@ -211,6 +219,8 @@ export interface TransferJobDto {
   currentFile?: string;
   error?: ApiErrorData;
   fileErrors?: TransferFileError[];
+  /** Files copied, but without their modification time or permissions (per file, with why). */
+  warnings?: TransferFileWarningDto[];
   /** Entries deliberately not copied (symlinked folder, device file, conflict skip), and why. */
   skipped?: Array<{ path: string; reason: string }>;
   /** Automatic reconnect-and-resume rounds used so far. */

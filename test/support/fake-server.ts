@@ -25,7 +25,8 @@
 //   denied       Absolute paths that answer PERMISSION_DENIED to OPENDIR/OPEN/MKDIR/REMOVE (works as root too).
 //   noSftp       Refuse the sftp subsystem.
 //   ident        The SSH software version it announces (e.g. 'OpenSSH_9.9' to pose as OpenSSH). Default ssh2's.
-//   symlinkArgs  How it reads SYMLINK's two paths: 'draft' (link first, the default) or 'reversed' (target first, as OpenSSH).
+//   symlinkArgs  How it reads SYMLINK's two paths: 'draft' (link first, the default), 'reversed' (target first, as
+//                OpenSSH), or 'none' (no symlinks: ssh2 answers OP_UNSUPPORTED).
 //   refuse       { times?, modes? }: SETSTAT/FSETSTAT that set times (or permission bits) answer PERMISSION_DENIED.
 //   faults       FakeFault[]: on the nth request of a kind (for a path ending in `path`), answer garbage
 //                (bytes that are not an SFTP packet), close the SFTP channel, or answer a given status.
@@ -68,6 +69,8 @@ export interface FakeRequest {
   path: string;
   offset?: number;
   length?: number;
+  /** When it arrived (performance.now()). */
+  t: number;
 }
 
 export interface FakeDirEntry {
@@ -96,7 +99,7 @@ export interface FakeServerOptions {
   denied?: string[];
   noSftp?: boolean;
   ident?: string;
-  symlinkArgs?: 'draft' | 'reversed';
+  symlinkArgs?: 'draft' | 'reversed' | 'none';
   refuse?: { times?: boolean; modes?: boolean };
   faults?: FakeFault[];
 }
@@ -438,7 +441,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       const h = handleOf(hb);
       const n = h ? files.get(h.path) : undefined;
       if (h?.kind !== 'file' || n?.type !== 'file') return status(id, STATUS.FAILURE, 'Bad handle');
-      requests.push({ op: 'WRITE', path: h.path, offset, length: data.length });
+      requests.push({ op: 'WRITE', path: h.path, offset, length: data.length, t: performance.now() });
       if (faulted('WRITE', id, h.path)) return;
       const at = h.flags & OPEN.APPEND ? n.data.length : offset;
       writeAt(n, at, Buffer.from(data));
@@ -453,7 +456,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     });
     sftp.on('CLOSE', (id, hb) => {
       const h = handleOf(hb);
-      if (h) requests.push({ op: 'CLOSE', path: h.path });
+      if (h) requests.push({ op: 'CLOSE', path: h.path, t: performance.now() });
       if (h && faulted('CLOSE', id, h.path)) return;
       if (hb.length !== 4 || !handles.delete(hb.readUInt32BE(0))) return status(id, STATUS.FAILURE, 'Bad handle');
       status(id, STATUS.OK);
@@ -488,7 +491,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     sftp.on('RENAME', (id, from, to) => {
       const a = abs(from);
       const b = abs(to);
-      requests.push({ op: 'RENAME', path: `${a} -> ${b}` });
+      requests.push({ op: 'RENAME', path: `${a} -> ${b}`, t: performance.now() });
       if (faulted('RENAME', id, b)) return;
       if (!files.has(a)) return status(id, STATUS.NO_SUCH_FILE, 'No such file');
       if (files.has(b)) return status(id, STATUS.FAILURE, 'Failure');
@@ -501,7 +504,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       status(id, STATUS.OK);
     });
     sftp.on('SETSTAT', (id, p, attrs) => {
-      requests.push({ op: 'SETSTAT', path: abs(p) });
+      requests.push({ op: 'SETSTAT', path: abs(p), t: performance.now() });
       if (faulted('SETSTAT', id, abs(p))) return;
       const n = resolveLinks(abs(p));
       if (!n) return status(id, STATUS.NO_SUCH_FILE, 'No such file');
@@ -512,18 +515,18 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     sftp.on('FSETSTAT', (id, hb, attrs) => {
       const h = handleOf(hb);
       const n = h ? resolveLinks(h.path) : undefined;
-      if (h) requests.push({ op: 'FSETSTAT', path: h.path });
+      if (h) requests.push({ op: 'FSETSTAT', path: h.path, t: performance.now() });
       if (h && faulted('FSETSTAT', id, h.path)) return;
       if (!h || !n) return status(id, STATUS.FAILURE, 'Bad handle');
       if (refused(attrs)) return status(id, STATUS.PERMISSION_DENIED, 'Operation not permitted');
       applyAttrs(n, attrs);
       status(id, STATUS.OK);
     });
-    sftp.on('SYMLINK', (id, first, second) => {
+    if (opts.symlinkArgs !== 'none') sftp.on('SYMLINK', (id, first, second) => {
       // ssh2 hands the paths over in the draft's order (link, then target) for a client that is not OpenSSH.
       const [linkPath, target] = opts.symlinkArgs === 'reversed' ? [second, first] : [first, second];
       const a = abs(linkPath);
-      requests.push({ op: 'SYMLINK', path: a });
+      requests.push({ op: 'SYMLINK', path: a, t: performance.now() });
       if (files.has(a)) return status(id, STATUS.FAILURE, 'File exists');
       if (files.get(posix.dirname(a))?.type !== 'dir') return status(id, STATUS.NO_SUCH_FILE, 'No such file');
       files.set(a, { type: 'symlink', target, mtime: now() });

@@ -24,13 +24,14 @@ export function extensionText(data: string): string {
   const b = Buffer.from(data, 'latin1');
   let i = 0;
   while (i + 4 <= b.length) {
+    // vendor-id ends with a uint64 build number after its strings.
+    if (parts.length > 0 && b.length - i === 8) break;
     const n = b.readUInt32BE(i);
     if (i + 4 + n > b.length) break;
     parts.push(b.subarray(i + 4, i + 4 + n).toString('utf8'));
     i += 4 + n;
   }
-  // vendor-id ends with a uint64 build number: what is left is that, not a string.
-  if (parts.length > 0 && b.length - i <= 8) return parts.map((p) => printableName(p)).join(' · ');
+  if (parts.length > 0 && (i === b.length || b.length - i === 8)) return parts.map((p) => printableName(p)).join(' · ');
   return printableName(data);
 }
 

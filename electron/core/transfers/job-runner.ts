@@ -289,6 +289,11 @@ export class JobRunner {
           requests: this.opts.requestsPerFile,
           preservePermissions: job.spec.preservePermissions ?? false,
           onBytes: (n) => events.progress(job, n),
+          onWarning: (code, message) => {
+            if (job.warnings.some((w) => w.path === key && w.code === code)) return;
+            job.warnings.push({ path: key, code, message });
+            events.changed(job);
+          },
         },
         f,
         plan,
@@ -308,6 +313,8 @@ export class JobRunner {
         events.changed(job);
         return;
       }
+      // A file that did not land has nothing "not kept".
+      job.warnings = job.warnings.filter((w) => w.path !== key);
       fail(new SkiffError(e.code, e.message, { path: key, cause: e }));
     } finally {
       releaseTarget?.();

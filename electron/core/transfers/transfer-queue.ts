@@ -60,6 +60,7 @@ export class TransferQueue {
       conflict: spec.conflict ?? this.opts.defaultConflict,
       askChain: Promise.resolve(),
       fileErrors: [],
+      warnings: [],
       dirs: new Map(),
       bytesDone: 0,
       bytesTotal: 0,
@@ -168,6 +169,7 @@ export class TransferQueue {
       }
     }
     job.fileErrors = [];
+    job.warnings = [];
     job.dirs.clear();
     job.error = undefined;
     job.finishedAt = undefined;

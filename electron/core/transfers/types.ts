@@ -2,6 +2,9 @@
 // (electron/ipc/contract.ts) without importing it: core never depends on the layers above.
 import type { ErrorCode, SkiffErrorData } from '../errors';
 import type { FileSystem } from '../fs/file-system';
+import type { TransferWarningCode } from './warning-codes';
+
+export { TRANSFER_WARNING_CODES, type TransferWarningCode } from './warning-codes';
 
 export const TRANSFER_DIRECTIONS = ['upload', 'download'] as const;
 export type TransferDirection = (typeof TRANSFER_DIRECTIONS)[number];
@@ -54,6 +57,14 @@ export interface TransferFileError extends SkiffErrorData {
   path: string;
 }
 
+
+/** A file that was copied, but not entirely as asked; `path` is relative to the job's target folder. */
+export interface TransferFileWarning {
+  path: string;
+  code: TransferWarningCode;
+  message: string;
+}
+
 /** An entry the engine deliberately did not copy, and why (symlinked folder, device file, conflict skip). */
 export interface TransferSkip {
   path: string;
@@ -80,6 +91,8 @@ export interface TransferJobSnapshot {
   /** Job-level failure (e.g. target folder missing, reconnect gave up). */
   error?: SkiffErrorData;
   fileErrors: TransferFileError[];
+  /** Files that landed without their modification time or permissions (the server refused them). */
+  warnings: TransferFileWarning[];
   skipped: TransferSkip[];
   /** Automatic reconnect-and-resume rounds used so far. */
   retries: number;
