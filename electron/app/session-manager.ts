@@ -5,7 +5,7 @@ import os from 'node:os';
 import { SkiffError, isSkiffError } from '../core/errors';
 import type { FileSystem } from '../core/fs/file-system';
 import type { HostKeyInfo } from '../core/trust/host-key';
-import type { ConnectOptions, KeyboardInteractiveRequest, SftpSession } from '../core/sftp/types';
+import type { ConnectOptions, KeyboardInteractiveRequest, ServerInfo, SftpSession } from '../core/sftp/types';
 import type { SecretStore } from '../core/secrets/secret-store';
 import type { Bookmark } from '../core/store/bookmark-schema';
 import { connectWithSecretRetry, type SecretPrompt } from '../core/store/connect-by-bookmark';
@@ -58,6 +58,10 @@ export class SessionManager implements SessionService {
 
   fs(sessionId: string): FileSystem {
     return this.session(sessionId).fs;
+  }
+
+  serverInfo(sessionId: string): ServerInfo {
+    return this.session(sessionId).serverInfo();
   }
 
   /** The live session (the transfer queue needs extra channels). */

@@ -130,5 +130,8 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     hasActive() {
       return queue.list().some((j) => ACTIVE.has(j.state));
     },
+    limits() {
+      return queue.limits;
+    },
   };
 }

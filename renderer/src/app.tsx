@@ -17,6 +17,7 @@ import { KeyboardInteractiveDialog } from './dialogs/keyboard-interactive-dialog
 import { PasswordDialog } from './dialogs/password-dialog';
 import { invalidName, PromptDialog } from './dialogs/prompt-dialog';
 import { PropertiesDialog } from './dialogs/properties-dialog';
+import { ServerInfoDialog } from './dialogs/server-info-dialog';
 import { SettingsDialog } from './dialogs/settings-dialog';
 import { displayName } from './model/display-name';
 import { describeError, isCancelled } from './model/errors';
@@ -32,7 +33,8 @@ type Dialog =
   | { kind: 'delete'; side: Side; entries: Entry[] }
   | { kind: 'properties'; side: Side; entries: Entry[] }
   | { kind: 'symlink'; side: Side; entry?: Entry }
-  | { kind: 'find' };
+  | { kind: 'find' }
+  | { kind: 'server-info' };
 
 interface Notice {
   id: number;
@@ -347,6 +349,9 @@ export function App({ api }: { api: SkiffApi }) {
       case 'find':
         if (session) setDialog({ kind: 'find' });
         return;
+      case 'server-info':
+        if (session) setDialog({ kind: 'server-info' });
+        return;
       case 'context-menu': {
         const grid = gridFor(side);
         const rect = grid?.querySelector(`[aria-selected="true"]`)?.getBoundingClientRect() ?? grid?.getBoundingClientRect();
@@ -391,6 +396,7 @@ export function App({ api }: { api: SkiffApi }) {
       { id: 'copy-path', label: 'Copy path', separatorBefore: true },
       { id: 'properties', label: 'Properties…', shortcut: 'Alt+Enter', disabled: n === 0 },
       ...(isRemote ? [{ id: 'find', label: 'Find on server…', shortcut: 'Ctrl+F', separatorBefore: true }] : []),
+      ...(isRemote ? [{ id: 'server-info', label: 'Server information…', disabled: !session }] : []),
       { id: 'refresh', label: 'Refresh', shortcut: 'Ctrl+R', separatorBefore: !isRemote },
     ];
   };
@@ -705,6 +711,8 @@ export function App({ api }: { api: SkiffApi }) {
           }}
         />
       ) : null}
+
+      {dialog?.kind === 'server-info' && session ? <ServerInfoDialog api={api} sessionId={session.sessionId} onClose={() => setDialog(null)} /> : null}
 
       {settingsOpen ? <SettingsDialog api={api} onSaved={settingsSaved} onCancel={() => setSettingsOpen(false)} /> : null}
 

@@ -19,6 +19,7 @@ export type PaneCommand =
   | 'symlink'
   | 'copy-path'
   | 'find'
+  | 'server-info'
   | 'switch-pane'
   | 'context-menu';
 
