@@ -1,8 +1,8 @@
 // Writes of one file leave in offset order, whatever order their reads came back in. A server
-// that works one handle's requests in parallel (Go pkg/sftp: 8 workers) or only accepts bytes at
-// the current end of the file (rclone's VFS without a cache: "can't seek in file") fails or
-// stalls on a WRITE that arrives ahead of the bytes before it; a request floor that lets the
-// rest wait costs nothing measurable on a server that handles them in order.
+// that only accepts bytes at the current end of the file (rclone's VFS without a cache: "can't
+// seek in file") fails a WRITE that arrives ahead of the bytes before it, and one that works a
+// handle's requests on several workers (Go pkg/sftp) only puts them back in order if they came
+// in order. A read that finished early waits for the one before it; reads still run ahead.
 import { SkiffError } from '../errors';
 
 /**
