@@ -36,7 +36,7 @@
 //   UNSUPPORTED (AppInfo.nativeDialogs is false), so the UI lets the user type a path.
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/error-codes';
-import type { ServerQuirk, ServerSoftware, SymlinkOrder } from '../core/sftp/server-profile';
+import type { ServerInfo } from '../core/sftp/info-types';
 import type { TRANSFER_WARNING_CODES } from '../core/transfers/warning-codes';
 
 // ───────────────────────────── errors ─────────────────────────────
@@ -181,46 +181,18 @@ export interface SessionInfo {
 }
 
 /**
- * "Server/protocol information" of a session (mirrors core's ServerInfo, plus the transfer
- * engine's limits in use): what the server said at login, what Skiff detected and learned.
+ * "Server/protocol information" of a session: core's ServerInfo (what the server said at login,
+ * what Skiff detected and learned), with the transfer engine's limits in use added.
  */
-export interface ServerInfoDto {
-  host: string;
-  port: number;
-  username: string;
-  authMethod: AuthMethod;
-  /** The server's SSH identification line. */
-  sshVersion: string;
-  algorithms?: { kex: string; hostKey: string; cipher: string; mac: string; compression: string };
-  sftpVersion: number;
-  software: ServerSoftware;
-  /** e.g. "OpenSSH sftp-server", "rclone serve sftp (Go pkg/sftp)". */
-  softwareLabel: string;
-  extensions: Array<{ name: string; data: string }>;
-  /** Each with one sentence saying what the server does and what Skiff does about it. */
-  quirks: Array<{ id: ServerQuirk; text: string; learned: boolean }>;
-  limits: {
-    /** Bytes per READ / WRITE request. */
-    maxReadSize: number;
-    maxWriteSize: number;
-    maxOpenHandles: number | null;
-    /** The request sizes came from limits@openssh.com (else the SFTP draft's minimum). */
-    fromServer: boolean;
+export type ServerInfoDto = Omit<ServerInfo, 'limits'> & {
+  limits: ServerInfo['limits'] & {
     /** Requests in flight per file, and at most this many bytes. */
     requestsPerFile: number;
     maxFileWindow: number;
     /** Files copied at once in one job. */
     filesInFlight: number;
   };
-  behaviour: {
-    handlesInOrder: boolean;
-    canWriteOutOfOrder: boolean;
-    readdirAhead: number;
-    symlinkOrder: SymlinkOrder | 'unknown';
-    posixRename: boolean;
-    keepsPermissions: boolean;
-  };
-}
+};
 
 export const ConflictPolicy = z.enum(['ask', 'overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs']);
 export type ConflictPolicy = z.infer<typeof ConflictPolicy>;

@@ -15,7 +15,7 @@ import type { SftpSession } from '../../electron/core/sftp/types';
 import { sessionEndpoint } from '../../electron/core/transfers/session-endpoint';
 import { TransferQueue } from '../../electron/core/transfers/transfer-queue';
 import type { ConflictPolicy, TransferJobSnapshot, TransferSpec } from '../../electron/core/transfers/types';
-import { patternBytes, tempDir } from '../core/transfers/helpers';
+import { patternBytes, tempDir, treeDigest } from '../core/transfers/helpers';
 import { startLinkProxy } from '../support/link-proxy';
 import { SERVERS, type MatrixServer, type ServerDisk, type ServerKind } from '../support/servers';
 
@@ -59,24 +59,6 @@ function diskTree(disk: ServerDisk, root: string): Record<string, string> {
         out[r] = 'dir';
         walk(p, r);
       } else out[r] = st.type === 'symlink' ? 'link' : sha(disk.read(p));
-    }
-  };
-  walk(root, '');
-  return out;
-}
-
-/** The same for a local tree. */
-function localTree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string, rel: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = statSync(p);
-      if (st.isDirectory()) {
-        out[r] = 'dir';
-        walk(p, r);
-      } else out[r] = sha(readFileSync(p));
     }
   };
   walk(root, '');
@@ -195,10 +177,10 @@ export function compatSuite(kind: ServerKind): void {
       mkdirSync(path.join(root, 'd1', 'also-empty'), { recursive: true });
       const up = remoteDir('tree');
       expectDone(await run({ direction: 'upload', sources: [root], targetDir: up }));
-      expect(diskTree(disk, path.posix.join(up, 'tree'))).toEqual(localTree(root));
+      expect(diskTree(disk, path.posix.join(up, 'tree'))).toEqual(treeDigest(root));
       const back = tempDir();
       expectDone(await run({ direction: 'download', sources: [path.posix.join(up, 'tree')], targetDir: back }));
-      expect(localTree(path.join(back, 'tree'))).toEqual(localTree(root));
+      expect(treeDigest(path.join(back, 'tree'))).toEqual(treeDigest(root));
     });
 
     it('overwrites an existing file (its permission bits kept) and leaves nothing else behind', async () => {

@@ -139,6 +139,16 @@ process.once('exit', () => {
   for (const d of ownedDirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** SIGTERM, then SIGKILL after 3 s; resolves once the process has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(t);
+}
+
 /** Starts a real sshd on 127.0.0.1; call `stop()` in teardown (it is also killed when the process exits). */
 export async function startSshd(opts: StartSshdOptions = {}): Promise<SshdHandle> {
   const sshd = findOpenSsh('sshd');
@@ -234,13 +244,7 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshdHandle
   }
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    }
+    await stopChild(child);
     running.delete(child);
   };
   return { host: '127.0.0.1', port, user, dir, scratch, clientKeys, hostKeys, sftpServer, stop, log };

@@ -2,9 +2,10 @@
 import type { HostKeyInfo } from '../trust/host-key';
 import type { SkiffErrorData } from '../errors';
 import type { FileSystem } from '../fs/file-system';
-import type { QuirkNote, ServerProfile, ServerSoftware, SymlinkOrder } from './server-profile';
+import type { AuthMethod, ServerInfo } from './info-types';
+import type { ServerProfile } from './server-profile';
 
-export type AuthMethod = 'agent' | 'publickey' | 'keyboard-interactive' | 'password';
+export type { AuthMethod, ServerInfo } from './info-types';
 
 /** One keyboard-interactive round: the server's prompts, each to be answered (echo=false means a secret). */
 export interface KeyboardInteractiveRequest {
@@ -49,35 +50,6 @@ export interface ConnectOptions {
 export interface ClosedReason extends SkiffErrorData {
   /** true when close() was called by us. */
   byUser: boolean;
-}
-
-/** What Skiff knows about a connected server ("Server/protocol information"). */
-export interface ServerInfo {
-  host: string;
-  port: number;
-  username: string;
-  authMethod: AuthMethod;
-  /** The server's SSH identification line (control characters escaped). */
-  sshVersion: string;
-  /** The algorithms of the key exchange (absent if the server never completed one we saw). */
-  algorithms?: { kex: string; hostKey: string; cipher: string; mac: string; compression: string };
-  sftpVersion: number;
-  software: ServerSoftware;
-  softwareLabel: string;
-  /** SFTP extensions from the VERSION packet, by name, their data as text. */
-  extensions: Array<{ name: string; data: string }>;
-  quirks: QuirkNote[];
-  /** Request sizes in use; `fromServer` when limits@openssh.com set them. */
-  limits: { maxReadSize: number; maxWriteSize: number; maxOpenHandles: number | null; fromServer: boolean };
-  /** The engine's answers for this server. */
-  behaviour: {
-    handlesInOrder: boolean;
-    canWriteOutOfOrder: boolean;
-    readdirAhead: number;
-    symlinkOrder: SymlinkOrder | 'unknown';
-    posixRename: boolean;
-    keepsPermissions: boolean;
-  };
 }
 
 /** A live SSH connection with its primary SFTP channel. */

@@ -8,10 +8,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '../../../electron/core/sftp/session';
 import { findOpenSsh, freePort } from '../sshd';
 import { localDisk } from './disk';
-import { findProgram, onExit, ownDir, startServerProcess } from './process';
+import { findProgram, passwordLogin, onExit, ownDir, startServerProcess } from './process';
 import type { MatrixServer, ServerStarter } from './types';
 import { programVersion } from './versions';
 
@@ -91,7 +90,7 @@ export const dropbearStarter: ServerStarter = {
         home,
         account: { uid, gid },
         disk: localDisk((p) => p, { uid, gid }),
-        connect: (o = {}) => connect({ host: '127.0.0.1', port: o.port ?? port, username: user, password, verifyHostKey: async () => true }),
+        connect: passwordLogin(port, user, password),
         stop: async () => {
           await running.stop();
           dropAccount();

@@ -3,7 +3,9 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { waitForBanner } from '../sshd';
+import { connect } from '../../../electron/core/sftp/session';
+import type { SftpSession } from '../../../electron/core/sftp/types';
+import { stopChild, waitForBanner } from '../sshd';
 
 const running = new Set<ChildProcess>();
 const cleanups = new Set<() => void>();
@@ -68,13 +70,7 @@ export async function startServerProcess(what: string, cmd: string, args: string
   child.on('error', (err) => keep(Buffer.from(`\n[spawn error] ${err.message}\n`)));
   const log = (): string => text;
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    }
+    await stopChild(child);
     running.delete(child);
   };
   try {
@@ -84,4 +80,9 @@ export async function startServerProcess(what: string, cmd: string, args: string
     throw err;
   }
   return { child, log, stop };
+}
+
+/** A MatrixServer's connect(): password login on 127.0.0.1 (`port`, or the one asked for, e.g. a link proxy's), any host key. */
+export function passwordLogin(port: number, username: string, password: string): (o?: { port?: number }) => Promise<SftpSession> {
+  return (o = {}) => connect({ host: '127.0.0.1', port: o.port ?? port, username, password, verifyHostKey: async () => true });
 }

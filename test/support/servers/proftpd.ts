@@ -5,10 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '../../../electron/core/sftp/session';
 import { findOpenSsh, freePort } from '../sshd';
 import { localDisk } from './disk';
-import { findProgram, ownDir, startServerProcess } from './process';
+import { findProgram, passwordLogin, ownDir, startServerProcess } from './process';
 import type { MatrixServer, ServerStarter } from './types';
 import { programVersion } from './versions';
 
@@ -97,7 +96,7 @@ export const proftpdStarter: ServerStarter = {
       home,
       account: { uid, gid },
       disk: localDisk((p) => p),
-      connect: (o = {}) => connect({ host: '127.0.0.1', port: o.port ?? port, username: user, password: PROFTPD_PASSWORD, verifyHostKey: async () => true }),
+      connect: passwordLogin(port, user, PROFTPD_PASSWORD),
       stop: async () => {
         await running.stop();
         cleanup();

@@ -6,10 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '../../../electron/core/sftp/session';
 import { findOpenSsh, freePort } from '../sshd';
 import { localDisk } from './disk';
-import { findProgram, ownDir, startServerProcess } from './process';
+import { findProgram, passwordLogin, ownDir, startServerProcess } from './process';
 import type { MatrixServer, ServerStarter } from './types';
 import { programVersion } from './versions';
 
@@ -52,7 +51,7 @@ export const rcloneStarter: ServerStarter = {
       account: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
       // Its `/` is the served folder.
       disk: localDisk((p) => path.join(root, path.posix.normalize(p))),
-      connect: (o = {}) => connect({ host: '127.0.0.1', port: o.port ?? port, username: user, password: RCLONE_PASSWORD, verifyHostKey: async () => true }),
+      connect: passwordLogin(port, user, RCLONE_PASSWORD),
       stop: async () => {
         await running.stop();
         cleanup();

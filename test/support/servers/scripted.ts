@@ -1,9 +1,9 @@
 // The scriptable ssh2 server (../fake-server.ts) as a member of the matrix: a server Skiff knows
 // nothing about (SFTP v3, no extensions, no posix-rename), holding its files in memory.
 import { createRequire } from 'node:module';
-import { connect } from '../../../electron/core/sftp/session';
 import { startFakeServer, type FakeServerOptions } from '../fake-server';
 import { fakeDisk } from './disk';
+import { passwordLogin } from './process';
 import type { MatrixServer, ServerStarter } from './types';
 
 const PASSWORD = 'secret';
@@ -23,7 +23,7 @@ export async function startScripted(opts: FakeServerOptions = {}): Promise<Matri
     home: '/home/tester',
     account: { uid: 1000, gid: 1000 },
     disk: fakeDisk(fake.files, { uid: 1000, gid: 1000 }),
-    connect: (o = {}) => connect({ host: '127.0.0.1', port: o.port ?? fake.port, username: 'tester', password: PASSWORD, verifyHostKey: async () => true }),
+    connect: passwordLogin(fake.port, 'tester', PASSWORD),
     stop: () => fake.stop(),
     log: () => '',
     fake,
