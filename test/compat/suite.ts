@@ -198,6 +198,21 @@ export function compatSuite(kind: ServerKind): void {
       if (want.permissions) expect(disk.lstat(target)!.mode).toBe(0o640);
     });
 
+    if (want.symlinks) {
+      it('overwriting a name that is a symlink replaces the link, never the file it points at', async () => {
+        const up = remoteDir('over-link');
+        disk.write(path.posix.join(up, 'real.txt'), 'the real file');
+        disk.symlink('real.txt', path.posix.join(up, 'name.txt'));
+        const src = tempDir();
+        const file = localFile(src, 'name.txt', Buffer.from('uploaded'), T0 + 3);
+        expectDone(await run({ direction: 'upload', sources: [file], targetDir: up, conflict: 'overwrite' }));
+        onlyThese(up, ['name.txt', 'real.txt']);
+        expect(disk.read(path.posix.join(up, 'real.txt'))?.toString()).toBe('the real file');
+        expect(disk.lstat(path.posix.join(up, 'name.txt'))?.type).toBe('file');
+        expect(disk.read(path.posix.join(up, 'name.txt'))?.toString()).toBe('uploaded');
+      });
+    }
+
     it('renames over an existing name: the new file replaces the old, nothing is left aside', async () => {
       const dir = remoteDir('rename-over');
       disk.write(path.posix.join(dir, 'new.txt'), 'the new one');
@@ -383,6 +398,12 @@ export function compatSuite(kind: ServerKind): void {
       expect(disk.readlink(path.posix.join(dir, 'abs-link'))).toBe(path.posix.join(dir, 'target.txt'));
       onlyThese(dir, ['abs-link', 'link', 'target.txt']);
       expect(disk.list(server.home)).toEqual(homeBefore);
+      // Renaming a link moves the link, never the file it points at.
+      await session.fs.rename(link, path.posix.join(dir, 'moved-link'));
+      onlyThese(dir, ['abs-link', 'moved-link', 'target.txt']);
+      expect(disk.lstat(path.posix.join(dir, 'moved-link'))?.type).toBe('symlink');
+      expect(['target.txt', path.posix.join(dir, 'target.txt')]).toContain(disk.readlink(path.posix.join(dir, 'moved-link')));
+      expect(disk.read(path.posix.join(dir, 'target.txt'))?.toString()).toBe('pointed at');
     });
 
     it('finds files by name and by glob', async () => {

@@ -539,8 +539,19 @@ export class SftpFs implements FileSystem {
   }
 
   async rename(from: string, to: string, opts: { overwrite?: boolean } = {}): Promise<void> {
-    if (!opts.overwrite) return this.renameNoReplace(from, to);
-    if (this.profile.posixRename) {
+    return this.renameKnown(from, to, opts.overwrite === true, false);
+  }
+
+  /** rename(), told whether `from` is known to be a regular file (the engine's parts: no link check). */
+  private async renameKnown(from: string, to: string, overwrite: boolean, fromIsFile: boolean): Promise<void> {
+    // ProFTPD resolves symlinks in both paths of RENAME and posix-rename: a link would not move
+    // (what it points at would), and a link at the new name would have its target replaced.
+    // Links there are moved as links (see moveEntry) and replaced by moving them aside.
+    const linky = this.profile.lstatFollowsLinks;
+    const fromLink = linky && !fromIsFile && (await this.lstatOrNull(from))?.type === 'symlink';
+    if (!overwrite) return this.moveEntry(from, to, fromLink);
+    const toLink = linky && (await this.lstatOrNull(to))?.type === 'symlink';
+    if (this.profile.posixRename && !fromLink && !toLink) {
       try {
         await this.call<void>('rename', from, (cb, sftp) => sftp.ext_openssh_rename(from, to, cb));
         return;
@@ -550,7 +561,7 @@ export class SftpFs implements FileSystem {
         this.profile.learn('posix-rename-refused');
       }
     }
-    await this.replaceAside(from, to);
+    await this.replaceAside(from, to, fromLink, toLink);
   }
 
   /** RENAME, which SFTP v3 servers refuse when `to` exists (told apart from other failures by a stat). */
@@ -563,22 +574,31 @@ export class SftpFs implements FileSystem {
     }
   }
 
+  /** Moves `from` to the free name `to`; a symlink on a server whose RENAME follows it is made anew there and removed here. */
+  private async moveEntry(from: string, to: string, isLink: boolean): Promise<void> {
+    if (!isLink) return this.renameNoReplace(from, to);
+    if (await this.lstatOrNull(to)) throw refine('ALREADY_EXISTS', 'rename', to, undefined);
+    const text = await this.readlink(from);
+    await this.symlink(text, to);
+    await this.call<void>('remove', from, (cb, sftp) => sftp.unlink(from, cb));
+  }
+
   /**
    * Replaces `to` with `from` on a server without an atomic replace: the old file is moved aside
    * under a hidden name, the new one renamed in, then the old one deleted. Any failure before the
    * new name is in place puts the old file back, so it is never lost (at worst it is left under
    * its hidden name, and the error says where).
    */
-  private async replaceAside(from: string, to: string): Promise<void> {
+  private async replaceAside(from: string, to: string, fromLink: boolean, toLink: boolean): Promise<void> {
     const st = await this.lstatOrNull(to);
-    if (!st || st.type === 'directory') return this.renameNoReplace(from, to);
+    if (!st || st.type === 'directory') return this.moveEntry(from, to, fromLink);
     const aside = path.posix.join(path.posix.dirname(to), `.${path.posix.basename(to)}.skiffold-${randomBytes(4).toString('hex')}`);
-    await this.renameNoReplace(to, aside);
+    await this.moveEntry(to, aside, toLink);
     try {
-      await this.renameNoReplace(from, to);
+      await this.moveEntry(from, to, fromLink);
     } catch (err) {
       try {
-        await this.renameNoReplace(aside, to);
+        await this.moveEntry(aside, to, toLink);
       } catch (backErr) {
         throw new SkiffError(asSkiff(err).code, `Could not replace “${to}”: ${asSkiff(err).message} The old file could not be put back either (${asSkiff(backErr).message}); it is kept as “${aside}”.`, { path: to, cause: err });
       }
@@ -832,7 +852,7 @@ export class SftpFs implements FileSystem {
         );
       }
     }
-    await this.rename(w.partPath, w.finalPath, { overwrite: w.overwrite });
+    await this.renameKnown(w.partPath, w.finalPath, w.overwrite, true);
     return kept;
   }
 

@@ -62,7 +62,7 @@ const TEXT: Record<ServerQuirk, string> = {
   'symlink-order-unknown': 'Unknown SYMLINK argument order: Skiff tries the draft’s order, checks the new link with READLINK and turns the order round if it was wrong.',
   'symlink-order-learned': 'Created a link the wrong way round: Skiff removed it and now sends SYMLINK’s paths in the other order.',
   'readlink-absolute': 'Answers READLINK with an absolute path even where the link holds a relative one.',
-  'lstat-follows-links': 'Follows a symbolic link in LSTAT (it reports what the link points at): Skiff asks READLINK alongside, so a link is never taken for a folder and deleted through.',
+  'lstat-follows-links': 'Follows symbolic links in LSTAT, RENAME and posix-rename (it would move or replace what a link points at): Skiff asks READLINK alongside, so a link is never taken for a folder, and moves a link by making it anew.',
   'no-symlinks': 'Cannot create or read symbolic links.',
   'ignores-permissions': 'Ignores permission changes (it keeps no Unix modes): Skiff says “permissions not kept” instead of pretending.',
   'posix-rename-refused': 'Lists posix-rename@openssh.com but refused it: Skiff replaces files by moving the old one aside first.',
@@ -134,6 +134,7 @@ export class ServerProfile {
       // PR_DIR_READLINK_FL_HANDLE_REL_PATH, which turns relative link text into an absolute path.
       // fxp_handle_lstat runs the path through dir_best_path (support.c), which resolves every
       // symlink in it, the last one too, before its lstat: a link to a file comes back as a file.
+      // fxp_handle_rename and fxp_handle_ext_posix_rename do the same to both their paths.
       this.software = 'proftpd';
       this.softwareLabel = 'ProFTPD mod_sftp';
       this.handlesInOrder = true;
