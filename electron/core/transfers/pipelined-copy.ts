@@ -188,7 +188,8 @@ async function copy(src: FileHandle | readonly FileHandle[], dst: FileHandle | r
             limit = Number.POSITIVE_INFINITY; // it grew: read on to the real end
             next = Math.max(next, end);
           }
-          await turns.turn(at);
+          const wait = turns.turn(at);
+          if (wait) await wait;
           let written: Promise<void>;
           try {
             written = dst.write(buf, at - r.pos, n, at);
