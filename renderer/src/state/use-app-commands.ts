@@ -54,6 +54,7 @@ export function appBindings(d: AppCommandsDeps): AppBindings {
     'quick-connect': { enabled: always, run: () => document.querySelector<HTMLInputElement>('.quick-connect input')?.focus() },
     disconnect: { enabled: () => s !== null, run: () => d.session.disconnect() },
     find: { enabled: () => s !== null, run: () => s && d.openDialog({ kind: 'find', root: p.panes.remote.path || s.home }) },
+    'server-info': { enabled: () => s !== null, run: () => s && d.openDialog({ kind: 'server-info' }) },
 
     'copy-to-other': { enabled: (t) => s !== null && sel(t).length > 0, run: (t) => ops.copyToOther(t.side, sel(t)) },
     open: {
