@@ -35,6 +35,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // One suite against every SFTP server of the test bed's matrix (test/support/servers): one file per server.
+          name: 'compat',
+          include: ['test/compat/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/temp-root.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

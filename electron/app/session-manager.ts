@@ -6,7 +6,7 @@ import os from 'node:os';
 import { SkiffError } from '../core/errors';
 import type { FileSystem } from '../core/fs/file-system';
 import type { HostKeyInfo } from '../core/trust/host-key';
-import type { ConnectOptions, KeyboardInteractiveRequest, SftpSession } from '../core/sftp/types';
+import type { ConnectOptions, KeyboardInteractiveRequest, ServerInfo, SftpSession } from '../core/sftp/types';
 import type { SecretStore } from '../core/secrets/secret-store';
 import type { SecretAnswer, SecretPrompt } from '../core/secrets/secret-prompt';
 import { connectWithSecrets, reconnectWith, silentConnector, type LoginTarget } from '../core/sftp/connect-with-secrets';
@@ -94,6 +94,10 @@ export class SessionManager implements SessionService {
 
   fs(sessionId: string): FileSystem {
     return this.session(sessionId).fs;
+  }
+
+  serverInfo(sessionId: string): ServerInfo {
+    return this.session(sessionId).serverInfo();
   }
 
   /** The live session (the transfer queue needs extra channels). */

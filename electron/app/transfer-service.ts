@@ -3,8 +3,7 @@
 import type { FileSystem } from '../core/fs/file-system';
 import { sessionEndpoint } from '../core/transfers/session-endpoint';
 import { TransferQueue } from '../core/transfers/transfer-queue';
-import type { ConflictAction, ConflictAnswer, ConflictPolicy, ConflictQuestion, TransferJobSnapshot, TransferQueueOptions, TransferSpec } from '../core/transfers/types';
-import type * as Shared from '../core/transfer-shapes';
+import type { ConflictAnswer, ConflictPolicy, TransferJobSnapshot, TransferQueueOptions, TransferSpec } from '../core/transfers/types';
 import type { Settings } from '../core/store/settings';
 import type { TransferJobDto, TransferProgressDto } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
@@ -24,12 +23,6 @@ export interface TransferServiceDeps {
 export type TransferTuning = Omit<TransferQueueOptions, 'maxConcurrentJobs' | 'onConflict'>;
 
 const ACTIVE = new Set(['queued', 'running', 'paused']);
-
-// core/transfers/types.ts still spells the shapes the contract takes from core/transfer-shapes.ts:
-// this stops them from drifting apart until it re-exports them.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _oneShape: Same<TransferJobSnapshot, Shared.TransferJobSnapshot> & Same<ConflictQuestion, Shared.ConflictQuestion> & Same<ConflictAction, Shared.ConflictAction> & Same<ConflictPolicy, Shared.ConflictPolicy> = true;
-void _oneShape;
 
 /** One single-file job of the edit feature: renamed on the way, an explicit conflict policy, permission bits never copied. */
 export interface SingleFileJob {
@@ -122,6 +115,9 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     },
     hasActive() {
       return queue.list().some((j) => ACTIVE.has(j.state));
+    },
+    limits() {
+      return queue.limits;
     },
   };
 }

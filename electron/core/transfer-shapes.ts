@@ -1,8 +1,8 @@
 // The transfer engine's sets of values and the shapes it hands out (job snapshots, conflict
 // questions), as plain data in a file with no imports but the import-free error codes: the IPC
 // contract, which the renderer type-checks without Node's types, wraps and derives from these.
-// (core/transfers/types.ts still spells the same shapes; it should re-export these instead.)
 import type { SkiffErrorData } from './error-codes';
+import type { TransferWarningCode } from './transfers/warning-codes';
 
 export const TRANSFER_DIRECTIONS = ['upload', 'download'] as const;
 export type TransferDirection = (typeof TRANSFER_DIRECTIONS)[number];
@@ -25,6 +25,13 @@ export type ConflictAction = (typeof CONFLICT_ACTIONS)[number];
 /** Per-file failure inside a job; `path` is relative to the job's target folder. */
 export interface TransferFileError extends SkiffErrorData {
   path: string;
+}
+
+/** A file that was copied, but not entirely as asked; `path` is relative to the job's target folder. */
+export interface TransferFileWarning {
+  path: string;
+  code: TransferWarningCode;
+  message: string;
 }
 
 /** An entry the engine deliberately did not copy, and why (symlinked folder, device file, conflict skip). */
@@ -56,6 +63,8 @@ export interface TransferJobSnapshot {
   /** Job-level failure (e.g. target folder missing, reconnect gave up). */
   error?: SkiffErrorData;
   fileErrors: TransferFileError[];
+  /** Files that landed without their modification time or permissions (the server refused them). */
+  warnings: TransferFileWarning[];
   skipped: TransferSkip[];
   /** Automatic reconnect-and-resume rounds used so far. */
   retries: number;

@@ -57,6 +57,8 @@ export const COMMANDS = {
   disconnect: { label: 'Disconnect', scope: 'global', keys: ['Mod+Shift+D'], section: 'Connection', appMenu: { menu: 'file', group: 0 }, toolbar: 'connection' },
   find: { label: 'Find on server…', labels: { connection: 'Find' }, scope: 'global', keys: ['Mod+F'], section: 'Connection', appMenu: { menu: 'file', group: 2 }, contextMenus: ['remote-pane'], contextGroup: 3, toolbar: 'connection' },
 
+  'server-info': { label: 'Server information…', scope: 'global', section: 'Connection', appMenu: { menu: 'file', group: 2 }, contextMenus: ['remote-pane'], contextGroup: 3 },
+
   // ── files (the focused pane) ──
   'copy-to-other': {
     label: 'Copy to other pane',

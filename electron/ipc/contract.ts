@@ -58,6 +58,7 @@ import {
   type TransferState,
 } from '../core/transfer-shapes';
 import { HOST_KEY_DECISIONS, HOST_KEY_POLICIES, type HostKeyAnswer, type HostKeyFacts, type HostKeyQuestionKind, type KnownHostKeyFacts } from '../core/trust/host-key-decisions';
+import type { ServerInfo } from '../core/sftp/info-types';
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -177,6 +178,20 @@ export interface SessionInfo {
   /** "Remember password" kept the password that worked with this saved server (created: a new one, named user@host). */
   remembered?: { bookmarkId: string; name: string; created: boolean };
 }
+
+/**
+ * "Server/protocol information" of a session: core's ServerInfo (what the server said at login,
+ * what Skiff detected and learned), with the transfer engine's limits in use added.
+ */
+export type ServerInfoDto = Omit<ServerInfo, 'limits'> & {
+  limits: ServerInfo['limits'] & {
+    /** Requests in flight per file, and at most this many bytes. */
+    requestsPerFile: number;
+    maxFileWindow: number;
+    /** Files copied at once in one job. */
+    filesInFlight: number;
+  };
+};
 
 export const ConflictPolicy = z.enum(CONFLICT_POLICIES);
 export type ConflictPolicy = z.infer<typeof ConflictPolicy>;
@@ -487,6 +502,8 @@ export const requests = {
   'session:connect': ConnectArgs,
   'session:disconnect': z.strictObject(SessionRef),
   'session:list': Empty,
+  /** SSH and SFTP versions, extensions, detected quirks and limits in use (for the user to see and report). */
+  'session:server-info': z.strictObject(SessionRef),
 
   // remote files
   'sftp:list-dir': z.strictObject({ ...SessionRef, path: RemotePath }),
@@ -591,6 +608,7 @@ export interface RequestResults {
   'session:connect': SessionInfo;
   'session:disconnect': void;
   'session:list': SessionInfo[];
+  'session:server-info': ServerInfoDto;
   'sftp:list-dir': ListPage;
   'sftp:stat': FileStatDto;
   'sftp:realpath': string;

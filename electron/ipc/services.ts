@@ -2,6 +2,7 @@
 // thin (validate → call → map); electron/app/ adapts the core modules to these shapes, and
 // tests can hand in real core objects or small real stand-ins.
 import type { FileEntry, FileSystem } from '../core/fs/file-system';
+import type { ServerInfo } from '../core/sftp/types';
 import type {
   AboutDto,
   ApiErrorData,
@@ -37,6 +38,8 @@ export interface SessionService {
   list(): SessionInfo[];
   /** The live session's file system; rejects with NOT_CONNECTED for an unknown/closed id. */
   fs(sessionId: string): FileSystem;
+  /** What the session knows about its server (versions, extensions, quirks, request sizes). */
+  serverInfo(sessionId: string): ServerInfo;
   closeAll(): Promise<void>;
 }
 
@@ -51,6 +54,8 @@ export interface TransferService {
   clearFinished(): void;
   /** Whether anything is queued or running (quitting asks first). */
   hasActive(): boolean;
+  /** The engine's limits in use (shown with a server's information). */
+  limits(): { requestsPerFile: number; maxFileWindow: number; filesInFlight: number };
 }
 
 export interface EditService {

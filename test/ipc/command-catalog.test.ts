@@ -86,7 +86,7 @@ describe('the command catalog', () => {
       expect(rows.at(-1)).not.toBeNull();
       rows.forEach((r, i) => (r === null ? expect(rows[i + 1]).not.toBeNull() : undefined));
     }
-    expect(contextMenuRows('remote-pane')).toEqual(['copy-to-other', 'edit', null, 'new-folder', 'rename', 'delete', 'symlink', null, 'copy-path', 'properties', null, 'find', null, 'refresh']);
+    expect(contextMenuRows('remote-pane')).toEqual(['copy-to-other', 'edit', null, 'new-folder', 'rename', 'delete', 'symlink', null, 'copy-path', 'properties', null, 'find', 'server-info', null, 'refresh']);
   });
 });
 

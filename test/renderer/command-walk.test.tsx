@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { COMMAND_IDS, appMenuRows, chordsOf, commandDef, contextMenuRows, formatChord, type Chord, type CommandId, type Platform } from '../../electron/ipc/commands';
 import { App } from '../../renderer/src/app';
-import { bookmark, defaultSettings, entry, fakeBridge } from './support/fake-api';
+import { bookmark, defaultSettings, entry, fakeBridge, jobDto } from './support/fake-api';
 
 afterEach(cleanup);
 
@@ -14,7 +14,7 @@ const web = bookmark('b1', 'Web', { host: 'srv', username: 'me', authMethod: 'ag
 /** The App connected to a server, with a file and a folder in each pane, and one saved server. */
 async function start(platform: Platform) {
   const ran: CommandId[] = [];
-  const job = { id: 'j', sessionId: 's1', direction: 'upload' as const, sources: [], targetDir: '/srv', label: 'x', state: 'queued' as const, bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, fileErrors: [], skipped: [], retries: 0, createdAt: 1 };
+  const job = jobDto({ id: 'j' });
   const fake = fakeBridge({
     tree: {
       '/home/me': [entry('/home/me', 'local.txt'), entry('/home/me', 'lsub', { type: 'directory' })],

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { SkiffApi } from '../../electron/ipc/contract';
 import { App } from '../../renderer/src/app';
-import { entry, fakeBridge } from './support/fake-api';
+import { entry, fakeBridge, jobDto } from './support/fake-api';
 
 afterEach(cleanup);
 
@@ -32,7 +32,7 @@ async function connected(extra: Partial<SkiffApi> = {}) {
     handlers: {
       'session:connect': () => session,
       'edit:open-files': () => ({ files: [], errors: [] }),
-      'transfer:enqueue': (a) => ({ id: `j${a.direction}`, sessionId: 's1', direction: a.direction, sources: a.sources, targetDir: a.targetDir, label: 'x', state: 'queued', bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, fileErrors: [], skipped: [], retries: 0, createdAt: 1 }),
+      'transfer:enqueue': (a) => jobDto({ id: `j${a.direction}`, direction: a.direction, sources: a.sources, targetDir: a.targetDir }),
     },
   });
   const api = Object.assign(Object.create(null) as object, fake.api, extra) as SkiffApi;

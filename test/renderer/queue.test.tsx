@@ -24,6 +24,7 @@ function job(id: string, over: Partial<TransferJobDto> = {}): TransferJobDto {
     rate: 5 * 1024 * 1024,
     etaSeconds: 15,
     fileErrors: [],
+    warnings: [],
     skipped: [],
     retries: 0,
     createdAt: 1,
@@ -83,5 +84,39 @@ describe('transfer queue', () => {
     await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/home/me/a.bin'], targetDir: '/srv' }]));
     expect(fake.callsOf('session:connect')).toEqual([{ host: 'srv', port: 22, username: 'me', authMethod: 'password', rememberPassword: false }]);
     await waitFor(() => expect(within(screen.getByRole('region', { name: 'Transfers' })).getAllByRole('progressbar')).toHaveLength(1));
+  });
+
+  it('shows a job\'s per-file warnings (modification time not kept) behind a count', async () => {
+    const fake = fakeBridge({
+      tree: { '/home/me': [entry('/home/me', 'a.bin')] },
+      handlers: {
+        'transfer:list': () => [
+          job('warned', {
+            state: 'done',
+            bytesDone: 10,
+            bytesTotal: 10,
+            warnings: [
+              { path: 'a.bin', code: 'MTIME_NOT_KEPT', message: 'Modification time not kept: the server did not allow setting it (Permission denied).' },
+              { path: 'sub/b.bin', code: 'MODE_NOT_KEPT', message: 'Permissions not kept: the server did not allow setting them.' },
+            ],
+          }),
+          job('clean', { state: 'done', bytesDone: 10, bytesTotal: 10 }),
+        ],
+      },
+    });
+    render(<App api={fake.api} />);
+    const region = await screen.findByRole('region', { name: 'Transfers' });
+    const toggle = await within(region).findByRole('button', { name: '2 warnings for warned.bin' });
+    expect(within(region).queryByRole('button', { name: /warnings? for clean\.bin/ })).toBeNull();
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(within(region).queryByRole('list', { name: 'Warnings for warned.bin' })).toBeNull();
+    fireEvent.click(toggle);
+    const list = within(region).getByRole('list', { name: 'Warnings for warned.bin' });
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'a.bin: modification time not kept — Modification time not kept: the server did not allow setting it (Permission denied).',
+      'sub/b.bin: permissions not kept — Permissions not kept: the server did not allow setting them.',
+    ]);
+    fireEvent.click(toggle);
+    expect(within(region).queryByRole('list', { name: 'Warnings for warned.bin' })).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from '../../renderer/src/app';
-import { entry, fakeBridge } from './support/fake-api';
+import { entry, fakeBridge, jobDto } from './support/fake-api';
 
 afterEach(cleanup);
 
@@ -15,7 +15,7 @@ async function connectedApp() {
       'sftp:symlink': () => undefined,
       'sftp:find-start': () => ({ findId: 'find-1' }),
       'sftp:find-cancel': () => undefined,
-      'transfer:enqueue': (a) => ({ id: 'j1', sessionId: 's1', direction: a.direction, sources: a.sources, targetDir: a.targetDir, label: 'x', state: 'queued', bytesDone: 0, bytesTotal: 1, filesDone: 0, filesTotal: 1, rate: 0, etaSeconds: null, fileErrors: [], skipped: [], retries: 0, createdAt: 1 }),
+      'transfer:enqueue': (a) => jobDto({ id: 'j1', direction: a.direction, sources: a.sources, targetDir: a.targetDir }),
     },
   });
   render(<App api={fake.api} />);

@@ -24,10 +24,18 @@
 //                succeed (the earlier ones answer "partial success"), like OpenSSH AuthenticationMethods.
 //   denied       Absolute paths that answer PERMISSION_DENIED to OPENDIR/OPEN/MKDIR/REMOVE (works as root too).
 //   noSftp       Refuse the sftp subsystem.
+//   ident        The SSH software version it announces (e.g. 'OpenSSH_9.9' to pose as OpenSSH). Default ssh2's.
+//   symlinkArgs  How it reads SYMLINK's two paths: 'draft' (link first, the default), 'reversed' (target first, as
+//                OpenSSH), or 'none' (no symlinks: ssh2 answers OP_UNSUPPORTED).
+//   refuse       { times?, modes? }: SETSTAT/FSETSTAT that set times (or permission bits) answer PERMISSION_DENIED.
+//   faults       FakeFault[]: on the nth request of a kind (for a path ending in `path`), answer garbage
+//                (bytes that are not an SFTP packet), close the SFTP channel, or answer a given status.
+//                Each fires once. The connection itself stays up.
 //
 // Returned: { port, host, hostKey (public key blob, wire format), hostKeyFingerprint,
 //   authAttempts (every attempt: method, username, the secret offered, accepted), files (the live
-//   in-memory tree; inspect or change it between calls), connections (count), stop() }.
+//   in-memory tree; inspect or change it between calls), connections (count), requests (WRITE,
+//   FSETSTAT, SETSTAT, CLOSE, RENAME, SYMLINK as they arrived, with path and offset), stop() }.
 import { posix } from 'node:path';
 import ssh2 from 'ssh2';
 import type { Connection, SFTPWrapper, AuthContext } from 'ssh2';
@@ -38,9 +46,32 @@ const STATUS = utils.sftp.STATUS_CODE;
 const OPEN = utils.sftp.OPEN_MODE;
 
 export type FakeNode =
-  | { type: 'file'; data: Buffer; mode: number; mtime: number }
-  | { type: 'dir'; mode: number; mtime: number }
+  | { type: 'file'; data: Buffer; mode: number; mtime: number; atime?: number; uid?: number; gid?: number }
+  | { type: 'dir'; mode: number; mtime: number; uid?: number; gid?: number }
   | { type: 'symlink'; target: string; mtime: number };
+
+/** A misbehaviour on one request (see FakeServerOptions.faults). */
+export interface FakeFault {
+  op: 'OPEN' | 'READ' | 'WRITE' | 'FSETSTAT' | 'SETSTAT' | 'CLOSE' | 'RENAME' | 'REMOVE' | 'MKDIR' | 'STAT' | 'LSTAT';
+  /** Only requests for a path ending with this (a handle's request: the path it was opened with). */
+  path?: string;
+  /** Act on the nth matching request (1-based; default 1). */
+  nth?: number;
+  action: 'garbage' | 'close-channel' | 'status';
+  /** For action 'status': the SFTP status code and message to answer with. */
+  status?: number;
+  message?: string;
+}
+
+/** One request as the server received it (the kinds a writer's ordering is about). */
+export interface FakeRequest {
+  op: string;
+  path: string;
+  offset?: number;
+  length?: number;
+  /** When it arrived (performance.now()). */
+  t: number;
+}
 
 export interface FakeDirEntry {
   filename: string;
@@ -67,6 +98,10 @@ export interface FakeServerOptions {
   requireAll?: Array<'password' | 'keyboard-interactive'>;
   denied?: string[];
   noSftp?: boolean;
+  ident?: string;
+  symlinkArgs?: 'draft' | 'reversed' | 'none';
+  refuse?: { times?: boolean; modes?: boolean };
+  faults?: FakeFault[];
 }
 
 export interface AuthAttempt {
@@ -86,6 +121,7 @@ export interface FakeServer {
   authAttempts: AuthAttempt[];
   files: Map<string, FakeNode>;
   readonly connections: number;
+  requests: FakeRequest[];
   stop(): Promise<void>;
 }
 
@@ -98,10 +134,28 @@ function now(): number {
 }
 
 function attrsOf(node: FakeNode): { mode: number; size: number; uid: number; gid: number; atime: number; mtime: number } {
-  const base = { uid: 1000, gid: 1000, atime: node.mtime, mtime: node.mtime };
-  if (node.type === 'file') return { ...base, mode: S_IFREG | node.mode, size: node.data.length };
+  const base = { uid: node.type === 'symlink' ? 1000 : (node.uid ?? 1000), gid: node.type === 'symlink' ? 1000 : (node.gid ?? 1000), atime: node.mtime, mtime: node.mtime };
+  if (node.type === 'file') return { ...base, atime: node.atime ?? node.mtime, mode: S_IFREG | node.mode, size: node.data.length };
   if (node.type === 'dir') return { ...base, mode: S_IFDIR | node.mode, size: 4096 };
   return { ...base, mode: S_IFLNK | 0o777, size: node.target.length };
+}
+
+/** Spare room behind each file's bytes, so a long upload grows its buffer a few times, not once per WRITE. */
+const backing = new WeakMap<FakeNode, Buffer>();
+function writeAt(n: Extract<FakeNode, { type: 'file' }>, at: number, data: Buffer): void {
+  const end = at + data.length;
+  let room = backing.get(n);
+  if (!room || room.buffer !== n.data.buffer || n.data.byteOffset !== 0) room = n.data;
+  if (end > room.length) {
+    const grown = Buffer.alloc(Math.max(end, room.length * 2, 64 * 1024));
+    n.data.copy(grown);
+    room = grown;
+  } else if (end > n.data.length) {
+    room.fill(0, n.data.length, end);
+  }
+  backing.set(n, room);
+  data.copy(room, at);
+  n.data = room.subarray(0, Math.max(n.data.length, end));
 }
 
 function longnameOf(name: string, node: FakeNode): string {
@@ -165,7 +219,9 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   const live = new Set<Connection>();
   let connections = 0;
 
-  const server = new Server({ hostKeys: [hostPair.private] }, (client: Connection) => {
+  const requests: FakeRequest[] = [];
+  const faults = (opts.faults ?? []).map((f) => ({ ...f, seen: 0, fired: false }));
+  const server = new Server({ hostKeys: [hostPair.private], ...(opts.ident ? { ident: opts.ident } : {}) }, (client: Connection) => {
     connections += 1;
     live.add(client);
     client.on('close', () => live.delete(client));
@@ -257,6 +313,33 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       return b;
     };
     const status = (id: number, code: number, msg?: string): void => later(() => sftp.status(id, code, msg));
+    /** Applies a scripted fault to this request, if one is due; true when it took over the reply. */
+    const faulted = (op: FakeFault['op'], id: number, p: string): boolean => {
+      const f = faults.find((x) => !x.fired && x.op === op && (x.path === undefined || p.endsWith(x.path)) && ++x.seen >= (x.nth ?? 1));
+      if (!f) return false;
+      f.fired = true;
+      if (f.action === 'status') {
+        status(id, f.status ?? STATUS.FAILURE, f.message ?? 'Failure');
+      } else if (f.action === 'close-channel') {
+        sftp.end();
+      } else {
+        // Not an SFTP packet at all: a length, then a type no SFTP version has.
+        const raw = sftp as unknown as { _protocol: { channelData(id: number, d: Buffer): void }; outgoing: { id: number } };
+        raw._protocol.channelData(raw.outgoing.id, Buffer.from([0, 0, 0, 9, 0xee, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4]));
+      }
+      return true;
+    };
+    const refused = (attrs: { mode?: number; mtime?: number | Date; atime?: number | Date }): boolean =>
+      (opts.refuse?.times === true && (attrs.mtime !== undefined || attrs.atime !== undefined)) || (opts.refuse?.modes === true && attrs.mode !== undefined);
+    const applyAttrs = (n: FakeNode, attrs: { mode?: number; uid?: number; gid?: number; mtime?: number | Date; atime?: number | Date }): void => {
+      if (attrs.mode !== undefined && n.type !== 'symlink') n.mode = attrs.mode & 0o7777;
+      if (attrs.mtime !== undefined) n.mtime = Number(attrs.mtime instanceof Date ? attrs.mtime.getTime() / 1000 : attrs.mtime);
+      if (attrs.atime !== undefined && n.type === 'file') n.atime = Number(attrs.atime instanceof Date ? attrs.atime.getTime() / 1000 : attrs.atime);
+      if (n.type !== 'symlink') {
+        if (attrs.uid !== undefined) n.uid = attrs.uid;
+        if (attrs.gid !== undefined) n.gid = attrs.gid;
+      }
+    };
     const resolveLinks = (p: string, depth = 0): FakeNode | undefined => {
       const n = files.get(p);
       if (n?.type === 'symlink' && depth < 16) return resolveLinks(posix.resolve(posix.dirname(p), n.target), depth + 1);
@@ -280,6 +363,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       later(() => sftp.name(id, [{ filename: a, longname: n ? longnameOf(a, n) : a, attrs: n ? attrsOf(n) : {} } as never]));
     });
     const statLike = (follow: boolean) => (id: number, p: string) => {
+      if (faulted(follow ? 'STAT' : 'LSTAT', id, abs(p))) return;
       const n = follow ? resolveLinks(abs(p)) : files.get(abs(p));
       if (!n) return status(id, STATUS.NO_SUCH_FILE, 'No such file');
       later(() => sftp.attrs(id, attrsOf(n) as never));
@@ -320,6 +404,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     });
     sftp.on('OPEN', (id, p, flags) => {
       const a = abs(p);
+      if (faulted('OPEN', id, a)) return;
       if (denied.has(a) || denied.has(posix.dirname(a))) return status(id, STATUS.PERMISSION_DENIED, 'Permission denied');
       const n = files.get(a);
       const parent = files.get(posix.dirname(a));
@@ -340,6 +425,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       const h = handleOf(hb);
       const n = h ? resolveLinks(h.path) : undefined;
       if (h?.kind !== 'file' || n?.type !== 'file') return status(id, STATUS.FAILURE, 'Bad handle');
+      if (faulted('READ', id, h.path)) return;
       if (offset >= n.data.length) return status(id, STATUS.EOF);
       let chunk = n.data.subarray(offset, Math.min(n.data.length, offset + length));
       if (opts.dropAfterBytesRead !== undefined) {
@@ -355,14 +441,10 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       const h = handleOf(hb);
       const n = h ? files.get(h.path) : undefined;
       if (h?.kind !== 'file' || n?.type !== 'file') return status(id, STATUS.FAILURE, 'Bad handle');
+      requests.push({ op: 'WRITE', path: h.path, offset, length: data.length, t: performance.now() });
+      if (faulted('WRITE', id, h.path)) return;
       const at = h.flags & OPEN.APPEND ? n.data.length : offset;
-      const end = at + data.length;
-      if (end > n.data.length) {
-        const grown = Buffer.alloc(end);
-        n.data.copy(grown);
-        n.data = grown;
-      }
-      Buffer.from(data).copy(n.data, at);
+      writeAt(n, at, Buffer.from(data));
       n.mtime = now();
       status(id, STATUS.OK);
     });
@@ -373,11 +455,15 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       later(() => sftp.attrs(id, attrsOf(n) as never));
     });
     sftp.on('CLOSE', (id, hb) => {
+      const h = handleOf(hb);
+      if (h) requests.push({ op: 'CLOSE', path: h.path, t: performance.now() });
+      if (h && faulted('CLOSE', id, h.path)) return;
       if (hb.length !== 4 || !handles.delete(hb.readUInt32BE(0))) return status(id, STATUS.FAILURE, 'Bad handle');
       status(id, STATUS.OK);
     });
     sftp.on('MKDIR', (id, p, attrs) => {
       const a = abs(p);
+      if (faulted('MKDIR', id, a)) return;
       if (denied.has(a) || denied.has(posix.dirname(a))) return status(id, STATUS.PERMISSION_DENIED, 'Permission denied');
       if (files.has(a)) return status(id, STATUS.FAILURE, 'Failure');
       if (files.get(posix.dirname(a))?.type !== 'dir') return status(id, STATUS.NO_SUCH_FILE, 'No such file');
@@ -394,6 +480,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     });
     sftp.on('REMOVE', (id, p) => {
       const a = abs(p);
+      if (faulted('REMOVE', id, a)) return;
       if (denied.has(a) || denied.has(posix.dirname(a))) return status(id, STATUS.PERMISSION_DENIED, 'Permission denied');
       const n = files.get(a);
       if (!n) return status(id, STATUS.NO_SUCH_FILE, 'No such file');
@@ -404,6 +491,8 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     sftp.on('RENAME', (id, from, to) => {
       const a = abs(from);
       const b = abs(to);
+      requests.push({ op: 'RENAME', path: `${a} -> ${b}`, t: performance.now() });
+      if (faulted('RENAME', id, b)) return;
       if (!files.has(a)) return status(id, STATUS.NO_SUCH_FILE, 'No such file');
       if (files.has(b)) return status(id, STATUS.FAILURE, 'Failure');
       for (const [p, n] of [...files]) {
@@ -415,13 +504,34 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       status(id, STATUS.OK);
     });
     sftp.on('SETSTAT', (id, p, attrs) => {
-      const n = files.get(abs(p));
+      requests.push({ op: 'SETSTAT', path: abs(p), t: performance.now() });
+      if (faulted('SETSTAT', id, abs(p))) return;
+      const n = resolveLinks(abs(p));
       if (!n) return status(id, STATUS.NO_SUCH_FILE, 'No such file');
-      if (attrs.mode !== undefined && n.type !== 'symlink') n.mode = attrs.mode & 0o7777;
-      if (attrs.mtime !== undefined) n.mtime = Number(attrs.mtime);
+      if (refused(attrs)) return status(id, STATUS.PERMISSION_DENIED, 'Operation not permitted');
+      applyAttrs(n, attrs);
       status(id, STATUS.OK);
     });
-    sftp.on('FSETSTAT', (id) => status(id, STATUS.OK));
+    sftp.on('FSETSTAT', (id, hb, attrs) => {
+      const h = handleOf(hb);
+      const n = h ? resolveLinks(h.path) : undefined;
+      if (h) requests.push({ op: 'FSETSTAT', path: h.path, t: performance.now() });
+      if (h && faulted('FSETSTAT', id, h.path)) return;
+      if (!h || !n) return status(id, STATUS.FAILURE, 'Bad handle');
+      if (refused(attrs)) return status(id, STATUS.PERMISSION_DENIED, 'Operation not permitted');
+      applyAttrs(n, attrs);
+      status(id, STATUS.OK);
+    });
+    if (opts.symlinkArgs !== 'none') sftp.on('SYMLINK', (id, first, second) => {
+      // ssh2 hands the paths over in the draft's order (link, then target) for a client that is not OpenSSH.
+      const [linkPath, target] = opts.symlinkArgs === 'reversed' ? [second, first] : [first, second];
+      const a = abs(linkPath);
+      requests.push({ op: 'SYMLINK', path: a, t: performance.now() });
+      if (files.has(a)) return status(id, STATUS.FAILURE, 'File exists');
+      if (files.get(posix.dirname(a))?.type !== 'dir') return status(id, STATUS.NO_SUCH_FILE, 'No such file');
+      files.set(a, { type: 'symlink', target, mtime: now() });
+      status(id, STATUS.OK);
+    });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -440,6 +550,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     get connections() {
       return connections;
     },
+    requests,
     async stop() {
       for (const c of live) (c as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

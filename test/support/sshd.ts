@@ -58,6 +58,8 @@ export interface StartSshdOptions {
   extraConfig?: string[];
   /** Fixed port (e.g. to restart on the same port); default: a free one. */
   port?: number;
+  /** The program serving the `sftp` subsystem (e.g. gesftpserver); default OpenSSH's sftp-server. */
+  sftpServer?: string;
 }
 
 const SEARCH_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/opt/homebrew/sbin', '/usr/local/bin', '/opt/homebrew/bin'];
@@ -105,10 +107,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForBanner(port: number, child: ChildProcess, log: () => string, timeoutMs = 10_000): Promise<void> {
+/** Waits until `port` answers with an SSH banner; fails early when `child` exits (its log in the message). */
+export async function waitForBanner(port: number, child: ChildProcess, log: () => string, timeoutMs = 10_000, what = 'sshd'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd exited with code ${child.exitCode} before accepting connections:\n${log()}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before accepting connections:\n${log()}`);
     const ok = await new Promise<boolean>((resolve) => {
       const sock = net.connect(port, '127.0.0.1');
       sock.setTimeout(1000);
@@ -123,7 +126,7 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
       });
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`sshd did not accept connections on port ${port} within ${timeoutMs} ms:\n${log()}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not accept connections on port ${port} within ${timeoutMs} ms:\n${log()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -136,10 +139,20 @@ process.once('exit', () => {
   for (const d of ownedDirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** SIGTERM, then SIGKILL after 3 s; resolves once the process has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(t);
+}
+
 /** Starts a real sshd on 127.0.0.1; call `stop()` in teardown (it is also killed when the process exits). */
 export async function startSshd(opts: StartSshdOptions = {}): Promise<SshdHandle> {
   const sshd = findOpenSsh('sshd');
-  const sftpServer = findOpenSsh('sftp-server');
+  const sftpServer = opts.sftpServer ?? findOpenSsh('sftp-server');
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'skiff-sshd-'));
   if (!opts.dir) ownedDirs.add(dir);
   mkdirSync(dir, { recursive: true });
@@ -231,13 +244,7 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshdHandle
   }
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    }
+    await stopChild(child);
     running.delete(child);
   };
   return { host: '127.0.0.1', port, user, dir, scratch, clientKeys, hostKeys, sftpServer, stop, log };

@@ -43,6 +43,12 @@ export interface WholeFileWrite {
   mtimeMs: number;
 }
 
+/** Which attributes of a written file the target kept (a server may refuse times or permissions). */
+export interface AttrsKept {
+  times: boolean;
+  mode: boolean;
+}
+
 export interface ListOptions {
   /** Aborting stops the listing; the promise/iterator rejects with code CANCELLED. */
   signal?: AbortSignal;
@@ -67,6 +73,18 @@ export interface FileSystem {
   /** Largest efficient single read/write request in bytes (SFTP: from limits@openssh.com, else 32 KiB). */
   readonly maxReadSize: number;
   readonly maxWriteSize: number;
+  /**
+   * Requests on one handle are carried out in the order sent, so its times may be set and it may
+   * be closed right behind its writes; false: only once every write is acknowledged.
+   */
+  readonly handlesInOrder: boolean;
+  /**
+   * One file may be written out of offset order and through several handles at once (striped
+   * uploads); false: front to back through one handle (rclone without a VFS cache, unknown servers).
+   */
+  readonly canWriteOutOfOrder: boolean;
+  /** An existing file may be opened and written on from the middle (a part resumed); false: rewrite it from the start. */
+  readonly canResumeWrites: boolean;
 
   home(): Promise<string>;
   realpath(p: string): Promise<string>;
@@ -83,7 +101,10 @@ export interface FileSystem {
   rename(from: string, to: string, opts?: { overwrite?: boolean }): Promise<void>;
   /** Removes a file or symlink; a folder only with `recursive` (or when empty). Never follows symlinks. */
   remove(p: string, opts?: { recursive?: boolean; signal?: AbortSignal }): Promise<void>;
-  chmod(p: string, mode: number): Promise<void>;
+  /** Sets permission bits; SFTP checks with a stat that the server applied them unless `verify` is false. */
+  chmod(p: string, mode: number, opts?: { verify?: boolean }): Promise<void>;
+  /** Sets owner and group by number (where the side lets this user). */
+  chown(p: string, uid: number, gid: number): Promise<void>;
   utimes(p: string, atimeMs: number, mtimeMs: number): Promise<void>;
   symlink(target: string, linkPath: string): Promise<void>;
   readlink(p: string): Promise<string>;
@@ -92,8 +113,9 @@ export interface FileSystem {
    * Optional fast path for small files: writes `data` to `partPath`, sets mode and times, and
    * only then moves it onto `finalPath` — the same steps and guarantees as open/write/utimes/
    * rename, in one operation. A failure may leave the part behind (the caller removes it).
+   * Resolves to what of the times and mode the side kept (void: both).
    */
-  writeWholeFile?(w: WholeFileWrite): Promise<void>;
+  writeWholeFile?(w: WholeFileWrite): Promise<AttrsKept | void>;
   /**
    * Optional fast path for small files: up to `length` bytes from the start of `p` (fewer at its
    * end) in one step instead of open/read/close, in a buffer that owns its memory.

@@ -118,6 +118,9 @@ export class LocalFs implements FileSystem {
   };
   readonly maxReadSize = LOCAL_IO_SIZE;
   readonly maxWriteSize = LOCAL_IO_SIZE;
+  readonly handlesInOrder = true;
+  readonly canWriteOutOfOrder = true;
+  readonly canResumeWrites = true;
   private readonly slowStatMs: number;
 
   /** `slowStatMs`: see SLOW_STAT_MS (0 describes every batch after the first with parallel calls). */
@@ -320,6 +323,14 @@ export class LocalFs implements FileSystem {
   async chmod(p: string, mode: number): Promise<void> {
     try {
       await fsp.chmod(p, mode & 0o7777);
+    } catch (err) {
+      throw fromNodeError(err, p);
+    }
+  }
+
+  async chown(p: string, uid: number, gid: number): Promise<void> {
+    try {
+      await fsp.chown(p, uid, gid);
     } catch (err) {
       throw fromNodeError(err, p);
     }

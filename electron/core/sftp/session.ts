@@ -9,10 +9,12 @@ import { SkiffError, fromNodeError, isSkiffError, type ErrorCode } from '../erro
 import { hostKeyInfo } from '../trust/host-key';
 import { orderHostKeyAlgorithms } from '../trust/host-key-algorithms';
 import type { FileSystem } from '../fs/file-system';
-import { SftpFs } from '../fs/sftp-fs';
+import { type ChannelSource, SftpFs } from '../fs/sftp-fs';
 import { defaultAgentSources, type AgentSource } from './agent-sources';
 import { AuthPlan, loadPrivateKey } from './auth';
-import type { AuthMethod, ClosedReason, ConnectOptions, SftpSession } from './types';
+import { type NegotiatedAlgorithms, negotiatedSchema, serverInfoOf } from './server-info';
+import { ServerProfile } from './server-profile';
+import type { AuthMethod, ClosedReason, ConnectOptions, ServerInfo, SftpSession } from './types';
 
 /** ssh2's own host-key algorithm list, in its order; reordered per host by what known_hosts already holds. */
 const SERVER_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
@@ -104,21 +106,36 @@ interface SftpMeta {
   extensions: Record<string, string>;
   maxReadSize: number;
   maxWriteSize: number;
+  sftpVersion: number;
+  maxOpenHandles?: number;
 }
 
 /** Reads what ssh2 learned from the server's VERSION packet and limits@openssh.com reply. */
 function sftpMeta(sftp: SFTPWrapper): SftpMeta {
   // ssh2 1.17 parses these but keeps them on private fields; it requests limits@openssh.com itself.
-  const raw = sftp as unknown as { _extensions?: unknown; _maxReadLen?: unknown; _maxWriteLen?: unknown };
+  const raw = sftp as unknown as { _extensions?: unknown; _maxReadLen?: unknown; _maxWriteLen?: unknown; _version?: unknown; maxOpenHandles?: unknown };
   const extensions = z.record(z.string(), z.string()).catch({}).parse(raw._extensions ?? {});
   const len = z.number().int().positive().catch(32 * 1024);
   const hasLimits = 'limits@openssh.com' in extensions;
+  const handles = z.number().int().positive().optional().catch(undefined).parse(raw.maxOpenHandles);
   return {
     extensions,
-    // Without limits@openssh.com a server promised nothing beyond the SFTP draft's 32 KiB minimum.
-    maxReadSize: hasLimits ? len.parse(raw._maxReadLen) : 32 * 1024,
-    maxWriteSize: hasLimits ? len.parse(raw._maxWriteLen) : 32 * 1024,
+    // Without limits@openssh.com a server promised nothing beyond the SFTP draft's 32 KiB minimum,
+    // and ssh2 itself caps a request for a non-OpenSSH server at 31,952 bytes: a longer write it
+    // splits, sending the rest only once the first part is acknowledged, after whatever was sent
+    // meanwhile (ProFTPD got a WRITE after the CLOSE of its handle: "Invalid handle"). Requests
+    // never exceed ssh2's cap, so nothing is split behind our back.
+    maxReadSize: hasLimits ? len.parse(raw._maxReadLen) : Math.min(32 * 1024, len.parse(raw._maxReadLen)),
+    maxWriteSize: hasLimits ? len.parse(raw._maxWriteLen) : Math.min(32 * 1024, len.parse(raw._maxWriteLen)),
+    sftpVersion: z.number().int().catch(3).parse(raw._version),
+    ...(handles !== undefined && Number.isFinite(handles) ? { maxOpenHandles: handles } : {}),
   };
+}
+
+/** The server's SSH identification line as it sent it (ssh2 keeps it on a private field). */
+function serverIdent(client: InstanceType<typeof Client>): string {
+  const raw = (client as unknown as { _protocol?: { _remoteIdentRaw?: unknown } })._protocol?._remoteIdentRaw;
+  return Buffer.isBuffer(raw) ? raw.toString('latin1') : typeof raw === 'string' ? raw : '';
 }
 
 /** Destroys the TCP socket under an ssh2 Client, whatever state its protocol is in. */
@@ -253,6 +270,12 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
   };
 
   const keepaliveMs = opts.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS;
+  // The algorithms of the first key exchange, for Server information.
+  let negotiated: NegotiatedAlgorithms | undefined;
+  client.once('handshake', (n: unknown) => {
+    const ok = negotiatedSchema.safeParse(n);
+    if (ok.success) negotiated = ok.data;
+  });
 
   const established = new Promise<void>((resolve, reject) => {
     const onError = (err: Error & { level?: string }): void => {
@@ -326,12 +349,23 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
     throw new SkiffError('UNSUPPORTED', `Logged in to ${host}, but it refused to start SFTP (${(err as Error).message}). The server may not offer the SFTP subsystem.`, { cause: err });
   }
   if (socketClosed) throw failure ?? new SkiffError('CONNECTION_LOST', `The connection to ${host} was lost right after login.`);
+  const meta = sftpMeta(sftp);
+  const profile = new ServerProfile({
+    sshVersion: serverIdent(client),
+    sftpVersion: meta.sftpVersion,
+    extensions: meta.extensions,
+    maxReadSize: meta.maxReadSize,
+    maxWriteSize: meta.maxWriteSize,
+    ...(meta.maxOpenHandles !== undefined ? { maxOpenHandles: meta.maxOpenHandles } : {}),
+  });
   return new Session(client, sftp, {
     host,
     port,
     username: opts.username,
     authMethod: plan.succeededMethod ?? 'publickey',
-    meta: sftpMeta(sftp),
+    meta,
+    profile,
+    ...(negotiated ? { algorithms: negotiated } : {}),
   }, () => failure);
 }
 
@@ -345,6 +379,9 @@ class Session implements SftpSession {
   readonly authMethod: AuthMethod;
   readonly fs: SftpFs;
   readonly extensions: Readonly<Record<string, string>>;
+  /** What was detected about the server at login, and learned since. */
+  readonly profile: ServerProfile;
+  private readonly algorithms: NegotiatedAlgorithms | undefined;
   private readonly listeners = new Set<(reason: ClosedReason) => void>();
   private readonly channels = new Set<SftpFs>();
   private closedReason: ClosedReason | undefined;
@@ -355,7 +392,7 @@ class Session implements SftpSession {
   constructor(
     private readonly client: InstanceType<typeof Client>,
     sftp: SFTPWrapper,
-    info: { host: string; port: number; username: string; authMethod: AuthMethod; meta: SftpMeta },
+    info: { host: string; port: number; username: string; authMethod: AuthMethod; meta: SftpMeta; profile: ServerProfile; algorithms?: NegotiatedAlgorithms },
     private readonly connectFailure: () => SkiffError | undefined,
   ) {
     this.host = info.host;
@@ -363,7 +400,9 @@ class Session implements SftpSession {
     this.username = info.username;
     this.authMethod = info.authMethod;
     this.extensions = Object.freeze({ ...info.meta.extensions });
-    this.fs = new SftpFs(sftp, info.meta);
+    this.profile = info.profile;
+    this.algorithms = info.algorithms;
+    this.fs = new SftpFs(sftp, info.meta, info.profile, this.channelSource());
     this.closedPromise = new Promise((resolve) => {
       client.on('error', (err: Error & { level?: string }) => {
         if (/keepalive timeout/i.test(err.message)) {
@@ -407,6 +446,17 @@ class Session implements SftpSession {
     this.listeners.clear();
   }
 
+  /** Lets a channel that the server closed (or broke with garbage) be replaced while the connection is up. */
+  private channelSource(): ChannelSource {
+    return {
+      alive: () => {
+        const sock = (this.client as unknown as { _sock?: { destroyed?: boolean; writable?: boolean } })._sock;
+        return !this.closedReason && !!sock && !sock.destroyed && sock.writable !== false;
+      },
+      open: () => openSftp(this.client),
+    };
+  }
+
   async openChannel(): Promise<ClosableFs> {
     if (this.closedReason) throw new SkiffError('NOT_CONNECTED', `Not connected to ${this.host}: ${this.closedReason.message}`);
     let sftp: SFTPWrapper;
@@ -416,7 +466,7 @@ class Session implements SftpSession {
       if (this.closedReason) throw new SkiffError('CONNECTION_LOST', `The connection to ${this.host} was lost.`, { cause: err });
       throw new SkiffError('FAILURE', `${this.host} refused another SFTP channel (${(err as Error).message}). It may limit sessions per connection (OpenSSH: MaxSessions).`, { cause: err });
     }
-    const fs = new SftpFs(sftp, sftpMeta(sftp));
+    const fs = new SftpFs(sftp, sftpMeta(sftp), this.profile, this.channelSource());
     this.channels.add(fs);
     const close = async (): Promise<void> => {
       this.channels.delete(fs);
@@ -433,6 +483,10 @@ class Session implements SftpSession {
     const force = setTimeout(() => hardClose(this.client), 2000);
     await this.closedPromise;
     clearTimeout(force);
+  }
+
+  serverInfo(): ServerInfo {
+    return serverInfoOf({ host: this.host, port: this.port, username: this.username, authMethod: this.authMethod, profile: this.profile, ...(this.algorithms ? { algorithms: this.algorithms } : {}) });
   }
 
   onClosed(listener: (reason: ClosedReason) => void): () => void {

@@ -4,8 +4,11 @@ import type { SkiffErrorData } from '../errors';
 import type { FileSystem } from '../fs/file-system';
 import type { AgentSource } from './agent-sources';
 import type { AuthMethod } from './auth-methods';
+import type { ServerInfo } from './info-types';
+import type { ServerProfile } from './server-profile';
 
 export type { AuthMethod } from './auth-methods';
+export type { ServerInfo } from './info-types';
 
 /** One keyboard-interactive round: the server's prompts, each to be answered (echo=false means a secret). */
 export interface KeyboardInteractiveRequest {
@@ -67,6 +70,10 @@ export interface SftpSession {
   readonly fs: FileSystem;
   /** SFTP extensions the server advertised (name → version/data). */
   readonly extensions: Readonly<Record<string, string>>;
+  /** What was detected about the server at login (and learned since), shared by all its channels. */
+  readonly profile: ServerProfile;
+  /** SSH and SFTP versions, extensions, quirks and limits, for the user to see and report. */
+  serverInfo(): ServerInfo;
   readonly closed: boolean;
   /** Opens another SFTP channel on the same connection (the transfer engine uses several at once). */
   openChannel(): Promise<FileSystem & { close(): Promise<void> }>;

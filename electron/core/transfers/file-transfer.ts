@@ -12,7 +12,7 @@ import type { FileHandle, FileStat, FileSystem } from '../fs/file-system';
 import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
 import { pipelinedCopy } from './pipelined-copy';
 import type { PlanFile } from './scan';
-import { CONNECTION_ERROR_CODES } from './types';
+import { CONNECTION_ERROR_CODES, type TransferWarningCode } from './types';
 
 export const PART_SUFFIX = '.skiffpart';
 /** Most bytes of one file in flight at once (requests × chunk is capped to it). */
@@ -75,6 +75,8 @@ export interface FileTransferContext {
   requests: number;
   preservePermissions: boolean;
   onBytes(n: number): void;
+  /** The file landed, but something of it was not kept (its modification time, its permissions). */
+  onWarning?(code: TransferWarningCode, message: string): void;
 }
 
 export interface FileTransferPlan {
@@ -149,8 +151,12 @@ async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ da
 }
 
 /** Copies `file` to `plan.finalPath` via a .skiffpart; on a lost connection records `file.resumeFrom` and rethrows. */
-export async function transferFile(ctx: FileTransferContext, file: PlanFile, plan: FileTransferPlan): Promise<void> {
+export async function transferFile(ctx: FileTransferContext, file: PlanFile, asked: FileTransferPlan): Promise<void> {
   const { src, dst } = ctx;
+  // A target that cannot continue a file in the middle (rclone's VFS) gets the whole file again:
+  // a resumed target is then replaced, a part rewritten from its start.
+  const plan: FileTransferPlan =
+    asked.resume && !dst.canResumeWrites ? { finalPath: asked.finalPath, overwrite: asked.resume.from === 'target' || asked.overwrite, ...(asked.mode === undefined ? {} : { mode: asked.mode }) } : asked;
   const partPath = plan.finalPath + PART_SUFFIX;
   const size = file.stat.size;
   let srcH: FileHandle | null = null;
@@ -174,11 +180,13 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
         const bytes = whole.data.length; // the data may be handed over (detached) by the write
         try {
           throwIfAborted(ctx.signal);
-          await onSide(
+          const kept = await onSide(
             'target',
             dst.writeWholeFile({ partPath, finalPath: plan.finalPath, data: whole.data, overwrite: plan.overwrite, ...(plan.mode === undefined ? {} : { mode: plan.mode }), atimeMs: file.stat.atimeMs, mtimeMs: file.stat.mtimeMs }),
             plan.finalPath,
           );
+          if (kept && !kept.times) warnTimes(ctx, null);
+          if (kept && !kept.mode && plan.mode !== undefined) warnMode(ctx, null);
         } finally {
           whole.release();
         }
@@ -309,9 +317,12 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
       onSide('source', h1.close(), file.srcPath),
       onSide('target', h2.close(), partPath),
       ...hx.map((h) => h.close()),
-      onSide('target', dst.utimes(partPath, file.stat.atimeMs, file.stat.mtimeMs), partPath),
+      // A server that refuses times or permissions still gets the file, with a warning.
+      onSide('target', dst.utimes(partPath, file.stat.atimeMs, file.stat.mtimeMs), partPath).catch((err: unknown) => (attrRefused(err) ? warnTimes(ctx, err) : Promise.reject(err))),
     ];
-    if (plan.mode !== undefined) finish.push(onSide('target', dst.chmod(partPath, plan.mode), partPath));
+    if (plan.mode !== undefined) {
+      finish.push(onSide('target', dst.chmod(partPath, plan.mode, { verify: false }), partPath).catch((err: unknown) => (attrRefused(err) ? warnMode(ctx, err) : Promise.reject(err))));
+    }
     const settled = await Promise.allSettled(finish);
     const bad = settled.find((r) => r.status === 'rejected');
     if (bad) throw (bad as PromiseRejectedResult).reason;
@@ -340,6 +351,23 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, pla
     }
     throw err;
   }
+}
+
+/** A refusal to set times or permissions (not a lost connection, not a cancel): the file itself is fine. */
+function attrRefused(err: unknown): boolean {
+  return isSkiffError(err) && !isConnectionError(err) && err.code !== 'CANCELLED';
+}
+
+function warnTimes(ctx: FileTransferContext, err: unknown): void {
+  const why = isSkiffError(err) ? ` (${err.message})` : '';
+  ctx.onWarning?.('MTIME_NOT_KEPT', `Modification time not kept: the server did not allow setting it${why}.`);
+}
+
+function warnMode(ctx: FileTransferContext, err: unknown): void {
+  // Without "preserve permissions" the mode was only the replaced file's: keeping it is a courtesy, not a promise.
+  if (!ctx.preservePermissions) return;
+  const why = isSkiffError(err) ? ` (${err.message})` : '';
+  ctx.onWarning?.('MODE_NOT_KEPT', `Permissions not kept: the server did not allow setting them${why}.`);
 }
 
 /** The FileStat a conflict question shows for the target. */

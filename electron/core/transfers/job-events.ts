@@ -69,6 +69,7 @@ export class JobEvents {
       rate: running ? job.rate.rate : 0,
       etaSeconds: running ? job.rate.eta(job.bytesTotal - job.bytesDone) : null,
       fileErrors: [...(job.plan?.errors ?? []), ...job.fileErrors],
+      warnings: job.warnings.map((w) => ({ ...w })),
       skipped: [...(job.plan?.skipped ?? [])],
       retries: job.retries,
       createdAt: job.createdAt,

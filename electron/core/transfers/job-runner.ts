@@ -124,8 +124,9 @@ export class JobRunner {
     this.deps.events.changed(job);
     await delay(backoff, signal);
     try {
-      if (side !== 'target') job.source = await this.reconnect(job.source, err);
-      if (side !== 'source') job.target = await this.reconnect(job.target, err);
+      // A side that cannot reconnect (the local disk) is skipped: blaming it must not keep the other from reconnecting.
+      if (side !== 'target' && (side === 'source' || job.source.reconnect)) job.source = await this.reconnect(job.source, err);
+      if (side !== 'source' && (side === 'target' || job.target.reconnect)) job.target = await this.reconnect(job.target, err);
     } catch (reconnectErr) {
       // The server may still be down: the next round fails fast on the dead endpoint and
       // comes back here, until maxAutoRetries is used up.
@@ -288,6 +289,11 @@ export class JobRunner {
           requests: this.opts.requestsPerFile,
           preservePermissions: job.spec.preservePermissions ?? false,
           onBytes: (n) => events.progress(job, n),
+          onWarning: (code, message) => {
+            if (job.warnings.some((w) => w.path === key && w.code === code)) return;
+            job.warnings.push({ path: key, code, message });
+            events.changed(job);
+          },
         },
         f,
         plan,
@@ -307,6 +313,8 @@ export class JobRunner {
         events.changed(job);
         return;
       }
+      // A file that did not land has nothing "not kept".
+      job.warnings = job.warnings.filter((w) => w.path !== key);
       fail(new SkiffError(e.code, e.message, { path: key, cause: e }));
     } finally {
       releaseTarget?.();

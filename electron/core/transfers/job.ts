@@ -5,7 +5,7 @@ import type { ConflictDecision } from './conflict';
 import type { PauseGate } from './flow-control';
 import type { RateMeter } from './rate-meter';
 import type { Plan, PlanFile } from './scan';
-import type { ConflictAction, ConflictPolicy, TransferEndpoint, TransferFileError, TransferJobSnapshot, TransferSpec, TransferState } from './types';
+import type { ConflictAction, ConflictPolicy, TransferEndpoint, TransferFileError, TransferFileWarning, TransferJobSnapshot, TransferSpec, TransferState } from './types';
 
 export const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 
@@ -35,6 +35,8 @@ export interface Job {
   carry?: Map<string, PlanFile>;
   /** Failures of single files while copying (scan-time ones live in plan.errors). */
   fileErrors: TransferFileError[];
+  /** Files that landed without something asked for (times, permissions). */
+  warnings: TransferFileWarning[];
   dirs: Map<string, TargetDirInfo>;
   bytesDone: number;
   bytesTotal: number;

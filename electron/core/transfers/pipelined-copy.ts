@@ -4,6 +4,7 @@
 import { SkiffError } from '../errors';
 import type { FileHandle } from '../fs/file-system';
 import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
+import { WriteTurns } from './write-order';
 
 export interface PipelinedCopyOptions {
   /** Bytes per request: min(source maxReadSize, target maxWriteSize). */
@@ -115,9 +116,11 @@ async function copy(src: FileHandle | readonly FileHandle[], dst: FileHandle | r
   // and the copy reads on to a real EOF.
   let limit = expected + 1;
   let eof = Number.POSITIVE_INFINITY;
-  const retry: Array<{ pos: number; len: number }> = [];
   const completed = new Map<number, number>();
   let failure: unknown = null;
+  // Every write leaves in offset order (write-order.ts), so ranges are handed out contiguously
+  // and a short read is finished by the worker that made it.
+  const turns = new WriteTurns(start);
 
   const windowBytes = opts.windowBytes ?? Number.POSITIVE_INFINITY;
   let advanced: Array<() => void> = [];
@@ -138,14 +141,14 @@ async function copy(src: FileHandle | readonly FileHandle[], dst: FileHandle | r
       wake();
     }
   };
-  /** True when the next new range would run past the window (retries of lower ranges never do). */
-  const blocked = (): boolean => retry.length === 0 && next < limit && next < eof && next + Math.min(chunk, limit - next) > state.watermark + windowBytes;
+  /** True when the next new range would run past the window. */
+  const blocked = (): boolean => next < limit && next < eof && next + Math.min(chunk, limit - next) > state.watermark + windowBytes;
+  const endAt = (at: number): void => {
+    eof = Math.min(eof, at);
+    turns.endAt(eof);
+  };
 
   const take = (): { pos: number; len: number } | null => {
-    while (retry.length > 0) {
-      const r = retry.pop()!;
-      if (r.pos < eof) return { pos: r.pos, len: Math.min(r.len, eof - r.pos) };
-    }
     if (next >= limit || next >= eof) return null;
     const pos = next;
     const len = limit === Number.POSITIVE_INFINITY ? Math.min(chunk, PROBE_BYTES) : Math.min(chunk, limit - pos);
@@ -167,31 +170,46 @@ async function copy(src: FileHandle | readonly FileHandle[], dst: FileHandle | r
       const dst = dsts[w % dsts.length]!;
       const buf = takeBuffer(r.len);
       try {
-        let n: number;
-        try {
-          n = await src.read(buf, 0, r.len, r.pos);
-        } catch (err) {
-          throw opts.onSourceError ? opts.onSourceError(err) : err;
+        // A short read is finished by this worker: the rest of its range comes next in offset order.
+        let at = r.pos;
+        const end = r.pos + r.len;
+        while (at < end) {
+          let n: number;
+          try {
+            n = await src.read(buf, at - r.pos, end - at, at);
+          } catch (err) {
+            throw opts.onSourceError ? opts.onSourceError(err) : err;
+          }
+          if (n === 0) {
+            endAt(at);
+            break;
+          }
+          if (at + n > expected && limit !== Number.POSITIVE_INFINITY) {
+            limit = Number.POSITIVE_INFINITY; // it grew: read on to the real end
+            next = Math.max(next, end);
+          }
+          const wait = turns.turn(at);
+          if (wait) await wait;
+          let written: Promise<void>;
+          try {
+            written = dst.write(buf, at - r.pos, n, at);
+          } finally {
+            turns.sent(at, at + n);
+          }
+          try {
+            await written;
+          } catch (err) {
+            throw opts.onTargetError ? opts.onTargetError(err) : err;
+          }
+          advance(at, at + n);
+          opts.onBytes?.(n);
+          at += n;
+          if (at < end && at === expected && limit !== Number.POSITIVE_INFINITY) {
+            // The listing's size and a short read agree: that is the end of the file.
+            endAt(expected);
+            break;
+          }
         }
-        if (n === 0) {
-          eof = Math.min(eof, r.pos);
-          continue;
-        }
-        if (r.pos + n > expected && limit !== Number.POSITIVE_INFINITY) {
-          limit = Number.POSITIVE_INFINITY; // it grew: read on to the real end
-          next = Math.max(next, r.pos + r.len);
-        }
-        if (n < r.len) {
-          if (r.pos + n === expected && limit !== Number.POSITIVE_INFINITY) eof = Math.min(eof, expected);
-          else retry.push({ pos: r.pos + n, len: r.len - n });
-        }
-        try {
-          await dst.write(buf, 0, n, r.pos);
-        } catch (err) {
-          throw opts.onTargetError ? opts.onTargetError(err) : err;
-        }
-        advance(r.pos, r.pos + n);
-        opts.onBytes?.(n);
       } finally {
         // Both requests on this buffer have settled (awaited above), so nobody else holds it.
         giveBuffer(buf);
@@ -204,13 +222,15 @@ async function copy(src: FileHandle | readonly FileHandle[], dst: FileHandle | r
     worker(w).catch((err: unknown) => {
       if (failure === null) failure = err;
       wake(); // blocked workers must see the failure and stop
+      turns.stop(failure);
     }),
   );
   await Promise.all(workers);
   // A grown file can leave work that finished workers no longer see; drain it with one worker.
-  while (failure === null && (retry.length > 0 || (next < limit && next < eof))) {
+  while (failure === null && next < limit && next < eof) {
     await worker(0).catch((err: unknown) => {
       if (failure === null) failure = err;
+      turns.stop(failure);
     });
   }
   if (failure !== null) throw failure;

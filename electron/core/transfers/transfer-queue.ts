@@ -4,6 +4,7 @@
 // listeners in job-events.ts.
 import { randomUUID } from 'node:crypto';
 import { SkiffError } from '../errors';
+import { MAX_FILE_WINDOW } from './file-transfer';
 import { ByteBudget, PauseGate } from './flow-control';
 import { holdTransferHeapTuning } from './heap-tuning';
 import { type Job, TERMINAL, relKey } from './job';
@@ -41,6 +42,11 @@ export class TransferQueue {
     this.runner = new JobRunner({ opts: this.opts, budget: new ByteBudget(this.opts.bufferBudget), events: this.events, cancel: (id) => this.cancel(id) });
   }
 
+  /** Requests in flight per file (and their byte cap) and files at once per job, as configured. */
+  get limits(): { requestsPerFile: number; maxFileWindow: number; filesInFlight: number } {
+    return { requestsPerFile: this.opts.requestsPerFile, maxFileWindow: MAX_FILE_WINDOW, filesInFlight: this.opts.filesInFlight };
+  }
+
   /** Subscribes to job events; returns the unsubscribe function. */
   onEvent(listener: (e: TransferEvent) => void): () => void {
     return this.events.onEvent(listener);
@@ -61,6 +67,7 @@ export class TransferQueue {
       conflict: spec.conflict ?? this.opts.defaultConflict,
       askChain: Promise.resolve(),
       fileErrors: [],
+      warnings: [],
       dirs: new Map(),
       bytesDone: 0,
       bytesTotal: 0,
@@ -169,6 +176,7 @@ export class TransferQueue {
       }
     }
     job.fileErrors = [];
+    job.warnings = [];
     job.dirs.clear();
     job.error = undefined;
     job.finishedAt = undefined;

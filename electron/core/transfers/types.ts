@@ -1,16 +1,27 @@
-// The transfer engine's public shapes. They mirror the IPC contract's transfer DTOs
-// (electron/ipc/contract.ts) without importing it: core never depends on the layers above.
-import type { ErrorCode, SkiffErrorData } from '../errors';
+// The transfer engine's public shapes. The ones that cross IPC (snapshots, conflict questions,
+// the sets of values) live in the import-free core/transfer-shapes.ts, which the contract wraps;
+// this file adds what only core sees (endpoints, specs, options).
+import type { ErrorCode } from '../errors';
 import type { FileSystem } from '../fs/file-system';
+import type { ConflictAction, ConflictPolicy, ConflictQuestion, TransferDirection, TransferJobSnapshot } from '../transfer-shapes';
 
-export const TRANSFER_DIRECTIONS = ['upload', 'download'] as const;
-export type TransferDirection = (typeof TRANSFER_DIRECTIONS)[number];
-export const TRANSFER_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled', 'skipped'] as const;
-export type TransferState = (typeof TRANSFER_STATES)[number];
-
-/** What to do when the target name already exists. */
-export const CONFLICT_POLICIES = ['ask', 'overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs'] as const;
-export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+export {
+  CONFLICT_ACTIONS,
+  CONFLICT_POLICIES,
+  DEFAULT_CONFLICT_POLICIES,
+  TRANSFER_DIRECTIONS,
+  TRANSFER_STATES,
+  type ConflictAction,
+  type ConflictPolicy,
+  type ConflictQuestion,
+  type TransferDirection,
+  type TransferFileError,
+  type TransferFileWarning,
+  type TransferJobSnapshot,
+  type TransferSkip,
+  type TransferState,
+} from '../transfer-shapes';
+export { TRANSFER_WARNING_CODES, type TransferWarningCode } from './warning-codes';
 
 /** One side of a transfer: a FileSystem plus, for SFTP, how to get more channels and how to reconnect. */
 export interface TransferEndpoint {
@@ -52,58 +63,6 @@ export interface TransferSpec {
   preservePermissions?: boolean;
   /** Shown in the UI; default derived from the sources. */
   label?: string;
-}
-
-/** Per-file failure inside a job; `path` is relative to the job's target folder. */
-export interface TransferFileError extends SkiffErrorData {
-  path: string;
-}
-
-/** An entry the engine deliberately did not copy, and why (symlinked folder, device file, conflict skip). */
-export interface TransferSkip {
-  path: string;
-  reason: string;
-}
-
-/** A point-in-time copy of a job's state (safe to send over IPC). */
-export interface TransferJobSnapshot {
-  id: string;
-  direction: TransferDirection;
-  sources: string[];
-  targetDir: string;
-  label: string;
-  state: TransferState;
-  bytesDone: number;
-  bytesTotal: number;
-  filesDone: number;
-  filesTotal: number;
-  /** Smoothed bytes per second; 0 when not running. */
-  rate: number;
-  /** Seconds left, or null when unknown. */
-  etaSeconds: number | null;
-  currentFile?: string;
-  /** Job-level failure (e.g. target folder missing, reconnect gave up). */
-  error?: SkiffErrorData;
-  fileErrors: TransferFileError[];
-  skipped: TransferSkip[];
-  /** Automatic reconnect-and-resume rounds used so far. */
-  retries: number;
-  createdAt: number;
-  finishedAt?: number;
-}
-
-/** Answers to a conflict: every policy but 'ask', and 'cancel' (the whole job). */
-export const CONFLICT_ACTIONS = ['overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs', 'cancel'] as const;
-export type ConflictAction = (typeof CONFLICT_ACTIONS)[number];
-
-/** The question asked (through `onConflict`) when policy is 'ask'. */
-export interface ConflictQuestion {
-  jobId: string;
-  direction: TransferDirection;
-  source: { path: string; size: number; mtimeMs: number };
-  target: { path: string; size: number; mtimeMs: number };
-  /** The target is smaller than the source, so it may be an earlier partial copy. */
-  canResume: boolean;
 }
 
 export interface ConflictAnswer {

@@ -17,6 +17,10 @@ export function appHandlers(s: Services): AppHandlers {
     },
     'session:disconnect': ({ sessionId }) => s.sessions.disconnect(sessionId),
     'session:list': () => s.sessions.list(),
+    'session:server-info': ({ sessionId }) => {
+      const info = s.sessions.serverInfo(sessionId);
+      return { ...info, limits: { ...info.limits, ...s.transfers.limits() } };
+    },
 
     'bookmarks:list': () => s.bookmarks.list(),
     'bookmarks:create': ({ bookmark, password, passphrase }) => {

@@ -9,6 +9,7 @@ import { ConflictDialog } from '../dialogs/conflict-dialog';
 import { EditConflictDialog } from '../dialogs/edit-conflict-dialog';
 import { EditLargeDialog } from '../dialogs/edit-large-dialog';
 import { FindDialog } from '../dialogs/find-dialog';
+import { ServerInfoDialog } from '../dialogs/server-info-dialog';
 import { HostKeyDialog } from '../dialogs/host-key-dialog';
 import { KeyboardInteractiveDialog } from '../dialogs/keyboard-interactive-dialog';
 import { PasswordDialog } from '../dialogs/password-dialog';
@@ -29,6 +30,7 @@ export type DialogRequest =
   | { kind: 'properties'; side: Side; entries: Entry[] }
   | { kind: 'symlink'; entry?: Entry }
   | { kind: 'find'; root: string }
+  | { kind: 'server-info' }
   | { kind: 'settings' }
   | { kind: 'about' }
   | { kind: 'shortcuts' };
@@ -102,6 +104,7 @@ export function DialogHost(props: {
           onSubmit={then(([n, t]) => ops.symlink(n!, t!))}
         />
       ) : null}
+      {dialog?.kind === 'server-info' && session ? <ServerInfoDialog api={props.api} sessionId={session.sessionId} onClose={close} /> : null}
       {dialog?.kind === 'find' && session ? (
         <FindDialog
           api={props.api}

@@ -1,8 +1,10 @@
 // The transfer queue at the bottom: one row per job with a progress bar, bytes, rate,
 // ETA and state; per-job cancel/pause/resume/retry and "Clear finished"; a total badge.
+import { useState } from 'react';
 import type { TransferJobDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 import { formatEta, formatRate, formatSize } from '../model/format';
+import { JobWarningsButton, JobWarningsList } from './job-warnings';
 
 const STATE_LABEL: Record<TransferJobDto['state'], string> = {
   queued: 'Queued',
@@ -21,6 +23,13 @@ const isFinished = (j: TransferJobDto): boolean => j.state === 'done' || j.state
 /** The queue panel (region "Transfers"). */
 export function TransferQueue(props: { jobs: readonly TransferJobDto[]; onAction: (job: TransferJobDto, action: JobAction) => void; onClearFinished: () => void }) {
   const active = props.jobs.filter((j) => !isFinished(j)).length;
+  const [warningsOpen, setWarningsOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggleWarnings = (id: string): void =>
+    setWarningsOpen((open) => {
+      const next = new Set(open);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const finished = props.jobs.length - active;
   return (
     <section className="queue" role="region" aria-label="Transfers">
@@ -62,6 +71,7 @@ export function TransferQueue(props: { jobs: readonly TransferJobDto[]; onAction
                   {j.fileErrors && j.fileErrors.length > 0 ? ` (${j.fileErrors.length} file${j.fileErrors.length === 1 ? '' : 's'} failed)` : ''}
                 </span>
                 <span className="job-actions">
+                  <JobWarningsButton job={j} label={label} open={warningsOpen.has(j.id)} onToggle={() => toggleWarnings(j.id)} />
                   {j.state === 'running' || j.state === 'queued' ? (
                     <button type="button" className="small-button" aria-label={`Pause ${label}`} onClick={() => props.onAction(j, 'pause')}>
                       Pause
@@ -83,6 +93,7 @@ export function TransferQueue(props: { jobs: readonly TransferJobDto[]; onAction
                     </button>
                   ) : null}
                 </span>
+                {warningsOpen.has(j.id) ? <JobWarningsList job={j} label={label} /> : null}
               </li>
             );
           })}

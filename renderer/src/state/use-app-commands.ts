@@ -56,6 +56,7 @@ export function appBindings(d: AppCommandsDeps): AppBindings {
     'quick-connect': { enabled: always, run: () => document.querySelector<HTMLInputElement>('.quick-connect input')?.focus() },
     disconnect: { enabled: () => s !== null, run: () => d.session.disconnect() },
     find: { enabled: () => s !== null, run: () => s && d.openDialog({ kind: 'find', root: p.panes.remote.path || s.home }) },
+    'server-info': { enabled: () => s !== null, run: () => s && d.openDialog({ kind: 'server-info' }) },
 
     edit: {
       enabled: (t) => t.side === 'remote' && s !== null && sel(t).some((e) => !isDirLike(e)),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { FileHandle, FileStat } from '../../../electron/core/fs/file-system';
 import { LocalFs } from '../../../electron/core/fs/local-fs';
 import { ByteBudget } from '../../../electron/core/transfers/flow-control';
 import { pipelinedCopy, pooledBufferBytes } from '../../../electron/core/transfers/pipelined-copy';
@@ -73,5 +74,50 @@ describe('pipelinedCopy', () => {
     const r = await copy(data, 8192, 4096, 4);
     expect(r.size).toBe(8192);
     expect(r.out.equals(data)).toBe(true);
+  });
+
+  it('hands writes to the target in offset order when reads come back in any order, and short ones', async () => {
+    const data = patternBytes(300_007, 9);
+    let seed = 7;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const stat: FileStat = { type: 'file', size: data.length, mtimeMs: 0, atimeMs: 0, mode: 0o644, uid: 0, gid: 0 };
+    // A source whose reads finish after random delays and sometimes short (a server that reads short).
+    const src: FileHandle = {
+      read: async (buf, off, len, pos) => {
+        await new Promise((r) => setTimeout(r, Math.floor(rand() * 8)));
+        const n = Math.min(len, data.length - pos, rand() < 0.2 ? Math.max(1, Math.floor(len / 3)) : len);
+        if (n <= 0) return 0;
+        data.copy(buf, off, pos, pos + n);
+        return n;
+      },
+      write: async () => undefined,
+      stat: async () => stat,
+      close: async () => undefined,
+    };
+    const out = Buffer.alloc(data.length);
+    const writes: Array<[number, number]> = [];
+    const dst: FileHandle = {
+      read: async () => 0,
+      write: async (buf, off, len, pos) => {
+        writes.push([pos, len]);
+        buf.copy(out, pos, off, off + len);
+        await new Promise((r) => setTimeout(r, Math.floor(rand() * 4)));
+      },
+      stat: async () => stat,
+      close: async () => undefined,
+    };
+    const size = await pipelinedCopy(src, dst, { chunkSize: 4096, requests: 32, expectedSize: data.length, budget: new ByteBudget(1 << 20) });
+    expect(size).toBe(data.length);
+    expect(out.equals(data)).toBe(true);
+    // Each write starts where the one before it ended: offset order, no gaps, no overlaps.
+    let at = 0;
+    for (const [pos, len] of writes) {
+      expect(pos).toBe(at);
+      at += len;
+    }
+    expect(at).toBe(data.length);
   });
 });

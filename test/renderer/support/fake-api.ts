@@ -2,7 +2,7 @@
 // transport, so components see exactly the SkiffApi they get in Electron. Handlers are
 // per channel; events are pushed with emit(); every call is recorded.
 import { createApi } from '../../../electron/ipc/create-api';
-import type { BookmarkDto, SettingsDto, EventChannel, EventPayloads, FileEntryDto, RequestArg, RequestChannel, RequestResult, SkiffApi } from '../../../electron/ipc/contract';
+import type { BookmarkDto, SettingsDto, TransferJobDto, EventChannel, EventPayloads, FileEntryDto, RequestArg, RequestChannel, RequestResult, SkiffApi } from '../../../electron/ipc/contract';
 
 type Handler<C extends RequestChannel> = (arg: RequestArg<C>) => RequestResult<C> | Promise<RequestResult<C>>;
 export type Handlers = { [C in RequestChannel]?: Handler<C> };
@@ -29,6 +29,31 @@ export function defaultSettings(over: Partial<SettingsDto> = {}): SettingsDto {
     sftpLinkHandler: 'ask',
     editorCommand: '',
     editLargeFileMiB: 50,
+    ...over,
+  };
+}
+
+/** A queued upload job as main reports it, with `over` applied. */
+export function jobDto(over: Partial<TransferJobDto> = {}): TransferJobDto {
+  return {
+    id: 'j1',
+    sessionId: 's1',
+    direction: 'upload',
+    sources: [],
+    targetDir: '/srv',
+    label: 'x',
+    state: 'queued',
+    bytesDone: 0,
+    bytesTotal: 1,
+    filesDone: 0,
+    filesTotal: 1,
+    rate: 0,
+    etaSeconds: null,
+    fileErrors: [],
+    warnings: [],
+    skipped: [],
+    retries: 0,
+    createdAt: 1,
     ...over,
   };
 }
