@@ -23,7 +23,6 @@ const { values } = parseArgs({
 const outDir = path.resolve(values.out);
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-
 async function buildMainAndPreload() {
   const esbuild = await import('esbuild');
   const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, legalComments: 'none' };

@@ -115,7 +115,12 @@ export async function prepareDemo(opts: DemoOptions): Promise<Demo> {
     const store = await BookmarkStore.open({ configDir });
     const secrets = new KeytarSecretStore();
     const bookmarks = new BookmarkService(store, secrets);
-    const common = { name: 'Skiff demo server', host: '127.0.0.1', localDir: path.join(home, 'Drag these to the server'), notes: 'Made by npm run demo; removed when the demo stops.' };
+    const common = {
+      name: 'Skiff demo server',
+      host: '127.0.0.1',
+      localDir: path.join(home, 'Drag these to the server'),
+      notes: 'Made by npm run demo; removed when the demo stops.',
+    };
     let input: BookmarkInput;
     let password: string | null = null;
     let server: Demo['server'];
@@ -180,7 +185,9 @@ function electronBinary(): string {
   } catch {
     // Falls through to the explanation.
   }
-  throw new Error('The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?). Run `npm run demo -- --web` for the browser preview, or reinstall without that variable.');
+  throw new Error(
+    'The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?). Run `npm run demo -- --web` for the browser preview, or reinstall without that variable.',
+  );
 }
 
 /** Opens `url` in the default browser, quietly (the URL is printed anyway). */

@@ -63,7 +63,10 @@ export default tseslint.config(
     // The command catalog is shared by main and the sandboxed page: it stays pure (no imports at all).
     files: ['electron/ipc/commands.ts'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: 'ImportDeclaration', message: 'The command catalog is pure data and functions: no imports (main and the renderer both load it).' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportDeclaration', message: 'The command catalog is pure data and functions: no imports (main and the renderer both load it).' },
+      ],
     },
   },
   {

@@ -30,13 +30,17 @@ function chunk(type, data) {
 
 // Shapes in a 0..1 coordinate space.
 const inRoundedSquare = (x, y) => {
-  const m = 0.04, r = 0.2;
-  const cx = Math.min(Math.max(x, m + r), 1 - m - r), cy = Math.min(Math.max(y, m + r), 1 - m - r);
+  const m = 0.04,
+    r = 0.2;
+  const cx = Math.min(Math.max(x, m + r), 1 - m - r),
+    cy = Math.min(Math.max(y, m + r), 1 - m - r);
   return (x - cx) ** 2 + (y - cy) ** 2 <= r * r && x >= m && x <= 1 - m && y >= m && y <= 1 - m;
 };
 const inTriangle = (x, y, [ax, ay], [bx, by], [cx, cy]) => {
   const s = (px, py, qx, qy, rx, ry) => (px - rx) * (qy - ry) - (qx - rx) * (py - ry);
-  const d1 = s(x, y, ax, ay, bx, by), d2 = s(x, y, bx, by, cx, cy), d3 = s(x, y, cx, cy, ax, ay);
+  const d1 = s(x, y, ax, ay, bx, by),
+    d2 = s(x, y, bx, by, cx, cy),
+    d3 = s(x, y, cx, cy, ax, ay);
   return !((d1 < 0 || d2 < 0 || d3 < 0) && (d1 > 0 || d2 > 0 || d3 > 0));
 };
 const inSail = (x, y) => inTriangle(x, y, [0.52, 0.18], [0.52, 0.62], [0.78, 0.62]) || inTriangle(x, y, [0.48, 0.26], [0.48, 0.62], [0.28, 0.62]);
@@ -58,11 +62,17 @@ for (let py = 0; py < SIZE; py++) {
   const row = py * (SIZE * 4 + 1);
   raw[row] = 0; // filter: none
   for (let px = 0; px < SIZE; px++) {
-    let r = 0, g = 0, b = 0, a = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      a = 0;
     for (let sy = 0; sy < SS; sy++) {
       for (let sx = 0; sx < SS; sx++) {
         const [cr, cg, cb, ca] = shade((px + (sx + 0.5) / SS) / SIZE, (py + (sy + 0.5) / SS) / SIZE);
-        r += cr * ca; g += cg * ca; b += cb * ca; a += ca;
+        r += cr * ca;
+        g += cg * ca;
+        b += cb * ca;
+        a += ca;
       }
     }
     const o = row + 1 + px * 4;
@@ -78,6 +88,11 @@ ihdr.writeUInt32BE(SIZE, 0);
 ihdr.writeUInt32BE(SIZE, 4);
 ihdr[8] = 8; // bit depth
 ihdr[9] = 6; // RGBA
-const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+const png = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  chunk('IHDR', ihdr),
+  chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
+  chunk('IEND', Buffer.alloc(0)),
+]);
 writeFileSync(out, png);
 console.log(`wrote ${out} (${SIZE}×${SIZE}, ${png.length} bytes)`);

@@ -10,6 +10,8 @@ if (!/^\d+\.\d+$/.test(want)) {
   process.exit(2);
 }
 if (major < wMajor || (major === wMajor && minor < wMinor)) {
-  console.error(`Packaging needs Node ${want} or newer (electron-builder's @electron/rebuild requires it); this is Node ${process.versions.node}. Tests, \`npm start\` and \`npm run web\` work on Node 20.19+.`);
+  console.error(
+    `Packaging needs Node ${want} or newer (electron-builder's @electron/rebuild requires it); this is Node ${process.versions.node}. Tests, \`npm start\` and \`npm run web\` work on Node 20.19+.`,
+  );
   process.exit(1);
 }

@@ -92,7 +92,15 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
   const knownHosts = (s: Settings): KnownHostsStore => {
     const key = JSON.stringify([s.extraKnownHostsFiles, s.hashKnownHosts]);
     if (known?.key !== key) {
-      known = { key, store: new KnownHostsStore({ userFiles: knownPaths.userFiles, systemFiles: knownPaths.systemFiles, extraFiles: s.extraKnownHostsFiles, hashKnownHosts: s.hashKnownHosts }) };
+      known = {
+        key,
+        store: new KnownHostsStore({
+          userFiles: knownPaths.userFiles,
+          systemFiles: knownPaths.systemFiles,
+          extraFiles: s.extraKnownHostsFiles,
+          hashKnownHosts: s.hashKnownHosts,
+        }),
+      };
     }
     return known.store;
   };
@@ -178,7 +186,14 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     },
   };
 
-  const transfers = createTransferService({ sessions, local, questions, emit, settings: () => settingsStore.get(), ...(opts.transferTuning ? { tuning: opts.transferTuning } : {}) });
+  const transfers = createTransferService({
+    sessions,
+    local,
+    questions,
+    emit,
+    settings: () => settingsStore.get(),
+    ...(opts.transferTuning ? { tuning: opts.transferTuning } : {}),
+  });
 
   const edits = createEditService({
     sessions,

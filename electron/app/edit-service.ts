@@ -56,7 +56,15 @@ export function createEditService(deps: EditServiceDeps): EditService & { manage
     openDefault: deps.openPath ?? ((p) => startProgram(defaultOpenerArgv(p))),
     startProgram,
     askConflict: async (q) => {
-      const a = await deps.questions.ask({ kind: 'edit-conflict', editId: q.editId, server: q.server, remotePath: q.remotePath, remote: q.remote, local: q.local, keepBothName: q.keepBothName });
+      const a = await deps.questions.ask({
+        kind: 'edit-conflict',
+        editId: q.editId,
+        server: q.server,
+        remotePath: q.remotePath,
+        remote: q.remote,
+        local: q.local,
+        keepBothName: q.keepBothName,
+      });
       return a?.choice ?? null;
     },
     askLarge: async (q) => {

@@ -41,9 +41,15 @@ export function electronIpcHost(ipcMain: Pick<ElectronNs.IpcMain, 'handle'>, cur
 }
 
 /** Bounds are used only if they still overlap a connected display (monitors come and go). */
-export function visibleBounds(bounds: WindowBoundsLike | null | undefined, displays: Array<{ workArea: { x: number; y: number; width: number; height: number } }>): WindowBoundsLike | null {
+export function visibleBounds(
+  bounds: WindowBoundsLike | null | undefined,
+  displays: Array<{ workArea: { x: number; y: number; width: number; height: number } }>,
+): WindowBoundsLike | null {
   if (!bounds) return null;
-  const ok = displays.some(({ workArea: a }) => bounds.x < a.x + a.width - 50 && bounds.x + bounds.width > a.x + 50 && bounds.y < a.y + a.height - 50 && bounds.y + bounds.height > a.y);
+  const ok = displays.some(
+    ({ workArea: a }) =>
+      bounds.x < a.x + a.width - 50 && bounds.x + bounds.width > a.x + 50 && bounds.y < a.y + a.height - 50 && bounds.y + bounds.height > a.y,
+  );
   return ok ? bounds : null;
 }
 
@@ -96,7 +102,8 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     contents.on('will-navigate', (ev) => ev.preventDefault());
   });
 
-  const messageBox = (box: ElectronNs.MessageBoxSyncOptions): number => (win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box));
+  const messageBox = (box: ElectronNs.MessageBoxSyncOptions): number =>
+    win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, box) : dialog.showMessageBoxSync(box);
   /** Registers, releases or asks about the sftp:// handler as `choice` says (see sftp-links.ts). */
   let linkChoice: SftpLinkHandlerChoice = 'ask';
   const applyLinkChoice = async (choice: SftpLinkHandlerChoice): Promise<void> => {
@@ -155,7 +162,10 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     if (!ctx) return;
     const settings = await ctx.services.settings.get();
     pageListening = false;
-    win = createMainWindow(electron, { preloadPath: path.join(opts.distDir, 'preload.cjs'), bounds: visibleBounds(settings.windowBounds, screen.getAllDisplays()) });
+    win = createMainWindow(electron, {
+      preloadPath: path.join(opts.distDir, 'preload.cjs'),
+      bounds: visibleBounds(settings.windowBounds, screen.getAllDisplays()),
+    });
     const w = win;
     // A reload (or a crash and reload) starts a page that has not asked yet.
     w.webContents.on('did-start-loading', () => {
@@ -168,7 +178,9 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
       }
       const maximized = w.isMaximized();
       const b = w.getNormalBounds();
-      void ctx?.services.settings.set({ windowBounds: { x: b.x, y: b.y, width: Math.max(200, b.width), height: Math.max(150, b.height), maximized } }).catch(() => undefined);
+      void ctx?.services.settings
+        .set({ windowBounds: { x: b.x, y: b.y, width: Math.max(200, b.width), height: Math.max(150, b.height), maximized } })
+        .catch(() => undefined);
     });
     w.on('closed', () => {
       // A closed window answers every open question "no".
@@ -195,70 +207,95 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     void ctx.dispose().finally(() => app.quit());
   });
 
-  void app.whenReady().then(async () => {
-    const rendererDir = path.join(opts.distDir, 'renderer');
-    protocol.handle(APP_SCHEME, async (request) => {
-      const file = resolveAppFile(request.url, rendererDir, APP_HOST);
-      if (!file) return new Response('Not found', { status: 404 });
-      try {
-        const body = await readFile(file);
-        return new Response(body, { headers: { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' } });
-      } catch {
-        return new Response('Not found', { status: 404 });
-      }
-    });
+  void app
+    .whenReady()
+    .then(async () => {
+      const rendererDir = path.join(opts.distDir, 'renderer');
+      protocol.handle(APP_SCHEME, async (request) => {
+        const file = resolveAppFile(request.url, rendererDir, APP_HOST);
+        if (!file) return new Response('Not found', { status: 404 });
+        try {
+          const body = await readFile(file);
+          return new Response(body, {
+            headers: {
+              'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+              'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+              'X-Content-Type-Options': 'nosniff',
+            },
+          });
+        } catch {
+          return new Response('Not found', { status: 404 });
+        }
+      });
 
-    ctx = await createAppContext({
-      // Settings › sftp:// links takes effect at once ("ask" waits for the next start).
-      onSettingsChanged: (s) => {
-        if (!app.isPackaged || s.sftpLinkHandler === linkChoice) return;
-        linkChoice = s.sftpLinkHandler;
-        if (linkChoice !== 'ask') void applyLinkChoice(linkChoice);
-      },
-      configDir,
-      home: os.homedir(),
-      emit,
-      info: { name: 'Skiff', version: opts.version, mode: 'electron', electronVersion: process.versions.electron ?? '', nativeDialogs: true },
-      // The system's default application for Open and an empty Editor command (programs were refused before this).
-      openPath: async (p) => {
-        const failure = await shell.openPath(p);
-        if (failure) throw new SkiffError('EDITOR_FAILED', `The system could not open “${path.basename(p)}”: ${failure}`);
-      },
-      about: { licensesFile: path.join(opts.distDir, 'renderer', 'licenses.json'), modulesFrom: opts.distDir },
-      dialogs: {
-        async pickFolder(o) {
-          const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'], ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties: ['openDirectory'] }));
-          return r.canceled ? null : (r.filePaths[0] ?? null);
+      ctx = await createAppContext({
+        // Settings › sftp:// links takes effect at once ("ask" waits for the next start).
+        onSettingsChanged: (s) => {
+          if (!app.isPackaged || s.sftpLinkHandler === linkChoice) return;
+          linkChoice = s.sftpLinkHandler;
+          if (linkChoice !== 'ask') void applyLinkChoice(linkChoice);
         },
-        async pickFile(o) {
-          // Key files live in ~/.ssh: show hidden files where the option still works (it is
-          // deprecated on Linux, where the GTK/portal picker has its own toggle, Ctrl+H).
-          const properties: Array<'openFile' | 'showHiddenFiles'> = process.platform === 'linux' ? ['openFile'] : ['openFile', 'showHiddenFiles'];
-          const r = await (win ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a file', properties, ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) }) : dialog.showOpenDialog({ properties }));
-          return r.canceled ? null : (r.filePaths[0] ?? null);
+        configDir,
+        home: os.homedir(),
+        emit,
+        info: { name: 'Skiff', version: opts.version, mode: 'electron', electronVersion: process.versions.electron ?? '', nativeDialogs: true },
+        // The system's default application for Open and an empty Editor command (programs were refused before this).
+        openPath: async (p) => {
+          const failure = await shell.openPath(p);
+          if (failure) throw new SkiffError('EDITOR_FAILED', `The system could not open “${path.basename(p)}”: ${failure}`);
         },
-      },
+        about: { licensesFile: path.join(opts.distDir, 'renderer', 'licenses.json'), modulesFrom: opts.distDir },
+        dialogs: {
+          async pickFolder(o) {
+            const r = await (win
+              ? dialog.showOpenDialog(win, {
+                  title: o.title ?? 'Choose a folder',
+                  properties: ['openDirectory', 'createDirectory'],
+                  ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}),
+                })
+              : dialog.showOpenDialog({ properties: ['openDirectory'] }));
+            return r.canceled ? null : (r.filePaths[0] ?? null);
+          },
+          async pickFile(o) {
+            // Key files live in ~/.ssh: show hidden files where the option still works (it is
+            // deprecated on Linux, where the GTK/portal picker has its own toggle, Ctrl+H).
+            const properties: Array<'openFile' | 'showHiddenFiles'> = process.platform === 'linux' ? ['openFile'] : ['openFile', 'showHiddenFiles'];
+            const r = await (win
+              ? dialog.showOpenDialog(win, { title: o.title ?? 'Choose a file', properties, ...(o.defaultPath ? { defaultPath: o.defaultPath } : {}) })
+              : dialog.showOpenDialog({ properties }));
+            return r.canceled ? null : (r.filePaths[0] ?? null);
+          },
+        },
+      });
+      // The renderer asks once it is up; a URL that arrives while no window exists waits here.
+      ctx.services.takeLaunchUrl = () => {
+        pageListening = true;
+        const u = pendingUrl;
+        pendingUrl = null;
+        return u;
+      };
+      registerHandlers(
+        electronIpcHost(ipcMain, () => win),
+        ctx.services,
+        { allowedOrigins: [APP_ORIGIN] },
+      );
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          buildMenuTemplate((command) => emit('app:menu', { command }), { isMac: process.platform === 'darwin', devTools: !app.isPackaged }),
+        ),
+      );
+      await createWindow();
+      // Only the installed app registers itself (a dev build would register the bare Electron
+      // binary), and it asks first: taking sftp:// links silently would take them from other apps.
+      linkChoice = (await ctx.services.settings.get()).sftpLinkHandler;
+      if (app.isPackaged) void applyLinkChoice(linkChoice);
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+      });
+    })
+    .catch((err: unknown) => {
+      // Never a silent, window-less process: say what failed, then quit.
+      dialog.showErrorBox('Skiff could not start', err instanceof Error ? err.message : String(err));
+      app.quit();
     });
-    // The renderer asks once it is up; a URL that arrives while no window exists waits here.
-    ctx.services.takeLaunchUrl = () => {
-      pageListening = true;
-      const u = pendingUrl;
-      pendingUrl = null;
-      return u;
-    };
-    registerHandlers(electronIpcHost(ipcMain, () => win), ctx.services, { allowedOrigins: [APP_ORIGIN] });
-    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate((command) => emit('app:menu', { command }), { isMac: process.platform === 'darwin', devTools: !app.isPackaged })));
-    await createWindow();
-    // Only the installed app registers itself (a dev build would register the bare Electron
-    // binary), and it asks first: taking sftp:// links silently would take them from other apps.
-    linkChoice = (await ctx.services.settings.get()).sftpLinkHandler;
-    if (app.isPackaged) void applyLinkChoice(linkChoice);
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) void createWindow();
-    });
-  }).catch((err: unknown) => {
-    // Never a silent, window-less process: say what failed, then quit.
-    dialog.showErrorBox('Skiff could not start', err instanceof Error ? err.message : String(err));
-    app.quit();
-  });
 }

@@ -8,7 +8,11 @@ function escapeGlob(name: string): string {
 }
 
 /** Yields matches as core's walk finds them; `mode: 'name'` matches the exact name only. */
-export function findEntries(fs: FileSystem, root: string, opts: { pattern: string; mode: 'name' | 'glob'; caseSensitive: boolean; signal: AbortSignal }): AsyncIterable<FileEntry> {
+export function findEntries(
+  fs: FileSystem,
+  root: string,
+  opts: { pattern: string; mode: 'name' | 'glob'; caseSensitive: boolean; signal: AbortSignal },
+): AsyncIterable<FileEntry> {
   const pattern = opts.mode === 'name' ? escapeGlob(opts.pattern) : opts.pattern;
   return find(fs, root, { pattern, caseSensitive: opts.caseSensitive, signal: opts.signal });
 }

@@ -42,7 +42,10 @@ const MAX_TRIES = 3;
 type DirectArgs = Exclude<ParsedArg<'session:connect'>, { bookmarkId: string }>;
 
 export class SessionManager implements SessionService {
-  private readonly sessions = new Map<string, { session: SftpSession; info: SessionInfo; reconnect: () => Promise<SftpSession>; extra?: () => Promise<SftpSession> }>();
+  private readonly sessions = new Map<
+    string,
+    { session: SftpSession; info: SessionInfo; reconnect: () => Promise<SftpSession>; extra?: () => Promise<SftpSession> }
+  >();
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
@@ -63,7 +66,9 @@ export class SessionManager implements SessionService {
       ask: (p) => this.askSecret(p),
       verifyHostKey: this.deps.hostKeyVerifier(),
       // Saved servers may need keyboard-interactive answers after a key (two steps); Quick Connect asks them only when picked.
-      ...(target.method === 'keyboard-interactive' || 'bookmarkId' in args ? { onKeyboardInteractive: this.kbdInt(`${target.username}@${target.host}:${target.port}`) } : {}),
+      ...(target.method === 'keyboard-interactive' || 'bookmarkId' in args
+        ? { onKeyboardInteractive: this.kbdInt(`${target.username}@${target.host}:${target.port}`) }
+        : {}),
       connect,
       home: this.deps.home ?? os.homedir(),
       maxAttempts: MAX_TRIES,
@@ -140,14 +145,24 @@ export class SessionManager implements SessionService {
 
   private kbdInt(label: string): (req: KeyboardInteractiveRequest) => Promise<string[] | null> {
     return async (req) => {
-      const a = await this.deps.questions.ask({ kind: 'keyboard-interactive', sessionLabel: label, name: req.name, instructions: req.instructions, prompts: req.prompts });
+      const a = await this.deps.questions.ask({
+        kind: 'keyboard-interactive',
+        sessionLabel: label,
+        name: req.name,
+        instructions: req.instructions,
+        prompts: req.prompts,
+      });
       return a?.responses ?? null;
     };
   }
 
   private async adopt(
     session: SftpSession,
-    extra: Pick<SessionInfo, 'bookmarkId' | 'remembered'> & { keychainWarning: ApiErrorData | null; reconnect: () => Promise<SftpSession>; extra?: () => Promise<SftpSession> },
+    extra: Pick<SessionInfo, 'bookmarkId' | 'remembered'> & {
+      keychainWarning: ApiErrorData | null;
+      reconnect: () => Promise<SftpSession>;
+      extra?: () => Promise<SftpSession>;
+    },
   ): Promise<SessionInfo> {
     let home = '/';
     try {
@@ -155,7 +170,14 @@ export class SessionManager implements SessionService {
     } catch {
       // Some servers refuse realpath("."); browsing from / still works.
     }
-    const info: SessionInfo = { sessionId: session.id, host: session.host, port: session.port, username: session.username, authMethod: session.authMethod, home };
+    const info: SessionInfo = {
+      sessionId: session.id,
+      host: session.host,
+      port: session.port,
+      username: session.username,
+      authMethod: session.authMethod,
+      home,
+    };
     if (extra.bookmarkId !== undefined) info.bookmarkId = extra.bookmarkId;
     if (extra.remembered) info.remembered = extra.remembered;
     if (extra.keychainWarning) info.keychainWarning = extra.keychainWarning;
@@ -170,7 +192,13 @@ export class SessionManager implements SessionService {
 }
 
 function directTarget(args: DirectArgs): LoginTarget {
-  return { host: args.host, port: args.port, username: args.username, method: args.authMethod, ...(args.keyPath !== undefined ? { keyPath: args.keyPath } : {}) };
+  return {
+    host: args.host,
+    port: args.port,
+    username: args.username,
+    method: args.authMethod,
+    ...(args.keyPath !== undefined ? { keyPath: args.keyPath } : {}),
+  };
 }
 
 function typedOf(args: DirectArgs): { password?: string; passphrase?: string; remember: boolean } {

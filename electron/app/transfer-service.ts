@@ -33,7 +33,9 @@ export interface SingleFileJob {
   conflict: ConflictPolicy;
 }
 
-export function createTransferService(deps: TransferServiceDeps): TransferService & { queue: TransferQueue; runJob(sessionId: string, job: SingleFileJob): Promise<TransferJobSnapshot> } {
+export function createTransferService(
+  deps: TransferServiceDeps,
+): TransferService & { queue: TransferQueue; runJob(sessionId: string, job: SingleFileJob): Promise<TransferJobSnapshot> } {
   const s = deps.settings();
   const sessionOf = new Map<string, string>();
   // queue.add() announces the new job synchronously, before its id is known here.
@@ -51,7 +53,15 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
   // A snapshot is already a fresh, plain copy: the DTO is it plus the session it runs on.
   const dto = (j: TransferJobSnapshot): TransferJobDto => ({ ...j, sessionId: sessionOf.get(j.id) ?? adding ?? '' });
   const progress = (j: TransferJobSnapshot): TransferProgressDto => {
-    const p: TransferProgressDto = { id: j.id, bytesDone: j.bytesDone, bytesTotal: j.bytesTotal, filesDone: j.filesDone, filesTotal: j.filesTotal, rate: j.rate, etaSeconds: j.etaSeconds };
+    const p: TransferProgressDto = {
+      id: j.id,
+      bytesDone: j.bytesDone,
+      bytesTotal: j.bytesTotal,
+      filesDone: j.filesDone,
+      filesTotal: j.filesTotal,
+      rate: j.rate,
+      etaSeconds: j.etaSeconds,
+    };
     if (j.currentFile !== undefined) p.currentFile = j.currentFile;
     return p;
   };
@@ -65,7 +75,10 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     }
   });
 
-  const add = (sessionId: string, req: Pick<TransferSpec, 'direction' | 'sources' | 'targetDir' | 'conflict' | 'targetName' | 'preservePermissions'>): TransferJobSnapshot => {
+  const add = (
+    sessionId: string,
+    req: Pick<TransferSpec, 'direction' | 'sources' | 'targetDir' | 'conflict' | 'targetName' | 'preservePermissions'>,
+  ): TransferJobSnapshot => {
     const session = deps.sessions.session(sessionId);
     // Extra connections (for big files and many files) only where they need no question.
     const remote = sessionEndpoint(session, deps.sessions.reconnector(sessionId), deps.sessions.extraConnector(sessionId));
@@ -89,7 +102,14 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
       return dto(add(sessionId, { ...rest, preservePermissions: deps.settings().preservePermissions, ...(conflict !== undefined ? { conflict } : {}) }));
     },
     async runJob(sessionId, job) {
-      const snap = add(sessionId, { direction: job.direction, sources: [job.source], targetDir: job.targetDir, targetName: job.targetName, conflict: job.conflict, preservePermissions: false });
+      const snap = add(sessionId, {
+        direction: job.direction,
+        sources: [job.source],
+        targetDir: job.targetDir,
+        targetName: job.targetName,
+        conflict: job.conflict,
+        preservePermissions: false,
+      });
       return queue.whenSettled(snap.id);
     },
     async cancel(jobId) {

@@ -54,10 +54,34 @@ export interface CommandDef {
 export const COMMANDS = {
   // ── connection ──
   'quick-connect': { label: 'Quick connect…', scope: 'global', keys: ['Mod+K'], section: 'Connection', appMenu: { menu: 'file', group: 0 } },
-  disconnect: { label: 'Disconnect', scope: 'global', keys: ['Mod+Shift+D'], section: 'Connection', appMenu: { menu: 'file', group: 0 }, toolbar: 'connection' },
-  find: { label: 'Find on server…', labels: { connection: 'Find' }, scope: 'global', keys: ['Mod+F'], section: 'Connection', appMenu: { menu: 'file', group: 2 }, contextMenus: ['remote-pane'], contextGroup: 3, toolbar: 'connection' },
+  disconnect: {
+    label: 'Disconnect',
+    scope: 'global',
+    keys: ['Mod+Shift+D'],
+    section: 'Connection',
+    appMenu: { menu: 'file', group: 0 },
+    toolbar: 'connection',
+  },
+  find: {
+    label: 'Find on server…',
+    labels: { connection: 'Find' },
+    scope: 'global',
+    keys: ['Mod+F'],
+    section: 'Connection',
+    appMenu: { menu: 'file', group: 2 },
+    contextMenus: ['remote-pane'],
+    contextGroup: 3,
+    toolbar: 'connection',
+  },
 
-  'server-info': { label: 'Server information…', scope: 'global', section: 'Connection', appMenu: { menu: 'file', group: 2 }, contextMenus: ['remote-pane'], contextGroup: 3 },
+  'server-info': {
+    label: 'Server information…',
+    scope: 'global',
+    section: 'Connection',
+    appMenu: { menu: 'file', group: 2 },
+    contextMenus: ['remote-pane'],
+    contextGroup: 3,
+  },
 
   // ── files (the focused pane) ──
   'copy-to-other': {
@@ -73,42 +97,155 @@ export const COMMANDS = {
   // Edit and Open of a remote file: downloaded to a private folder, opened, every save uploaded (see core/edit).
   edit: { label: 'Edit', scope: 'pane', keys: ['F4'], section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['remote-pane'], contextGroup: 0 },
   open: { label: 'Open', scope: 'pane', keys: ['Enter'], macKeys: ['Enter', 'Mod+ArrowDown'], section: 'Files' },
-  'new-folder': { label: 'New folder…', scope: 'pane', keys: ['F7', 'Mod+Shift+N'], section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['local-pane', 'remote-pane'], contextGroup: 1 },
-  rename: { label: 'Rename…', scope: 'pane', keys: ['F2'], section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['local-pane', 'remote-pane'], contextGroup: 1 },
-  delete: { label: 'Delete…', scope: 'pane', keys: ['Delete', 'F8'], macKeys: ['Mod+Backspace', 'Delete', 'F8'], section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['local-pane', 'remote-pane'], contextGroup: 1 },
+  'new-folder': {
+    label: 'New folder…',
+    scope: 'pane',
+    keys: ['F7', 'Mod+Shift+N'],
+    section: 'Files',
+    appMenu: { menu: 'file', group: 1 },
+    contextMenus: ['local-pane', 'remote-pane'],
+    contextGroup: 1,
+  },
+  rename: {
+    label: 'Rename…',
+    scope: 'pane',
+    keys: ['F2'],
+    section: 'Files',
+    appMenu: { menu: 'file', group: 1 },
+    contextMenus: ['local-pane', 'remote-pane'],
+    contextGroup: 1,
+  },
+  delete: {
+    label: 'Delete…',
+    scope: 'pane',
+    keys: ['Delete', 'F8'],
+    macKeys: ['Mod+Backspace', 'Delete', 'F8'],
+    section: 'Files',
+    appMenu: { menu: 'file', group: 1 },
+    contextMenus: ['local-pane', 'remote-pane'],
+    contextGroup: 1,
+  },
   symlink: { label: 'Create symlink…', scope: 'pane', section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['remote-pane'], contextGroup: 1 },
-  'copy-path': { label: 'Copy path', scope: 'pane', keys: ['Mod+Shift+C'], macKeys: ['Mod+Alt+C'], section: 'Files', contextMenus: ['local-pane', 'remote-pane'], contextGroup: 2 },
-  properties: { label: 'Properties…', scope: 'pane', keys: ['Alt+Enter'], macKeys: ['Mod+I'], section: 'Files', appMenu: { menu: 'file', group: 1 }, contextMenus: ['local-pane', 'remote-pane'], contextGroup: 2 },
+  'copy-path': {
+    label: 'Copy path',
+    scope: 'pane',
+    keys: ['Mod+Shift+C'],
+    macKeys: ['Mod+Alt+C'],
+    section: 'Files',
+    contextMenus: ['local-pane', 'remote-pane'],
+    contextGroup: 2,
+  },
+  properties: {
+    label: 'Properties…',
+    scope: 'pane',
+    keys: ['Alt+Enter'],
+    macKeys: ['Mod+I'],
+    section: 'Files',
+    appMenu: { menu: 'file', group: 1 },
+    contextMenus: ['local-pane', 'remote-pane'],
+    contextGroup: 2,
+  },
   'select-all': { label: 'Select all', scope: 'pane', keys: ['Mod+A'], section: 'Files' },
   'toggle-selection': { label: 'Select or unselect the current item', scope: 'pane', keys: [' '], section: 'Files' },
   'clear-selection': { label: 'Clear the selection', scope: 'pane', keys: ['Escape'], section: 'Files' },
   'context-menu': { label: 'Open the context menu', scope: 'pane', keys: ['Shift+F10', 'ContextMenu'], section: 'Files' },
 
   // ── navigation ──
-  back: { label: 'Back', scope: 'pane', keys: ['Alt+ArrowLeft'], macKeys: ['Mod+['], section: 'Navigation', appMenu: { menu: 'go', group: 0 }, toolbar: 'pane' },
-  forward: { label: 'Forward', scope: 'pane', keys: ['Alt+ArrowRight'], macKeys: ['Mod+]'], section: 'Navigation', appMenu: { menu: 'go', group: 0 }, toolbar: 'pane' },
-  up: { label: 'Up', scope: 'pane', keys: ['Backspace'], macKeys: ['Mod+ArrowUp', 'Backspace'], section: 'Navigation', appMenu: { menu: 'go', group: 0 }, toolbar: 'pane' },
+  back: {
+    label: 'Back',
+    scope: 'pane',
+    keys: ['Alt+ArrowLeft'],
+    macKeys: ['Mod+['],
+    section: 'Navigation',
+    appMenu: { menu: 'go', group: 0 },
+    toolbar: 'pane',
+  },
+  forward: {
+    label: 'Forward',
+    scope: 'pane',
+    keys: ['Alt+ArrowRight'],
+    macKeys: ['Mod+]'],
+    section: 'Navigation',
+    appMenu: { menu: 'go', group: 0 },
+    toolbar: 'pane',
+  },
+  up: {
+    label: 'Up',
+    scope: 'pane',
+    keys: ['Backspace'],
+    macKeys: ['Mod+ArrowUp', 'Backspace'],
+    section: 'Navigation',
+    appMenu: { menu: 'go', group: 0 },
+    toolbar: 'pane',
+  },
   'go-to-path': { label: 'Go to folder…', scope: 'pane', keys: ['Mod+L'], section: 'Navigation', appMenu: { menu: 'go', group: 1 } },
   'switch-pane': { label: 'Switch to the other pane', scope: 'pane', keys: ['Tab'], section: 'Navigation' },
   'next-region': { label: 'Next region (panes, transfers, sidebar)', scope: 'global', keys: ['F6'], section: 'Navigation' },
   'previous-region': { label: 'Previous region', scope: 'global', keys: ['Shift+F6'], section: 'Navigation' },
 
   // ── view ──
-  refresh: { label: 'Refresh', scope: 'global', keys: ['Mod+R'], section: 'View', appMenu: { menu: 'view', group: 0 }, contextMenus: ['local-pane', 'remote-pane'], contextGroup: 4, toolbar: 'pane' },
-  'toggle-hidden': { label: 'Show hidden files', scope: 'global', keys: ['Mod+H'], macKeys: ['Mod+Shift+.'], section: 'View', appMenu: { menu: 'view', group: 0 }, toolbar: 'pane' },
+  refresh: {
+    label: 'Refresh',
+    scope: 'global',
+    keys: ['Mod+R'],
+    section: 'View',
+    appMenu: { menu: 'view', group: 0 },
+    contextMenus: ['local-pane', 'remote-pane'],
+    contextGroup: 4,
+    toolbar: 'pane',
+  },
+  'toggle-hidden': {
+    label: 'Show hidden files',
+    scope: 'global',
+    keys: ['Mod+H'],
+    macKeys: ['Mod+Shift+.'],
+    section: 'View',
+    appMenu: { menu: 'view', group: 0 },
+    toolbar: 'pane',
+  },
 
   // ── saved servers (the focused one in the sidebar) ──
   'server-connect': { label: 'Connect', scope: 'saved-server', keys: ['Enter'], section: 'Saved servers', contextMenus: ['saved-server'], contextGroup: 0 },
   'server-edit': { label: 'Edit…', scope: 'saved-server', keys: ['F2'], section: 'Saved servers', contextMenus: ['saved-server'], contextGroup: 1 },
   'server-duplicate': { label: 'Duplicate', scope: 'saved-server', section: 'Saved servers', contextMenus: ['saved-server'], contextGroup: 1 },
   'server-move': { label: 'Move to group…', scope: 'saved-server', section: 'Saved servers', contextMenus: ['saved-server'], contextGroup: 1 },
-  'server-delete': { label: 'Delete…', scope: 'saved-server', keys: ['Delete', 'F8'], macKeys: ['Mod+Backspace', 'Delete', 'F8'], section: 'Saved servers', contextMenus: ['saved-server'], contextGroup: 2 },
+  'server-delete': {
+    label: 'Delete…',
+    scope: 'saved-server',
+    keys: ['Delete', 'F8'],
+    macKeys: ['Mod+Backspace', 'Delete', 'F8'],
+    section: 'Saved servers',
+    contextMenus: ['saved-server'],
+    contextGroup: 2,
+  },
   'server-context-menu': { label: 'Open the context menu', scope: 'saved-server', keys: ['Shift+F10', 'ContextMenu'], section: 'Saved servers' },
 
   // ── window and help ──
-  settings: { label: 'Settings…', scope: 'global', keys: ['Mod+,'], section: 'Window', appMenu: { menu: 'file', group: 3, macMenu: { menu: 'app', group: 1 } }, toolbar: 'sidebar' },
-  'keyboard-shortcuts': { label: 'Keyboard shortcuts', labels: { sidebar: 'Shortcuts' }, scope: 'global', keys: ['F1', 'Mod+/'], section: 'Window', appMenu: { menu: 'help', group: 0 }, toolbar: 'sidebar' },
-  about: { label: 'About Skiff', labels: { sidebar: 'About' }, scope: 'global', section: 'Window', appMenu: { menu: 'help', group: 1, macMenu: { menu: 'app', group: 0 } }, toolbar: 'sidebar' },
+  settings: {
+    label: 'Settings…',
+    scope: 'global',
+    keys: ['Mod+,'],
+    section: 'Window',
+    appMenu: { menu: 'file', group: 3, macMenu: { menu: 'app', group: 1 } },
+    toolbar: 'sidebar',
+  },
+  'keyboard-shortcuts': {
+    label: 'Keyboard shortcuts',
+    labels: { sidebar: 'Shortcuts' },
+    scope: 'global',
+    keys: ['F1', 'Mod+/'],
+    section: 'Window',
+    appMenu: { menu: 'help', group: 0 },
+    toolbar: 'sidebar',
+  },
+  about: {
+    label: 'About Skiff',
+    labels: { sidebar: 'About' },
+    scope: 'global',
+    section: 'Window',
+    appMenu: { menu: 'help', group: 1, macMenu: { menu: 'app', group: 0 } },
+    toolbar: 'sidebar',
+  },
 } as const satisfies Record<string, CommandDef>;
 
 export type CommandId = keyof typeof COMMANDS;
@@ -164,7 +301,20 @@ export interface KeyPress {
   shiftKey: boolean;
 }
 
-const CODE_KEYS: Record<string, string> = { Period: '.', Comma: ',', Slash: '/', BracketLeft: '[', BracketRight: ']', Minus: '-', Equal: '=', Semicolon: ';', Quote: "'", Backquote: '`', Backslash: '\\', Space: ' ' };
+const CODE_KEYS: Record<string, string> = {
+  Period: '.',
+  Comma: ',',
+  Slash: '/',
+  BracketLeft: '[',
+  BracketRight: ']',
+  Minus: '-',
+  Equal: '=',
+  Semicolon: ';',
+  Quote: "'",
+  Backquote: '`',
+  Backslash: '\\',
+  Space: ' ',
+};
 
 /** Whether a key press is the chord. Letters ignore case; a punctuation key matches the character typed or the key it sits on. */
 export function matchesChord(chord: Chord, e: KeyPress, platform: Platform): boolean {
@@ -172,7 +322,9 @@ export function matchesChord(chord: Chord, e: KeyPress, platform: Platform): boo
   const wantCtrl = chord.ctrl || (platform !== 'mac' && chord.mod);
   if (e.metaKey !== wantMeta || e.ctrlKey !== wantCtrl || e.altKey !== chord.alt) return false;
   const typed = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-  const onKey = e.code ? (CODE_KEYS[e.code] ?? (/^Key[A-Z]$/.test(e.code) ? e.code.slice(3).toLowerCase() : /^Digit\d$/.test(e.code) ? e.code.slice(5) : undefined)) : undefined;
+  const onKey = e.code
+    ? (CODE_KEYS[e.code] ?? (/^Key[A-Z]$/.test(e.code) ? e.code.slice(3).toLowerCase() : /^Digit\d$/.test(e.code) ? e.code.slice(5) : undefined))
+    : undefined;
   const printable = chord.key.length === 1 && !/[a-z0-9 ]/.test(chord.key);
   // A punctuation character may need Shift on some layouts ("/" on a German keyboard): then Shift is part of the character.
   if (printable && !chord.shift && typed === chord.key) return true;
@@ -182,7 +334,9 @@ export function matchesChord(chord: Chord, e: KeyPress, platform: Platform): boo
 
 /** The command of `scopes` bound to this key press, if any. */
 export function commandForKey(e: KeyPress, scopes: readonly CommandScope[], platform: Platform): CommandId | undefined {
-  return COMMAND_IDS.find((id) => (scopes as readonly string[]).includes(commandDef(id).scope) && chordsOf(id, platform).some((c) => matchesChord(c, e, platform)));
+  return COMMAND_IDS.find(
+    (id) => (scopes as readonly string[]).includes(commandDef(id).scope) && chordsOf(id, platform).some((c) => matchesChord(c, e, platform)),
+  );
 }
 
 const KEY_NAMES: Record<string, { other: string; mac: string; accelerator: string | null }> = {
@@ -220,7 +374,13 @@ export function shortcutOf(id: CommandId, platform: Platform): string | undefine
 /** The `aria-keyshortcuts` value of a command ("Control+Shift+F"), or undefined. */
 export function ariaShortcutsOf(id: CommandId, platform: Platform): string | undefined {
   const all = chordsOf(id, platform).map((c) =>
-    [c.ctrl || (c.mod && platform !== 'mac') ? 'Control' : '', c.mod && platform === 'mac' ? 'Meta' : '', c.alt ? 'Alt' : '', c.shift ? 'Shift' : '', c.key === ' ' ? 'Space' : c.key.length === 1 ? c.key.toUpperCase() : c.key]
+    [
+      c.ctrl || (c.mod && platform !== 'mac') ? 'Control' : '',
+      c.mod && platform === 'mac' ? 'Meta' : '',
+      c.alt ? 'Alt' : '',
+      c.shift ? 'Shift' : '',
+      c.key === ' ' ? 'Space' : c.key.length === 1 ? c.key.toUpperCase() : c.key,
+    ]
       .filter(Boolean)
       .join('+'),
   );

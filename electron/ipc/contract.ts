@@ -57,7 +57,14 @@ import {
   type TransferJobSnapshot,
   type TransferState,
 } from '../core/transfer-shapes';
-import { HOST_KEY_DECISIONS, HOST_KEY_POLICIES, type HostKeyAnswer, type HostKeyFacts, type HostKeyQuestionKind, type KnownHostKeyFacts } from '../core/trust/host-key-decisions';
+import {
+  HOST_KEY_DECISIONS,
+  HOST_KEY_POLICIES,
+  type HostKeyAnswer,
+  type HostKeyFacts,
+  type HostKeyQuestionKind,
+  type KnownHostKeyFacts,
+} from '../core/trust/host-key-decisions';
 import type { ServerInfo } from '../core/sftp/info-types';
 
 // ───────────────────────────── errors ─────────────────────────────
@@ -85,7 +92,11 @@ const MAX_ITEMS = 10_000;
 const noNul = (s: string): boolean => !s.includes('\0');
 
 /** An id minted by main (session, list, find, job, question, bookmark). */
-export const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'not a valid id');
+export const Id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'not a valid id');
 
 /**
  * A remote (SFTP, posix) path: absolute, normalized (no `.`/`..` segments, no `//`,
@@ -97,7 +108,16 @@ export const RemotePath = z
   .max(MAX_PATH)
   .refine(noNul, 'path contains a NUL byte')
   .refine((p) => p.startsWith('/'), 'remote path must be absolute')
-  .refine((p) => p === '/' || (!p.endsWith('/') && p.slice(1).split('/').every((s) => s !== '' && s !== '.' && s !== '..')), 'remote path must be normalized (no empty, "." or ".." segments)');
+  .refine(
+    (p) =>
+      p === '/' ||
+      (!p.endsWith('/') &&
+        p
+          .slice(1)
+          .split('/')
+          .every((s) => s !== '' && s !== '.' && s !== '..')),
+    'remote path must be normalized (no empty, "." or ".." segments)',
+  );
 
 /** A local path; absolute + normalized for the platform is checked in main (node:path). */
 export const LocalPath = z.string().min(1).max(MAX_PATH).refine(noNul, 'path contains a NUL byte');
@@ -552,7 +572,9 @@ export const requests = {
     targetDir: z.string().min(1).max(MAX_PATH),
     conflict: ConflictPolicy.optional(),
   }),
-  'transfer:cancel': z.strictObject({ jobId: Id.optional(), all: z.boolean().optional() }).refine((a) => (a.jobId === undefined) !== (a.all !== true), 'give either jobId or all: true'),
+  'transfer:cancel': z
+    .strictObject({ jobId: Id.optional(), all: z.boolean().optional() })
+    .refine((a) => (a.jobId === undefined) !== (a.all !== true), 'give either jobId or all: true'),
   'transfer:pause': z.strictObject({ jobId: Id }),
   'transfer:resume': z.strictObject({ jobId: Id }),
   'transfer:retry': z.strictObject({ jobId: Id }),
@@ -721,7 +743,8 @@ type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capita
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
 type VerbOf<C extends string> = C extends `${string}:${infer V}` ? V : never;
 
-type Method<C extends RequestChannel> = undefined extends RequestArg<C> ? (arg?: RequestArg<C>) => Promise<RequestResult<C>> : (arg: RequestArg<C>) => Promise<RequestResult<C>>;
+type Method<C extends RequestChannel> =
+  undefined extends RequestArg<C> ? (arg?: RequestArg<C>) => Promise<RequestResult<C>> : (arg: RequestArg<C>) => Promise<RequestResult<C>>;
 
 /** `window.skiff`: one method per request channel, grouped by domain (`skiff.sftp.listDir({…})`). */
 export type SkiffApi = {

@@ -47,7 +47,6 @@ export function isSkiffApiError(err: unknown, code?: ApiErrorCode): err is Skiff
   return ours && (code === undefined || e.code === code);
 }
 
-
 function toErrorData(raw: unknown): ApiErrorData {
   const e = (raw ?? {}) as { code?: unknown; message?: unknown; path?: unknown };
   const code = typeof e.code === 'string' && KNOWN_CODES.has(e.code) ? (e.code as ApiErrorCode) : 'INTERNAL';
@@ -78,7 +77,10 @@ export function createApi(transport: SkiffTransport): SkiffApi {
     } catch (err) {
       if (err instanceof SkiffApiError) throw err;
       // A transport failure (window closing, socket dropped) is a lost connection to main.
-      throw new SkiffApiError({ code: 'CONNECTION_LOST', message: `Lost contact with Skiff's main process (${err instanceof Error ? err.message : String(err)}).` });
+      throw new SkiffApiError({
+        code: 'CONNECTION_LOST',
+        message: `Lost contact with Skiff's main process (${err instanceof Error ? err.message : String(err)}).`,
+      });
     }
     return unwrap(reply);
   };
@@ -100,7 +102,9 @@ export function createApi(transport: SkiffTransport): SkiffApi {
 
 function toPlainError(err: unknown): SkiffApiErrorLike {
   const d = isSkiffApiError(err) ? err : new SkiffApiError(toErrorData({ code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) }));
-  return d.path === undefined ? { name: 'SkiffApiError', code: d.code, message: d.message } : { name: 'SkiffApiError', code: d.code, message: d.message, path: d.path };
+  return d.path === undefined
+    ? { name: 'SkiffApiError', code: d.code, message: d.message }
+    : { name: 'SkiffApiError', code: d.code, message: d.message, path: d.path };
 }
 
 /**
@@ -122,7 +126,8 @@ export function withPlainErrors(api: SkiffApi): SkiffApi {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(api as unknown as Record<string, unknown>)) {
     if (typeof v === 'function') out[k] = wrap(v as (...a: unknown[]) => unknown);
-    else if (v !== null && typeof v === 'object') out[k] = Object.fromEntries(Object.entries(v).map(([m, f]) => [m, typeof f === 'function' ? wrap(f as (...a: unknown[]) => unknown) : f]));
+    else if (v !== null && typeof v === 'object')
+      out[k] = Object.fromEntries(Object.entries(v).map(([m, f]) => [m, typeof f === 'function' ? wrap(f as (...a: unknown[]) => unknown) : f]));
   }
   return out as unknown as SkiffApi;
 }

@@ -48,7 +48,17 @@ export function toRefusedDto(r: RefusedEntry): RefusedNameDto {
 
 /** Copies only the contract's fields (server data never smuggles extra keys across IPC). */
 export function toEntryDto(e: FileEntry): FileEntryDto {
-  const d: FileEntryDto = { name: e.name, path: e.path, type: e.type, size: e.size, mtimeMs: e.mtimeMs, atimeMs: e.atimeMs, mode: e.mode, uid: e.uid, gid: e.gid };
+  const d: FileEntryDto = {
+    name: e.name,
+    path: e.path,
+    type: e.type,
+    size: e.size,
+    mtimeMs: e.mtimeMs,
+    atimeMs: e.atimeMs,
+    mode: e.mode,
+    uid: e.uid,
+    gid: e.gid,
+  };
   if (e.owner !== undefined) d.owner = e.owner;
   if (e.group !== undefined) d.group = e.group;
   if (e.linkTarget !== undefined) d.linkTarget = e.linkTarget;
@@ -74,7 +84,19 @@ export class ListRegistry {
       refused.count += 1;
       if (refused.names.length < MAX_REFUSED_NAMES) refused.names.push(toRefusedDto(r));
     };
-    const listing: Listing = { path, iterator: open(abort.signal, onRefused)[Symbol.asyncIterator](), abort, buffer: [], done: false, busy: false, served: 0, reading: undefined, failure: undefined, idle: undefined, refused };
+    const listing: Listing = {
+      path,
+      iterator: open(abort.signal, onRefused)[Symbol.asyncIterator](),
+      abort,
+      buffer: [],
+      done: false,
+      busy: false,
+      served: 0,
+      reading: undefined,
+      failure: undefined,
+      idle: undefined,
+      refused,
+    };
     this.lists.set(listId, listing);
     return this.next(listId);
   }

@@ -7,7 +7,8 @@ import { RemotePath } from './contract';
 
 /** Returns `p` if it is an absolute, normalized local path; else INVALID_ARGUMENT. */
 export function checkLocalPath(p: string, p_ = path): string {
-  if (typeof p !== 'string' || p === '' || p.includes('\0')) throw new SkiffError('INVALID_ARGUMENT', 'A local path must be a non-empty string without NUL bytes.');
+  if (typeof p !== 'string' || p === '' || p.includes('\0'))
+    throw new SkiffError('INVALID_ARGUMENT', 'A local path must be a non-empty string without NUL bytes.');
   if (!p_.isAbsolute(p)) throw new SkiffError('INVALID_ARGUMENT', `“${p.slice(0, 200)}” is not an absolute path.`);
   let norm = p_.normalize(p);
   // normalize keeps a trailing separator; the root itself is the only path that may end in one.
@@ -19,6 +20,7 @@ export function checkLocalPath(p: string, p_ = path): string {
 /** Returns `p` if it is an absolute, normalized remote (posix) path; else INVALID_ARGUMENT. */
 export function checkRemotePath(p: string): string {
   const r = RemotePath.safeParse(p);
-  if (!r.success) throw new SkiffError('INVALID_ARGUMENT', `“${String(p).slice(0, 200)}” is not a valid remote path: ${r.error.issues[0]?.message ?? 'invalid'}.`);
+  if (!r.success)
+    throw new SkiffError('INVALID_ARGUMENT', `“${String(p).slice(0, 200)}” is not a valid remote path: ${r.error.issues[0]?.message ?? 'invalid'}.`);
   return p;
 }

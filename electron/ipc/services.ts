@@ -44,7 +44,13 @@ export interface SessionService {
 }
 
 export interface TransferService {
-  enqueue(req: { sessionId: string; direction: 'upload' | 'download'; sources: string[]; targetDir: string; conflict?: ConflictPolicy }): Promise<TransferJobDto>;
+  enqueue(req: {
+    sessionId: string;
+    direction: 'upload' | 'download';
+    sources: string[];
+    targetDir: string;
+    conflict?: ConflictPolicy;
+  }): Promise<TransferJobDto>;
   cancel(jobId: string): Promise<void>;
   cancelAll(): Promise<void>;
   pause(jobId: string): Promise<void>;
@@ -109,7 +115,11 @@ export interface Services {
   sessions: SessionService;
   local: FileSystem;
   /** Recursive find by name or glob on a side; yields matches as the walk finds them. */
-  find(fs: FileSystem, root: string, opts: { pattern: string; mode: 'name' | 'glob'; caseSensitive: boolean; signal: AbortSignal }): AsyncIterable<FileEntry | FileEntry[]>;
+  find(
+    fs: FileSystem,
+    root: string,
+    opts: { pattern: string; mode: 'name' | 'glob'; caseSensitive: boolean; signal: AbortSignal },
+  ): AsyncIterable<FileEntry | FileEntry[]>;
   lists: ListRegistry;
   finds: FindRegistry;
   transfers: TransferService;

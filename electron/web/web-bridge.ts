@@ -45,7 +45,6 @@ export interface WebBridge {
 const CSP = (origin: string): string =>
   `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ${origin.replace(/^http/, 'ws')}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
 
-
 /** A client frame: `{ id, channel, args }` (see the wire format in electron/ipc/contract.ts). */
 const ClientFrame = z.strictObject({
   id: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().max(64)]),
@@ -68,7 +67,12 @@ function refuse(socket: Socket, status: number, text: string): void {
 }
 
 async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, root: string, origin: string): Promise<void> {
-  const headers = { 'Content-Security-Policy': CSP(origin), 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
+  const headers = {
+    'Content-Security-Policy': CSP(origin),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, headers).end();
     return;
@@ -99,7 +103,9 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
     else createReadStream(file).pipe(res);
   } catch {
     if (rel === 'index.html') {
-      res.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end(`The renderer is not built (${root}). Run: node build/build.mjs --renderer-only\n`);
+      res
+        .writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`The renderer is not built (${root}). Run: node build/build.mjs --renderer-only\n`);
     } else res.writeHead(404, headers).end('Not found');
   }
 }
@@ -174,7 +180,12 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
       if (typeof maybeId === 'number' || typeof maybeId === 'string') id = maybeId;
       frame = ClientFrame.parse(raw);
     } catch {
-      ws.send(JSON.stringify({ id, result: { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Malformed bridge frame: expected {"id", "channel", "args": [arg]}.' } } }));
+      ws.send(
+        JSON.stringify({
+          id,
+          result: { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Malformed bridge frame: expected {"id", "channel", "args": [arg]}.' } },
+        }),
+      );
       return;
     }
     const result = await dispatch(frame.channel, { url: `${origin}/`, isMainFrame: true }, frame.args);

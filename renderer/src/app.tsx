@@ -113,7 +113,9 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
             <QuickConnect
               key={prefill?.n ?? 0}
               busy={session.connecting}
-              {...(prefill ? { initial: { host: prefill.url.host, port: prefill.url.port, ...(prefill.url.username ? { username: prefill.url.username } : {}) } } : {})}
+              {...(prefill
+                ? { initial: { host: prefill.url.host, port: prefill.url.port, ...(prefill.url.username ? { username: prefill.url.username } : {}) } }
+                : {})}
               onConnect={(v) =>
                 void session.connect(
                   {
@@ -134,7 +136,15 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
                 const remember = v.remember && v.password !== '';
                 api.bookmarks
                   .create({
-                    bookmark: { name: `${v.username}@${v.host}`, host: v.host, port: v.port, username: v.username, authMethod: v.keyPath ? 'key' : 'password', keyPath: v.keyPath || null, rememberPassword: remember },
+                    bookmark: {
+                      name: `${v.username}@${v.host}`,
+                      host: v.host,
+                      port: v.port,
+                      username: v.username,
+                      authMethod: v.keyPath ? 'key' : 'password',
+                      keyPath: v.keyPath || null,
+                      rememberPassword: remember,
+                    },
                     ...(remember ? { password: v.password } : {}),
                   })
                   .then((r) => {
@@ -161,15 +171,36 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
             />
             <SidebarFoot bindings={bindings} />
           </aside>
-          <Splitter orientation="vertical" label="Resize sidebar" value={layout.sidebar} min={0.12} max={0.4} onChange={(v) => setLayout((l) => ({ ...l, sidebar: v }))} />
+          <Splitter
+            orientation="vertical"
+            label="Resize sidebar"
+            value={layout.sidebar}
+            min={0.12}
+            max={0.4}
+            onChange={(v) => setLayout((l) => ({ ...l, sidebar: v }))}
+          />
           <main className="panes" style={{ gridTemplateColumns: `minmax(0, ${layout.split}fr) 6px minmax(0, ${1 - layout.split}fr)` }}>
             {pane('local')}
-            <Splitter orientation="vertical" label="Resize panes" value={layout.split} min={0.2} max={0.8} onChange={(v) => setLayout((l) => ({ ...l, split: v }))} />
+            <Splitter
+              orientation="vertical"
+              label="Resize panes"
+              value={layout.split}
+              min={0.2}
+              max={0.8}
+              onChange={(v) => setLayout((l) => ({ ...l, split: v }))}
+            />
             {pane('remote')}
           </main>
         </div>
         <EditedFiles files={edits.files} onStop={edits.stop} onRetry={edits.retry} onResolve={edits.resolve} />
-        <Splitter orientation="horizontal" label="Resize transfer queue" value={layout.queue} min={0.1} max={0.6} onChange={(v) => setLayout((l) => ({ ...l, queue: v }))} />
+        <Splitter
+          orientation="horizontal"
+          label="Resize transfer queue"
+          value={layout.queue}
+          min={0.1}
+          max={0.6}
+          onChange={(v) => setLayout((l) => ({ ...l, queue: v }))}
+        />
         <TransferQueue jobs={transfers.jobs} onAction={transfers.act} onClearFinished={transfers.clearFinished} />
         <Notices notices={notices} onDismiss={dismiss} />
 

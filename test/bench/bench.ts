@@ -119,7 +119,22 @@ function dirSize(dir: string): number {
 function runSftp(s: SshdHandle, batch: string[]): Promise<void> {
   const file = path.join(s.dir, `batch-${process.pid}-${Date.now()}`);
   writeFileSync(file, batch.join('\n') + '\n');
-  const args = ['-q', '-b', file, '-i', s.clientKeys.ed25519, '-P', String(s.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${s.user}@127.0.0.1`];
+  const args = [
+    '-q',
+    '-b',
+    file,
+    '-i',
+    s.clientKeys.ed25519,
+    '-P',
+    String(s.port),
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    `${s.user}@127.0.0.1`,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(findOpenSsh('sftp'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
@@ -158,7 +173,12 @@ function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
  * connect + login to after close. (In the app the session is usually open already; the
  * transfer-only time is kept apart as `transferSeconds` and printed, never used for ratios.)
  */
-async function skiffRun(s: SshdHandle, direction: 'upload' | 'download', source: string, targetDir: string): Promise<{ connectMs: number; seconds: number; transferSeconds: number }> {
+async function skiffRun(
+  s: SshdHandle,
+  direction: 'upload' | 'download',
+  source: string,
+  targetDir: string,
+): Promise<{ connectMs: number; seconds: number; transferSeconds: number }> {
   const t0 = performance.now();
   const open = () => connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
   const session: SftpSession = await open();
@@ -171,9 +191,14 @@ async function skiffRun(s: SshdHandle, direction: 'upload' | 'download', source:
     const remote = sessionEndpoint(session, undefined, open);
     const local = { fs: new LocalFs() };
     const q = new TransferQueue(tuning());
-    const job = q.add(direction === 'upload' ? { direction, source: local, sources: [source], target: remote, targetDir } : { direction, source: remote, sources: [source], target: local, targetDir });
+    const job = q.add(
+      direction === 'upload'
+        ? { direction, source: local, sources: [source], target: remote, targetDir }
+        : { direction, source: remote, sources: [source], target: local, targetDir },
+    );
     const snap = await q.whenSettled(job.id);
-    if (snap.state !== 'done') throw new Error(`Skiff ${direction} of ${source} ended ${snap.state}: ${JSON.stringify(snap.error ?? snap.fileErrors.slice(0, 3))}`);
+    if (snap.state !== 'done')
+      throw new Error(`Skiff ${direction} of ${source} ended ${snap.state}: ${JSON.stringify(snap.error ?? snap.fileErrors.slice(0, 3))}`);
     transferSeconds = (performance.now() - t1) / 1000;
   } finally {
     await session.close();
@@ -213,8 +238,12 @@ async function main(): Promise<void> {
   mkdirSync(remote, { recursive: true });
   const rss = setInterval(sampleRss, 20);
   try {
-    console.log(`Skiff bench: sshd on port ${s.port} (OpenSSH ${execFileSync(findOpenSsh('ssh'), ['-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || 'version on stderr'}), ${os.cpus().length} CPUs`);
-    console.log(`data: large ${(largeSize / MiB).toFixed(0)} MiB, small ${smallCount} × ${smallSize / 1024} KiB, ${args.pairs} pairs A B per case${args.warmup ? ' after one untimed run of each' : ''}`);
+    console.log(
+      `Skiff bench: sshd on port ${s.port} (OpenSSH ${execFileSync(findOpenSsh('ssh'), ['-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || 'version on stderr'}), ${os.cpus().length} CPUs`,
+    );
+    console.log(
+      `data: large ${(largeSize / MiB).toFixed(0)} MiB, small ${smallCount} × ${smallSize / 1024} KiB, ${args.pairs} pairs A B per case${args.warmup ? ' after one untimed run of each' : ''}`,
+    );
 
     const localLarge = path.join(work, 'large.bin');
     const remoteLarge = path.join(remote, 'large.bin');
@@ -288,7 +317,8 @@ async function main(): Promise<void> {
           if (statSync(produced).size !== largeSize || (await sha256(produced)) !== largeHash) throw new Error(`${name}: Skiff produced a wrong ${produced}`);
         } else {
           const got = await digestDir(produced);
-          if (got.size !== smallHashes.size || [...smallHashes].some(([k, v]) => got.get(k) !== v)) throw new Error(`${name}: Skiff produced a wrong tree in ${produced}`);
+          if (got.size !== smallHashes.size || [...smallHashes].some(([k, v]) => got.get(k) !== v))
+            throw new Error(`${name}: Skiff produced a wrong tree in ${produced}`);
         }
       };
       const skiffT: number[] = [];
@@ -322,7 +352,9 @@ async function main(): Promise<void> {
         sshT.push((performance.now() - t) / 1000);
         const got = isLarge ? statSync(produced).size : dirSize(produced);
         if (got !== bytes) throw new Error(`${name}: OpenSSH sftp produced ${got} bytes, expected ${bytes}`);
-        process.stdout.write(`  ${name} pair ${p + 1}: skiff ${skiffT[p]!.toFixed(2)} s, openssh ${sshT[p]!.toFixed(2)} s, ratio ${(sshT[p]! / skiffT[p]!).toFixed(2)}\n`);
+        process.stdout.write(
+          `  ${name} pair ${p + 1}: skiff ${skiffT[p]!.toFixed(2)} s, openssh ${sshT[p]!.toFixed(2)} s, ratio ${(sshT[p]! / skiffT[p]!).toFixed(2)}\n`,
+        );
       }
       if (!freshFolders) rmSync(outDir, { recursive: true, force: true });
       if (name === 'small-upload') {
@@ -359,10 +391,13 @@ async function main(): Promise<void> {
     console.log(
       `Both are timed from connect to close, login included (Skiff's connect + login: median ${median(results.map((r) => r.skiff_connect_ms)).toFixed(0)} ms; ` +
         `an empty OpenSSH batch: ${median(sshConnect).toFixed(0)} ms). On an already-open session, as in the app, Skiff moved: ` +
-        results.map((r) => `${r.name} ${r.skiff_transfer_only_mibps.toFixed(1)} MiB/s`).join(', ') + '.',
+        results.map((r) => `${r.name} ${r.skiff_transfer_only_mibps.toFixed(1)} MiB/s`).join(', ') +
+        '.',
     );
     if (cpFloor.length) {
-      console.log(`Floor for the small-file cases: a local \`cp -r\` of the same ${smallCount} files into ${args.reuseOut ? 'an emptied' : 'a new'} folder took ${median(cpFloor).toFixed(0)} ms here (file creation alone, no network).`);
+      console.log(
+        `Floor for the small-file cases: a local \`cp -r\` of the same ${smallCount} files into ${args.reuseOut ? 'an emptied' : 'a new'} folder took ${median(cpFloor).toFixed(0)} ms here (file creation alone, no network).`,
+      );
     }
     if (floor) {
       console.log(
@@ -376,7 +411,15 @@ async function main(): Promise<void> {
         args.json,
         JSON.stringify(
           {
-            cases: results.map((r) => ({ ...r, skiff_transfer_only_mibps: round(r.skiff_transfer_only_mibps), skiff_mibps: round(r.skiff_mibps), openssh_mibps: round(r.openssh_mibps), ratio: round(r.ratio), ratio_min: round(r.ratio_min), ratio_max: round(r.ratio_max) })),
+            cases: results.map((r) => ({
+              ...r,
+              skiff_transfer_only_mibps: round(r.skiff_transfer_only_mibps),
+              skiff_mibps: round(r.skiff_mibps),
+              openssh_mibps: round(r.openssh_mibps),
+              ratio: round(r.ratio),
+              ratio_min: round(r.ratio_min),
+              ratio_max: round(r.ratio_max),
+            })),
             peak_rss_mb: Math.round(peak),
             peak_rss_mb_by_case: Object.fromEntries(results.map((r) => [r.name, Math.round((enginePeak.get(r.name) ?? 0) / MiB)])),
             process_peak_rss_mb: Math.round(peakRss / MiB),

@@ -37,15 +37,26 @@ async function main(): Promise<void> {
           mkdirSync(src);
           for (let i = 0; i < count; i++) writeFileSync(path.join(src, `f${i}.bin`), Buffer.alloc(16 * 1024, i));
         }
-        const q = new TransferQueue({ defaultConflict: 'overwrite', ...(o.files ? { filesInFlight: o.files } : {}), ...(o.channels ? { channels: o.channels } : {}), ...(o.requests ? { requestsPerFile: o.requests } : {}) });
+        const q = new TransferQueue({
+          defaultConflict: 'overwrite',
+          ...(o.files ? { filesInFlight: o.files } : {}),
+          ...(o.channels ? { channels: o.channels } : {}),
+          ...(o.requests ? { requestsPerFile: o.requests } : {}),
+        });
         const remote = sessionEndpoint(session);
         const lfs = { fs: new LocalFs() };
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
-        const job = q.add(which.endsWith('upload') ? { direction: 'upload', source: lfs, sources: [src], target: remote, targetDir: out } : { direction: 'download', source: remote, sources: [src], target: lfs, targetDir: out });
+        const job = q.add(
+          which.endsWith('upload')
+            ? { direction: 'upload', source: lfs, sources: [src], target: remote, targetDir: out }
+            : { direction: 'download', source: remote, sources: [src], target: lfs, targetDir: out },
+        );
         const snap = await q.whenSettled(job.id);
         const cpu = process.cpuUsage(cpu0);
-        console.log(`${which} ${t || 'default'} rep ${rep}: ${((performance.now() - t0) / 1000).toFixed(3)} s ${snap.state} files ${snap.filesDone}, client CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s`);
+        console.log(
+          `${which} ${t || 'default'} rep ${rep}: ${((performance.now() - t0) / 1000).toFixed(3)} s ${snap.state} files ${snap.filesDone}, client CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s`,
+        );
       }
     }
   } finally {

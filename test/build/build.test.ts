@@ -78,10 +78,13 @@ describe('node build/build.mjs --renderer-only', () => {
     expect(html).toContain('Content-Security-Policy');
   });
 
-  it('writes the licences of what ships beside it: the renderer bundle, main\'s bundle and main\'s runtime dependencies', () => {
-    const file = JSON.parse(readFileSync(path.join(out, 'renderer', 'licenses.json'), 'utf8')) as { packages: Array<{ name: string; version: string; license: string; usedBy: string[]; text?: string }> };
+  it("writes the licences of what ships beside it: the renderer bundle, main's bundle and main's runtime dependencies", () => {
+    const file = JSON.parse(readFileSync(path.join(out, 'renderer', 'licenses.json'), 'utf8')) as {
+      packages: Array<{ name: string; version: string; license: string; usedBy: string[]; text?: string }>;
+    };
     const byName = new Map(file.packages.map((p) => [p.name, p]));
-    const installed = (name: string): string => (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    const installed = (name: string): string =>
+      (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
     // Runtime dependencies of main and what they pull in (packed by electron-builder).
     expect(byName.get('ssh2')).toMatchObject({ version: installed('ssh2'), license: 'MIT', usedBy: ['main'] });
     expect(byName.get('keytar')?.usedBy).toEqual(['main']);
@@ -119,7 +122,25 @@ describe('dist/preload.cjs (fake electron)', () => {
   it('exposes exactly one object, window.skiff', () => {
     expect([...exposed.keys()]).toEqual(['skiff']);
     const api = exposed.get('skiff')!;
-    expect(Object.keys(api).sort()).toEqual(['app', 'bookmarks', 'dialog', 'edit', 'invoke', 'list', 'local', 'on', 'pathForFile', 'question', 'secrets', 'session', 'settings', 'sftp', 'transfer'].sort());
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'app',
+        'bookmarks',
+        'dialog',
+        'edit',
+        'invoke',
+        'list',
+        'local',
+        'on',
+        'pathForFile',
+        'question',
+        'secrets',
+        'session',
+        'settings',
+        'sftp',
+        'transfer',
+      ].sort(),
+    );
   });
 
   it('invokes only contract channels, one argument, and unwraps the envelope', async () => {
@@ -171,7 +192,20 @@ describe('dist/main.cjs (fake electron)', () => {
   }
   function fake(lock: boolean): { electron: unknown; rec: Rec } {
     let created!: () => void;
-    const rec: Rec = { calls: [], appOn: new Map(), handled: new Map(), protocolHandlers: new Map(), privileged: undefined, windows: [], windowCreated: new Promise((r) => (created = r)), sent: [], winOn: new Map(), boxAnswer: 0, boxes: [], protocol: [] };
+    const rec: Rec = {
+      calls: [],
+      appOn: new Map(),
+      handled: new Map(),
+      protocolHandlers: new Map(),
+      privileged: undefined,
+      windows: [],
+      windowCreated: new Promise((r) => (created = r)),
+      sent: [],
+      winOn: new Map(),
+      boxAnswer: 0,
+      boxes: [],
+      protocol: [],
+    };
     const session = { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined };
     class BrowserWindow {
       static getAllWindows = () => rec.windows;
@@ -270,7 +304,13 @@ describe('dist/main.cjs (fake electron)', () => {
     expect(rec.calls).not.toContain('setAsDefaultProtocolClient'); // only when packaged
     expect(rec.windows).toHaveLength(1);
     const win = rec.windows[0]!;
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: path.join(out, 'preload.cjs') });
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: path.join(out, 'preload.cjs'),
+    });
     expect((win as unknown as { url: string }).url).toBe('app://skiff/index.html');
 
     // A real call through the registered handler, as the window's main frame.
@@ -279,7 +319,10 @@ describe('dist/main.cjs (fake electron)', () => {
     const refused = await rec.handled.get('app:info')!({ sender: win.webContents, senderFrame: { url: 'app://skiff/index.html' } }, undefined);
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     // About: the build's licence list and main's runtime versions (ssh2 resolved beside main.cjs).
-    const about = (await rec.handled.get('app:about')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as { ok: boolean; value: { versions: { ssh2?: string; node: string }; licenses: Array<{ name: string }> | null } };
+    const about = (await rec.handled.get('app:about')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as {
+      ok: boolean;
+      value: { versions: { ssh2?: string; node: string }; licenses: Array<{ name: string }> | null };
+    };
     expect(about.ok).toBe(true);
     expect(about.value.versions).toMatchObject({ node: process.versions.node, ssh2: (require('ssh2/package.json') as { version: string }).version });
     expect(about.value.licenses?.map((l) => l.name)).toContain('ssh2');
@@ -288,9 +331,13 @@ describe('dist/main.cjs (fake electron)', () => {
     const res = (await rec.protocolHandlers.get('app')!(new Request('app://skiff/%2e%2e/main.cjs'))) as Response;
     expect(res.status).toBe(404);
 
-
     // With a transfer queued (paused), closing asks first; "Keep Transfers Running" keeps the window.
-    const call = (ch: string, arg?: unknown) => rec.handled.get(ch)!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, arg) as Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
+    const call = (ch: string, arg?: unknown) =>
+      rec.handled.get(ch)!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, arg) as Promise<{
+        ok: boolean;
+        value?: unknown;
+        error?: unknown;
+      }>;
     const sshd = inject('sshd');
     const answerer = setInterval(() => {
       for (const m of rec.sent.splice(0)) {
@@ -304,8 +351,10 @@ describe('dist/main.cjs (fake electron)', () => {
     const until = async (pred: () => Promise<boolean> | boolean): Promise<void> => {
       while (!(await pred())) await new Promise((r) => setImmediate(r));
     };
-    const state = async (id: string): Promise<string | undefined> => ((await call('transfer:list')).value as Array<{ id: string; state: string }>).find((j) => j.id === id)?.state;
-    const upload = () => call('transfer:enqueue', { sessionId, direction: 'upload', sources: [path.join(root, 'package.json')], targetDir: sshd.scratch, conflict: 'ask' });
+    const state = async (id: string): Promise<string | undefined> =>
+      ((await call('transfer:list')).value as Array<{ id: string; state: string }>).find((j) => j.id === id)?.state;
+    const upload = () =>
+      call('transfer:enqueue', { sessionId, direction: 'upload', sources: [path.join(root, 'package.json')], targetDir: sshd.scratch, conflict: 'ask' });
     const first = await upload();
     expect(first.ok).toBe(true);
     await until(async () => (await state((first.value as { id: string }).id)) === 'done');
@@ -345,13 +394,17 @@ describe('dist/main.cjs (fake electron)', () => {
     expect(closePrevented).toBe(false);
     await new Promise<void>((resolve) => {
       const check = async (): Promise<void> => {
-        const sr = (await rec.handled.get('settings:get')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as { value: { windowBounds: unknown } };
+        const sr = (await rec.handled.get('settings:get')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as {
+          value: { windowBounds: unknown };
+        };
         if (sr.value.windowBounds) resolve();
         else setImmediate(() => void check());
       };
       void check();
     });
-    const saved = (await rec.handled.get('settings:get')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as { value: { windowBounds: unknown } };
+    const saved = (await rec.handled.get('settings:get')!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, undefined)) as {
+      value: { windowBounds: unknown };
+    };
     expect(saved.value.windowBounds).toEqual({ x: 40, y: 50, width: 1000, height: 700, maximized: false });
 
     // Quitting closes everything (sessions, questions, transfers) before the process exits.
@@ -367,15 +420,35 @@ describe('dist/main.cjs (fake electron)', () => {
 
 describe('dist/main.cjs packaged (fake electron): the sftp:// handler', () => {
   /** Starts the bundled main as the installed app with its config in `xdg`; resolves once it has asked or decided. */
-  async function start(xdg: string, o: FakeOptionsForPackaged): Promise<{ rec: { protocol: string[]; asyncBoxes: unknown[] }; settings: () => Promise<{ sftpLinkHandler: string }>; setSettings: (p: unknown) => Promise<unknown>; quit: () => Promise<void> }> {
+  async function start(
+    xdg: string,
+    o: FakeOptionsForPackaged,
+  ): Promise<{
+    rec: { protocol: string[]; asyncBoxes: unknown[] };
+    settings: () => Promise<{ sftpLinkHandler: string }>;
+    setSettings: (p: unknown) => Promise<unknown>;
+    quit: () => Promise<void>;
+  }> {
     const before = process.env.XDG_CONFIG_HOME;
     process.env.XDG_CONFIG_HOME = xdg;
-    const rec = { protocol: [] as string[], asyncBoxes: [] as unknown[], handled: new Map<string, Listener>(), appOn: new Map<string, Listener>(), quit: false };
+    const rec = {
+      protocol: [] as string[],
+      asyncBoxes: [] as unknown[],
+      handled: new Map<string, Listener>(),
+      appOn: new Map<string, Listener>(),
+      quit: false,
+    };
     let isDefault = o.isDefault;
     let created!: () => void;
     const windowCreated = new Promise<void>((r) => (created = r));
     const mainFrame = { url: 'app://skiff/index.html' };
-    const webContents = { on: () => undefined, setWindowOpenHandler: () => undefined, mainFrame, send: () => undefined, session: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined } };
+    const webContents = {
+      on: () => undefined,
+      setWindowOpenHandler: () => undefined,
+      mainFrame,
+      send: () => undefined,
+      session: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined },
+    };
     class BrowserWindow {
       static getAllWindows = () => [];
       webContents = webContents;
@@ -421,7 +494,8 @@ describe('dist/main.cjs packaged (fake electron): the sftp:// handler', () => {
       if (before === undefined) delete process.env.XDG_CONFIG_HOME;
       else process.env.XDG_CONFIG_HOME = before;
     }
-    const call = (ch: string, arg?: unknown) => rec.handled.get(ch)!({ sender: webContents, senderFrame: mainFrame }, arg) as Promise<{ ok: boolean; value: unknown }>;
+    const call = (ch: string, arg?: unknown) =>
+      rec.handled.get(ch)!({ sender: webContents, senderFrame: mainFrame }, arg) as Promise<{ ok: boolean; value: unknown }>;
     const settled = async (): Promise<void> => {
       for (let i = 0; i < 200 && rec.protocol.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, 20));
@@ -450,7 +524,11 @@ describe('dist/main.cjs packaged (fake electron): the sftp:// handler', () => {
     const xdg = path.join(tmp, 'xdg-links-no');
     const first = await start(xdg, { isDefault: false, answer: 1 });
     expect(first.rec.asyncBoxes).toHaveLength(1);
-    expect(first.rec.asyncBoxes[0]).toMatchObject({ message: 'Open sftp:// links with Skiff?', buttons: ['Open sftp:// Links in Skiff', 'Keep the Current App'], cancelId: 1 });
+    expect(first.rec.asyncBoxes[0]).toMatchObject({
+      message: 'Open sftp:// links with Skiff?',
+      buttons: ['Open sftp:// Links in Skiff', 'Keep the Current App'],
+      cancelId: 1,
+    });
     await eventually(async () => (await first.settings()).sftpLinkHandler === 'no');
     expect(first.rec.protocol).toEqual(['is:sftp']);
     await first.quit();

@@ -44,7 +44,11 @@ describe('Electron smoke', () => {
       expect(page.url()).toBe('app://skiff/index.html');
       expect(await page.title()).toBe('Skiff');
       const probe = await page.evaluate(async () => {
-        const w = (globalThis as unknown as { window: unknown }).window as { skiff?: { app: { info(): Promise<{ mode: string }> } }; require?: unknown; process?: unknown };
+        const w = (globalThis as unknown as { window: unknown }).window as {
+          skiff?: { app: { info(): Promise<{ mode: string }> } };
+          require?: unknown;
+          process?: unknown;
+        };
         return { hasApi: typeof w.skiff === 'object', mode: (await w.skiff?.app.info())?.mode, require: typeof w.require, process: typeof w.process };
       });
       expect(probe).toEqual({ hasApi: true, mode: 'electron', require: 'undefined', process: 'undefined' });

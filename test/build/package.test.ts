@@ -30,7 +30,10 @@ let result: Result;
 let appDir: string;
 let archive: string;
 let entries: string[];
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown> & { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown> & {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const hasSystemFpm = (() => {
   try {
     execFileSync('sh', ['-c', 'command -v fpm'], { stdio: 'pipe' });
@@ -90,9 +93,24 @@ beforeAll(async () => {
   stubElectron(electronDist);
   await promisify(execFile)(process.execPath, [path.join(root, 'build', 'build.mjs'), '--out', distDir], { cwd: root });
   const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const args = [tsx, path.join(root, 'test', 'build', 'support', 'package-linux.ts'), '--dist', distDir, '--electron-dist', electronDist, '--out', out, ...(hasSystemFpm ? ['--system-fpm'] : []), ...(appImageTools ? ['--real-appimage'] : [])];
+  const args = [
+    tsx,
+    path.join(root, 'test', 'build', 'support', 'package-linux.ts'),
+    '--dist',
+    distDir,
+    '--electron-dist',
+    electronDist,
+    '--out',
+    out,
+    ...(hasSystemFpm ? ['--system-fpm'] : []),
+    ...(appImageTools ? ['--real-appimage'] : []),
+  ];
   try {
-    await promisify(execFile)(process.execPath, args, { cwd: root, env: { ...process.env, ...(hasSystemFpm ? { USE_SYSTEM_FPM: 'true' } : {}) }, maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...(hasSystemFpm ? { USE_SYSTEM_FPM: 'true' } : {}) },
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`electron-builder failed:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`, { cause: err });
@@ -142,7 +160,14 @@ describe('electron-builder --linux dir', () => {
 
   it('carries the package metadata Electron and the installers read', () => {
     const inside = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as Record<string, unknown>;
-    expect(inside).toMatchObject({ name: 'skiff', productName: 'Skiff', version: pkg.version, main: 'dist/main.cjs', desktopName: 'skiff.desktop', homepage: pkg.homepage });
+    expect(inside).toMatchObject({
+      name: 'skiff',
+      productName: 'Skiff',
+      version: pkg.version,
+      main: 'dist/main.cjs',
+      desktopName: 'skiff.desktop',
+      homepage: pkg.homepage,
+    });
     expect(inside.author).toMatchObject({ name: expect.any(String), email: expect.stringContaining('@') });
     expect(String(pkg.homepage)).toMatch(/^https:\/\//);
     expect(pkg.repository).toMatchObject({ url: expect.stringMatching(/^git\+https:\/\//) });
@@ -187,7 +212,9 @@ describe('electron-builder --linux deb', () => {
 
   it('builds the .deb file itself with fpm', (ctx) => {
     if (!hasSystemFpm) {
-      ctx.skip('fpm is not installed and electron-builder downloads its own fpm from GitHub, which this machine cannot reach; everything up to the fpm call is checked above');
+      ctx.skip(
+        'fpm is not installed and electron-builder downloads its own fpm from GitHub, which this machine cannot reach; everything up to the fpm call is checked above',
+      );
       return;
     }
     const deb = path.join(out, `skiff_${pkg.version}_${process.arch === 'arm64' ? 'arm64' : 'amd64'}.deb`);
@@ -199,7 +226,7 @@ describe('electron-builder --linux deb', () => {
 });
 
 describe('electron-builder --linux AppImage', () => {
-  it('embeds skiff.desktop with the same entry, and leaves Chromium\'s sandbox on', () => {
+  it("embeds skiff.desktop with the same entry, and leaves Chromium's sandbox on", () => {
     expect(result.appImage).not.toBeNull();
     expect(result.appImage!.desktopFileName).toBe('skiff.desktop');
     checkDesktop(result.appImage!.desktop, /^AppRun %U$/);
@@ -207,7 +234,9 @@ describe('electron-builder --linux AppImage', () => {
 
   it('builds the AppImage file itself', (ctx) => {
     if (!appImageTools) {
-      ctx.skip('electron-builder downloads appimagetool and the AppImage runtime from GitHub, which this machine cannot reach (set APPIMAGE_TOOLS_PATH to a local copy); the AppImage target is checked up to that download above');
+      ctx.skip(
+        'electron-builder downloads appimagetool and the AppImage runtime from GitHub, which this machine cannot reach (set APPIMAGE_TOOLS_PATH to a local copy); the AppImage target is checked up to that download above',
+      );
       return;
     }
     const file = path.join(out, `Skiff-${pkg.version}-${process.arch === 'arm64' ? 'arm64' : 'x86_64'}.AppImage`);
@@ -236,4 +265,3 @@ describe('npm run dist', () => {
     expect(pkg.engines).toEqual({ node: '^20.19.0 || >=22.12.0' });
   });
 });
-

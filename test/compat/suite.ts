@@ -97,7 +97,9 @@ export function compatSuite(kind: ServerKind): void {
     };
     const remote = () => sessionEndpoint(session, () => server.connect());
     const local = () => ({ fs: new LocalFs() });
-    const run = async (spec: Omit<TransferSpec, 'source' | 'target'> & { source?: TransferSpec['source']; target?: TransferSpec['target'] }): Promise<TransferJobSnapshot> => {
+    const run = async (
+      spec: Omit<TransferSpec, 'source' | 'target'> & { source?: TransferSpec['source']; target?: TransferSpec['target'] },
+    ): Promise<TransferJobSnapshot> => {
       const full: TransferSpec = {
         ...spec,
         source: spec.source ?? (spec.direction === 'upload' ? local() : remote()),
@@ -125,7 +127,9 @@ export function compatSuite(kind: ServerKind): void {
 
     it('recognises the server at login (SSH version, SFTP version, extensions)', () => {
       const info = session.serverInfo();
-      console.log(`[compat] ${kind}: ${server.name}; detected ${info.softwareLabel}; SSH "${info.sshVersion}", SFTP v${info.sftpVersion}; extensions ${info.extensions.map((e) => e.name).join(', ') || 'none'}; quirks ${info.quirks.map((q) => q.id).join(', ')}`);
+      console.log(
+        `[compat] ${kind}: ${server.name}; detected ${info.softwareLabel}; SSH "${info.sshVersion}", SFTP v${info.sftpVersion}; extensions ${info.extensions.map((e) => e.name).join(', ') || 'none'}; quirks ${info.quirks.map((q) => q.id).join(', ')}`,
+      );
       expect(info.software).toBe(want.software);
       expect(info.sshVersion).toMatch(/^SSH-2\.0-/);
       expect(info.sftpVersion).toBe(3);
@@ -138,7 +142,10 @@ export function compatSuite(kind: ServerKind): void {
       const files = sizes.map((s, i) => localFile(src, `f${s}.bin`, patternBytes(s, i + 3), T0 + i));
       const up = remoteDir('sizes');
       expectDone(await run({ direction: 'upload', sources: files, targetDir: up }));
-      onlyThese(up, sizes.map((s) => `f${s}.bin`));
+      onlyThese(
+        up,
+        sizes.map((s) => `f${s}.bin`),
+      );
       sizes.forEach((s, i) => {
         const p = path.posix.join(up, `f${s}.bin`);
         expect(sha(disk.read(p)), `${p} on the server`).toBe(sha(readFileSync(files[i]!)));
@@ -348,7 +355,10 @@ export function compatSuite(kind: ServerKind): void {
         expect(disk.lstat(p)!.mode).toBe(0o750);
       } else {
         const before = disk.lstat(p)!.mode;
-        const err = await session.fs.chmod(p, 0o750).then(() => null, (e: unknown) => e);
+        const err = await session.fs.chmod(p, 0o750).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/permissions/) });
         expect((err as Error).message).not.toMatch(/\bcode\b|\b8\b|SSH_FX/);
         expect(disk.lstat(p)!.mode).toBe(before);
@@ -361,7 +371,10 @@ export function compatSuite(kind: ServerKind): void {
       disk.write(p, 'x');
       const { uid, gid } = server.account;
       if (want.chown === 'none') {
-        const err = await session.fs.chown(p, uid, gid).then(() => null, (e: unknown) => e);
+        const err = await session.fs.chown(p, uid, gid).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/owner/) });
         return;
       }
@@ -371,7 +384,10 @@ export function compatSuite(kind: ServerKind): void {
         await session.fs.chown(p, 4242, 4343);
         expect(disk.lstat(p)).toMatchObject({ uid: 4242, gid: 4343 });
       } else {
-        const err = await session.fs.chown(p, 4242, 4343).then(() => null, (e: unknown) => e);
+        const err = await session.fs.chown(p, 4242, 4343).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err).toMatchObject({ code: expect.stringMatching(/PERMISSION_DENIED|FAILURE|UNSUPPORTED/) });
         expect(disk.lstat(p)).toMatchObject({ uid, gid });
       }
@@ -383,7 +399,10 @@ export function compatSuite(kind: ServerKind): void {
       const homeBefore = disk.list(server.home);
       const link = path.posix.join(dir, 'link');
       if (!want.symlinks) {
-        const err = await session.fs.symlink('target.txt', link).then(() => null, (e: unknown) => e);
+        const err = await session.fs.symlink('target.txt', link).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err).toMatchObject({ code: 'UNSUPPORTED', message: 'This server does not support symbolic links: “' + link + '” was not created.' });
         onlyThese(dir, ['target.txt']);
         return;
@@ -412,7 +431,8 @@ export function compatSuite(kind: ServerKind): void {
       for (const f of names) disk.write(path.posix.join(dir, f), f);
       const collect = async (pattern: string, mode: 'name' | 'glob'): Promise<string[]> => {
         const out: string[] = [];
-        for await (const e of findEntries(session.fs, dir, { pattern, mode, caseSensitive: false, signal: new AbortController().signal })) out.push(path.posix.relative(dir, e.path));
+        for await (const e of findEntries(session.fs, dir, { pattern, mode, caseSensitive: false, signal: new AbortController().signal }))
+          out.push(path.posix.relative(dir, e.path));
         return out.sort();
       };
       expect(await collect('needle.txt', 'name')).toEqual(['a/b/needle.txt']);

@@ -7,7 +7,22 @@ describe('test bed', () => {
     const s = inject('sshd');
     const out = execFileSync(
       findOpenSsh('ssh'),
-      ['-i', s.clientKeys.ed25519, '-p', String(s.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `${s.user}@${s.host}`, 'echo skiff-ok'],
+      [
+        '-i',
+        s.clientKeys.ed25519,
+        '-p',
+        String(s.port),
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'LogLevel=ERROR',
+        `${s.user}@${s.host}`,
+        'echo skiff-ok',
+      ],
       { encoding: 'utf8' },
     );
     expect(out.trim()).toBe('skiff-ok');

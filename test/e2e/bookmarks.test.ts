@@ -20,7 +20,8 @@ let staticDir: string;
 let remoteDir: string;
 
 const configFile = (name: string): string => path.join(server.configHome, 'Skiff', name);
-const readJson = (name: string): { bookmarks?: Array<Record<string, unknown>>; [k: string]: unknown } => JSON.parse(readFileSync(configFile(name), 'utf8')) as { bookmarks?: Array<Record<string, unknown>> };
+const readJson = (name: string): { bookmarks?: Array<Record<string, unknown>>; [k: string]: unknown } =>
+  JSON.parse(readFileSync(configFile(name), 'utf8')) as { bookmarks?: Array<Record<string, unknown>> };
 /** Dialog screenshots: into build/screenshots only when asked (SKIFF_UPDATE_SCREENSHOTS=1), else a temp dir. */
 const screenshotDir = process.env.SKIFF_UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'build', 'screenshots') : path.join(os.tmpdir(), 'skiff-screenshots');
 async function shot(name: string): Promise<void> {
@@ -63,7 +64,14 @@ describe.sequential('saved servers and settings in a browser against a real sshd
     await bookmarkButton(saved).waitFor({ timeout: 60_000 });
     const stored = readJson('bookmarks.json').bookmarks ?? [];
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ name: saved, host: sshd.host, port: sshd.port, username: sshd.user, authMethod: 'key', keyPath: sshd.clientKeys.ed25519 });
+    expect(stored[0]).toMatchObject({
+      name: saved,
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.user,
+      authMethod: 'key',
+      keyPath: sshd.clientKeys.ed25519,
+    });
   });
 
   it('edits it (F2): name, initial remote folder, group, notes — written to disk, no secret in it', async () => {
@@ -79,7 +87,10 @@ describe.sequential('saved servers and settings in a browser against a real sshd
     await shot('bookmark-editor');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await savedServers().getByRole('group', { name: 'E2E' }).getByRole('button', { name: /^Test server / }).waitFor();
+    await savedServers()
+      .getByRole('group', { name: 'E2E' })
+      .getByRole('button', { name: /^Test server / })
+      .waitFor();
     await expect.poll(() => readJson('bookmarks.json').bookmarks?.[0]?.name, POLL).toBe('Test server');
     expect(readJson('bookmarks.json').bookmarks?.[0]).toMatchObject({ remoteDir, group: 'E2E', notes: 'made by the e2e test', rememberPassword: false });
     expect(readFileSync(configFile('bookmarks.json'), 'utf8')).not.toMatch(/password"\s*:\s*"/i);

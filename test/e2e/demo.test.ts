@@ -94,7 +94,9 @@ describe.sequential('npm run demo -- --web (OpenSSH sshd)', () => {
     demo = await startDemo();
     expect(demo.output()).toMatch(/^demo: server {3}OpenSSH sshd on 127\.0\.0\.1:\d+/m);
     expect(existsSync(demo.profile)).toBe(true);
-    const saved = JSON.parse(readFileSync(path.join(demo.profile, 'config', 'Skiff', 'bookmarks.json'), 'utf8')) as { bookmarks: Array<Record<string, unknown>> };
+    const saved = JSON.parse(readFileSync(path.join(demo.profile, 'config', 'Skiff', 'bookmarks.json'), 'utf8')) as {
+      bookmarks: Array<Record<string, unknown>>;
+    };
     expect(saved.bookmarks).toHaveLength(1);
     expect(saved.bookmarks[0]).toMatchObject({
       name: 'Skiff demo server',
@@ -123,7 +125,8 @@ describe.sequential('npm run demo -- --web (OpenSSH sshd)', () => {
     expect(await trust.textContent()).toContain(`127.0.0.1:${demo.port}`);
     await trust.getByRole('button', { name: 'Trust and remember' }).click();
     const remote = page.getByRole('grid', { name: 'Remote files' });
-    for (const name of ['README.txt', 'Documents', 'Photos', 'Projects']) await remote.getByRole('row', { name: new RegExp(`^${name},`) }).waitFor({ timeout: 60_000 });
+    for (const name of ['README.txt', 'Documents', 'Photos', 'Projects'])
+      await remote.getByRole('row', { name: new RegExp(`^${name},`) }).waitFor({ timeout: 60_000 });
     const local = page.getByRole('grid', { name: 'Local files' });
     const hello = local.getByRole('row', { name: /^hello\.txt,/ });
     await hello.waitFor({ timeout: 60_000 });
@@ -148,7 +151,9 @@ describe.sequential('npm run demo -- --web --server fake (no OpenSSH)', () => {
   it('logs in with the password from the keychain, or the one it printed when there is none', async () => {
     demo = await startDemo(['--server', 'fake']);
     expect(demo.output()).toMatch(/^demo: server {3}ssh2's scriptable SFTP server on 127\.0\.0\.1:\d+/m);
-    const saved = JSON.parse(readFileSync(path.join(demo.profile, 'config', 'Skiff', 'bookmarks.json'), 'utf8')) as { bookmarks: Array<{ id: string; rememberPassword: boolean; authMethod: string }> };
+    const saved = JSON.parse(readFileSync(path.join(demo.profile, 'config', 'Skiff', 'bookmarks.json'), 'utf8')) as {
+      bookmarks: Array<{ id: string; rememberPassword: boolean; authMethod: string }>;
+    };
     const b = saved.bookmarks[0]!;
     expect(b.authMethod).toBe('password');
     // Never in a file: neither the bookmark nor anything else in the profile holds it.

@@ -296,7 +296,10 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     await page.evaluate('window.skiffLongTasks = []');
     const t1 = performance.now();
     await goTo('Remote path', big);
-    await remoteGrid().getByRole('row', { name: /^f\d{6},/ }).first().waitFor({ timeout: 60_000 });
+    await remoteGrid()
+      .getByRole('row', { name: /^f\d{6},/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     timings.firstRows100k = Math.round(performance.now() - t1);
     const rowsEarly = await remoteGrid().getByRole('row').count();
     expect(rowsEarly).toBeLessThan(300);
@@ -357,7 +360,11 @@ describe.sequential('Skiff in a browser against a real sshd', () => {
     await shot('changed-host-key-dialog');
     // Enter on the default button disconnects.
     await page.keyboard.press('Enter');
-    await page.getByRole('alert').filter({ hasText: /host key|trusted|rejected/i }).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /host key|trusted|rejected/i })
+      .first()
+      .waitFor({ timeout: 60_000 });
     expect(await remoteGrid().count()).toBe(0);
     expect(readFileSync(knownHosts, 'utf8')).toContain(strangerPub[1]);
     // The whole session ran under the page's strict CSP (no inline script or style) without a violation.

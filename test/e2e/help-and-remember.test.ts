@@ -30,7 +30,8 @@ const localGrid = () => page.getByRole('grid', { name: 'Local files' });
 const savedServers = () => page.getByRole('navigation', { name: 'Saved servers' });
 const bookmarks = (): Array<Record<string, unknown>> => {
   try {
-    return (JSON.parse(readFileSync(path.join(server.configHome, 'Skiff', 'bookmarks.json'), 'utf8')) as { bookmarks: Array<Record<string, unknown>> }).bookmarks;
+    return (JSON.parse(readFileSync(path.join(server.configHome, 'Skiff', 'bookmarks.json'), 'utf8')) as { bookmarks: Array<Record<string, unknown>> })
+      .bookmarks;
   } catch {
     return [];
   }
@@ -112,8 +113,12 @@ describe.sequential('Help, keys and remembered passwords in a browser', () => {
     const box = page.getByRole('textbox', { name: 'Local path' });
     await box.fill(path.join(server.home, 'work'));
     await box.press('Enter');
-    await localGrid().getByRole('row', { name: /^visible\.txt,/ }).waitFor();
-    await localGrid().getByRole('row', { name: /^visible\.txt,/ }).click();
+    await localGrid()
+      .getByRole('row', { name: /^visible\.txt,/ })
+      .waitFor();
+    await localGrid()
+      .getByRole('row', { name: /^visible\.txt,/ })
+      .click();
     await page.keyboard.press('F1');
     let dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await dialog.waitFor();
@@ -127,12 +132,20 @@ describe.sequential('Help, keys and remembered passwords in a browser', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
-    expect(await localGrid().getByRole('row', { name: /^\.hidden-config,/ }).count()).toBe(0);
+    expect(
+      await localGrid()
+        .getByRole('row', { name: /^\.hidden-config,/ })
+        .count(),
+    ).toBe(0);
     await localGrid().press('Control+h');
-    await localGrid().getByRole('row', { name: /^\.hidden-config,/ }).waitFor();
+    await localGrid()
+      .getByRole('row', { name: /^\.hidden-config,/ })
+      .waitFor();
     expect(await page.getByRole('region', { name: 'Local pane' }).getByRole('checkbox', { name: 'Hidden' }).isChecked()).toBe(true);
     await localGrid().press('Control+h');
-    await localGrid().getByRole('row', { name: /^\.hidden-config,/ }).waitFor({ state: 'detached' });
+    await localGrid()
+      .getByRole('row', { name: /^\.hidden-config,/ })
+      .waitFor({ state: 'detached' });
   });
 
   it('Quick Connect with "Remember password": kept in the keychain with a saved server; the next Quick Connect does not ask', async (ctx) => {
@@ -140,7 +153,10 @@ describe.sequential('Help, keys and remembered passwords in a browser', () => {
     await quickConnect({ password: PASSWORD, remember: true });
     await trustIfAsked();
     const name = `quick@${sftp.host}`;
-    await page.getByRole('status').filter({ hasText: `Saved as “${name}”, with the password in the system keychain.` }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Saved as “${name}”, with the password in the system keychain.` })
+      .waitFor({ timeout: 60_000 });
     const saved = savedServers().getByRole('button', { name: new RegExp(`^${name.replace(/[.]/g, '\\.')} `) });
     await saved.waitFor();
     await expect.poll(() => bookmarks().map((b) => [b.name, b.username, b.port, b.rememberPassword]), POLL).toEqual([[name, 'quick', sftp.port, true]]);
@@ -153,13 +169,28 @@ describe.sequential('Help, keys and remembered passwords in a browser', () => {
     await localGrid().waitFor({ timeout: 60_000 });
     const before = sftp.authAttempts.length;
     let asked = 0;
-    const counting = setInterval(() => void page.getByRole('dialog', { name: /^Password for/ }).count().then((n) => (asked += n)), 50);
+    const counting = setInterval(
+      () =>
+        void page
+          .getByRole('dialog', { name: /^Password for/ })
+          .count()
+          .then((n) => (asked += n)),
+      50,
+    );
     await quickConnect({});
     await trustIfAsked();
     clearInterval(counting);
     expect(asked).toBe(0);
-    expect(sftp.authAttempts.slice(before).filter((a) => a.method === 'password').map((a) => [a.password === PASSWORD, a.accepted])).toEqual([[true, true]]);
-    await page.getByRole('grid', { name: 'Remote files' }).getByRole('row', { name: /^on-the-server\.txt,/ }).waitFor();
+    expect(
+      sftp.authAttempts
+        .slice(before)
+        .filter((a) => a.method === 'password')
+        .map((a) => [a.password === PASSWORD, a.accepted]),
+    ).toEqual([[true, true]]);
+    await page
+      .getByRole('grid', { name: 'Remote files' })
+      .getByRole('row', { name: /^on-the-server\.txt,/ })
+      .waitFor();
     expect(await page.content()).not.toContain(PASSWORD);
   });
 
@@ -188,9 +219,14 @@ describe.sequential('Help, keys and remembered passwords in a browser', () => {
     const secrets = new KeytarSecretStore();
     const account = passwordAccount({ username: 'quick', host: sftp.host, port: sftp.port });
     expect(await secrets.has(account)).toBe(true);
-    await savedServers().getByRole('button', { name: /^quick@/ }).focus();
+    await savedServers()
+      .getByRole('button', { name: /^quick@/ })
+      .focus();
     await page.keyboard.press('Delete');
-    await page.getByRole('alertdialog', { name: /^Delete saved server/ }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('alertdialog', { name: /^Delete saved server/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await expect.poll(() => bookmarks().length, POLL).toBe(0);
     await expect.poll(() => secrets.has(account), POLL).toBe(false);
   });

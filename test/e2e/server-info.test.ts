@@ -74,7 +74,9 @@ describe.sequential('server information and per-file warnings, in a browser', ()
     expect(text).toMatch(/Cipher(chacha20-poly1305@openssh\.com|aes\d+-(gcm|ctr))/);
     // Request sizes from limits@openssh.com, and the engine's answers for OpenSSH.
     expect(await dialog.getByRole('region', { name: 'Limits in use' }).textContent()).toContain('261,120 bytes (255 KiB), from limits@openssh.com');
-    expect(await dialog.getByRole('region', { name: 'How Skiff works with this server' }).textContent()).toContain('SYMLINK argument ordertarget first (OpenSSH’s)');
+    expect(await dialog.getByRole('region', { name: 'How Skiff works with this server' }).textContent()).toContain(
+      'SYMLINK argument ordertarget first (OpenSSH’s)',
+    );
     expect(await dialog.getByRole('region', { name: 'Quirks' }).textContent()).toContain('target first (OpenSSH’s order, the reverse of the SFTP draft)');
     const extensions = dialog.getByRole('region', { name: 'SFTP extensions' });
     for (const ext of ['posix-rename@openssh.com', 'statvfs@openssh.com', 'fsync@openssh.com', 'hardlink@openssh.com', 'limits@openssh.com', 'copy-data']) {

@@ -15,9 +15,17 @@ const ssh2Version = (JSON.parse(readFileSync(path.join(root, 'node_modules', 'ss
 describe('About', () => {
   it('says which Node, V8 and ssh2 main runs on (no Electron under plain Node) and lists the licences', async () => {
     const file = path.join(tmp, 'licenses.json');
-    writeFileSync(file, JSON.stringify({ packages: [{ name: 'ssh2', version: ssh2Version, license: 'MIT', usedBy: ['main'], text: 'Copyright Brian White' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ packages: [{ name: 'ssh2', version: ssh2Version, license: 'MIT', usedBy: ['main'], text: 'Copyright Brian White' }] }),
+    );
     const about = await createAbout({ name: 'Skiff', version: '1.2.3', mode: 'web', licensesFile: file, modulesFrom: root })();
-    expect(about).toMatchObject({ name: 'Skiff', version: '1.2.3', mode: 'web', versions: { node: process.versions.node, v8: process.versions.v8, ssh2: ssh2Version } });
+    expect(about).toMatchObject({
+      name: 'Skiff',
+      version: '1.2.3',
+      mode: 'web',
+      versions: { node: process.versions.node, v8: process.versions.v8, ssh2: ssh2Version },
+    });
     expect(about.versions.electron).toBeUndefined();
     expect(about.versions.chromium).toBeUndefined();
     expect(about.licenses).toEqual([{ name: 'ssh2', version: ssh2Version, license: 'MIT', usedBy: ['main'], text: 'Copyright Brian White' }]);

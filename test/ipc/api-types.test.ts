@@ -20,7 +20,11 @@ describe('SkiffApi type mapping', () => {
     // @ts-expect-error: an argument is required
     void (() => api.sftp.stat());
     expect(p).toBe('l1');
-    expect(seen).toEqual([['sftp:list-dir', { sessionId: 's1', path: '/' }], ['app:info', undefined], ['transfer:clear-finished', undefined]]);
+    expect(seen).toEqual([
+      ['sftp:list-dir', { sessionId: 's1', path: '/' }],
+      ['app:info', undefined],
+      ['transfer:clear-finished', undefined],
+    ]);
   });
 });
 

@@ -24,7 +24,9 @@ export interface AppFixture {
   close(): Promise<void>;
 }
 
-export async function createAppFixture(options: Pick<AppContextOptions, 'transferTuning' | 'secretStore' | 'openPath' | 'editTempParent'> = {}): Promise<AppFixture> {
+export async function createAppFixture(
+  options: Pick<AppContextOptions, 'transferTuning' | 'secretStore' | 'openPath' | 'editTempParent'> = {},
+): Promise<AppFixture> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-ipc-'));
   const home = path.join(tmp, 'home');
   mkdirSync(home);

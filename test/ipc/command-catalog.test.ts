@@ -40,12 +40,14 @@ describe('the command catalog', () => {
       for (const a of COMMAND_IDS)
         for (const b of COMMAND_IDS) {
           if (a >= b || !overlap(commandDef(a).scope, commandDef(b).scope)) continue;
-          for (const ca of chordsOf(a, platform)) for (const cb of chordsOf(b, platform)) if (same(ca, cb)) clashes.push(`${a} / ${b}: ${formatChord(ca, platform)}`);
+          for (const ca of chordsOf(a, platform))
+            for (const cb of chordsOf(b, platform)) if (same(ca, cb)) clashes.push(`${a} / ${b}: ${formatChord(ca, platform)}`);
         }
       // The grid's own movement keys are taken too.
       for (const id of COMMAND_IDS)
         for (const c of chordsOf(id, platform))
-          if (commandDef(id).scope !== 'saved-server' && !c.mod && !c.ctrl && !c.alt && LIST_KEYS.some((l) => l.keys.includes(c.key))) clashes.push(`${id}: ${c.key} moves the cursor`);
+          if (commandDef(id).scope !== 'saved-server' && !c.mod && !c.ctrl && !c.alt && LIST_KEYS.some((l) => l.keys.includes(c.key)))
+            clashes.push(`${id}: ${c.key} moves the cursor`);
       expect(clashes, platform).toEqual([]);
     }
   });
@@ -72,7 +74,10 @@ describe('the command catalog', () => {
       const d = commandDef(id);
       expect(Boolean(d.appMenu || d.contextMenus?.length || d.toolbar || d.keys?.length), id).toBe(true);
     }
-    const inMenus = new Set([...(['app', 'file', 'view', 'go', 'help'] as const).flatMap((m) => [...appMenuRows(m, 'mac'), ...appMenuRows(m, 'other')]), ...(['local-pane', 'remote-pane', 'saved-server'] as const).flatMap(contextMenuRows)]);
+    const inMenus = new Set([
+      ...(['app', 'file', 'view', 'go', 'help'] as const).flatMap((m) => [...appMenuRows(m, 'mac'), ...appMenuRows(m, 'other')]),
+      ...(['local-pane', 'remote-pane', 'saved-server'] as const).flatMap(contextMenuRows),
+    ]);
     for (const id of COMMAND_IDS) if (commandDef(id).appMenu || commandDef(id).contextMenus) expect(inMenus.has(id), id).toBe(true);
     // macOS's application menu exists only there: elsewhere its items stay in their own menus.
     expect(appMenuRows('app', 'other')).toEqual([]);
@@ -81,12 +86,32 @@ describe('the command catalog', () => {
   });
 
   it('menus are grouped with one separator between groups and none at the ends', () => {
-    for (const rows of [...(['file', 'view', 'go', 'help'] as const).map((m) => appMenuRows(m, 'other')), contextMenuRows('remote-pane'), contextMenuRows('saved-server')]) {
+    for (const rows of [
+      ...(['file', 'view', 'go', 'help'] as const).map((m) => appMenuRows(m, 'other')),
+      contextMenuRows('remote-pane'),
+      contextMenuRows('saved-server'),
+    ]) {
       expect(rows[0]).not.toBeNull();
       expect(rows.at(-1)).not.toBeNull();
       rows.forEach((r, i) => (r === null ? expect(rows[i + 1]).not.toBeNull() : undefined));
     }
-    expect(contextMenuRows('remote-pane')).toEqual(['copy-to-other', 'edit', null, 'new-folder', 'rename', 'delete', 'symlink', null, 'copy-path', 'properties', null, 'find', 'server-info', null, 'refresh']);
+    expect(contextMenuRows('remote-pane')).toEqual([
+      'copy-to-other',
+      'edit',
+      null,
+      'new-folder',
+      'rename',
+      'delete',
+      'symlink',
+      null,
+      'copy-path',
+      'properties',
+      null,
+      'find',
+      'server-info',
+      null,
+      'refresh',
+    ]);
   });
 });
 
@@ -109,8 +134,12 @@ describe('keys', () => {
     // "/" is Shift+7 on a German keyboard.
     expect(matchesChord(slash, { key: '/', code: 'Digit7', ctrlKey: true, metaKey: false, altKey: false, shiftKey: true }, 'other')).toBe(true);
     // ⌘⇧. arrives as ">" on a US keyboard: the key it sits on is Period.
-    expect(matchesChord(parseChord('Mod+Shift+.'), { key: '>', code: 'Period', ctrlKey: false, metaKey: true, altKey: false, shiftKey: true }, 'mac')).toBe(true);
-    expect(matchesChord(parseChord('Mod+Shift+.'), { key: '.', code: 'Period', ctrlKey: false, metaKey: true, altKey: false, shiftKey: false }, 'mac')).toBe(false);
+    expect(matchesChord(parseChord('Mod+Shift+.'), { key: '>', code: 'Period', ctrlKey: false, metaKey: true, altKey: false, shiftKey: true }, 'mac')).toBe(
+      true,
+    );
+    expect(matchesChord(parseChord('Mod+Shift+.'), { key: '.', code: 'Period', ctrlKey: false, metaKey: true, altKey: false, shiftKey: false }, 'mac')).toBe(
+      false,
+    );
     // A letter's key position on another layout still matches by the letter typed.
     expect(matchesChord(parseChord('Mod+A'), { key: 'a', code: 'KeyQ', ctrlKey: true, metaKey: false, altKey: false, shiftKey: false }, 'other')).toBe(true);
   });

@@ -45,7 +45,13 @@ describe('edit:* against the real sshd', () => {
   const connect = async (): Promise<SessionInfo> => {
     const q = answering(f, (x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : null));
     try {
-      return await ok<SessionInfo>('session:connect', { host: sshd.host, port: sshd.port, username: sshd.user, authMethod: 'key', keyPath: sshd.clientKeys.ed25519 });
+      return await ok<SessionInfo>('session:connect', {
+        host: sshd.host,
+        port: sshd.port,
+        username: sshd.user,
+        authMethod: 'key',
+        keyPath: sshd.clientKeys.ed25519,
+      });
     } finally {
       q.stop();
     }
@@ -69,11 +75,21 @@ describe('edit:* against the real sshd', () => {
     const since = f.events.length;
     const r = await ok<EditOpenResultDto>('edit:open-files', { sessionId: session.sessionId, paths: [p] });
     expect(r.errors).toEqual([]);
-    expect(r.files[0]).toMatchObject({ sessionId: session.sessionId, remotePath: p, mode: 'edit', state: 'watching', pending: false, server: { host: sshd.host, port: sshd.port, username: sshd.user } });
+    expect(r.files[0]).toMatchObject({
+      sessionId: session.sessionId,
+      remotePath: p,
+      mode: 'edit',
+      state: 'watching',
+      pending: false,
+      server: { host: sshd.host, port: sshd.port, username: sshd.user },
+    });
     const up = await edited(r.files[0]!.id, (d) => d.state === 'uploaded', since);
     expect(up.uploadedAt).toBeGreaterThan(0);
     expect(readFileSync(p, 'utf8')).toBe('a: 2\n');
-    const jobs = f.events.slice(since).filter((e) => e.event === 'transfer:changed' && (e.payload as TransferJobDto).state === 'done').map((e) => e.payload as TransferJobDto);
+    const jobs = f.events
+      .slice(since)
+      .filter((e) => e.event === 'transfer:changed' && (e.payload as TransferJobDto).state === 'done')
+      .map((e) => e.payload as TransferJobDto);
     expect(jobs.map((j) => [j.direction, j.label, j.sessionId])).toEqual([
       ['download', 'config.yml', session.sessionId],
       ['upload', 'config.yml', session.sessionId],
@@ -94,7 +110,13 @@ describe('edit:* against the real sshd', () => {
     const done = await edited(file.id, (d) => d.state === 'uploaded');
     q.stop();
     expect(q.asked).toHaveLength(1);
-    expect(q.asked[0]).toMatchObject({ kind: 'edit-conflict', editId: file.id, remotePath: p, keepBothName: 'index (edited).php', remote: { size: 15, mtimeMs: 1_600_000_000_000 } });
+    expect(q.asked[0]).toMatchObject({
+      kind: 'edit-conflict',
+      editId: file.id,
+      remotePath: p,
+      keepBothName: 'index (edited).php',
+      remote: { size: 15, mtimeMs: 1_600_000_000_000 },
+    });
     expect(done.remotePath).toBe(path.join(dir, 'index (edited).php'));
     expect(readFileSync(p, 'utf8')).toBe('<?php // theirs');
     expect(readFileSync(path.join(dir, 'index (edited).php'), 'utf8')).toBe('<?php // mine');
@@ -170,7 +192,9 @@ describe('edit:* against the real sshd', () => {
     const [stamp] = readdirSync(keptDir);
     expect(readFileSync(path.join(keptDir, stamp!, 'draft.txt'), 'utf8')).toBe('three');
     expect(existsSync(file.localPath)).toBe(false);
-    expect(f.events.some((e) => e.event === 'edit:file-removed' && (e.payload as { keptAt: string }).keptAt === path.join(keptDir, stamp!, 'draft.txt'))).toBe(true);
+    expect(f.events.some((e) => e.event === 'edit:file-removed' && (e.payload as { keptAt: string }).keptAt === path.join(keptDir, stamp!, 'draft.txt'))).toBe(
+      true,
+    );
   });
 
   it('validates its arguments', async () => {

@@ -16,10 +16,33 @@ afterAll(async () => {
 });
 
 const HUGE = 'A'.repeat(1024 * 1024);
-const PATH_KEYS = new Set(['path', 'from', 'to', 'paths', 'root', 'targetDir', 'sources', 'keyPath', 'linkPath', 'defaultPath', 'localDir', 'remoteDir', 'extraKnownHostsFiles']);
+const PATH_KEYS = new Set([
+  'path',
+  'from',
+  'to',
+  'paths',
+  'root',
+  'targetDir',
+  'sources',
+  'keyPath',
+  'linkPath',
+  'defaultPath',
+  'localDir',
+  'remoteDir',
+  'extraKnownHostsFiles',
+]);
 const ID_KEYS = new Set(['sessionId', 'listId', 'findId', 'jobId', 'id', 'bookmarkId']);
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType; entries?: Record<string, string>; values?: unknown[]; in?: z.ZodType };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  options?: z.ZodType[];
+  element?: z.ZodType;
+  entries?: Record<string, string>;
+  values?: unknown[];
+  in?: z.ZodType;
+};
 const def = (s: z.ZodType): Def => (s as unknown as { def: Def }).def;
 
 function unwrap(s: z.ZodType): z.ZodType {
@@ -69,7 +92,19 @@ function plausible(s: z.ZodType, key: string | undefined, base: string): unknown
 }
 
 /** Top-level values no channel accepts (except `undefined` for argument-less ones). */
-const GARBAGE: unknown[] = [null, 0, -1, 1.5, true, 'str', HUGE, [], [1, 2], { __proto__: { polluted: true } }, JSON.parse('{"__proto__": {"polluted": true}}')];
+const GARBAGE: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  true,
+  'str',
+  HUGE,
+  [],
+  [1, 2],
+  { __proto__: { polluted: true } },
+  JSON.parse('{"__proto__": {"polluted": true}}'),
+];
 const HOSTILE_PATHS = ['../etc/passwd', '/tmp/../etc/passwd', '/tmp/./x', 'relative/path', '/tmp/a\0b', '\0', `/${'a/'.repeat(3000)}`, '/tmp//x', HUGE];
 
 interface Case {
@@ -97,7 +132,8 @@ function cases(channel: RequestChannel, base: string): Case[] {
       out.push({ label: `${k}: object`, arg: { ...good, [k]: { toString: 'x' } } });
       out.push({ label: `${k}: huge string`, arg: { ...good, [k]: HUGE } });
       if (PATH_KEYS.has(k)) {
-        for (const p of HOSTILE_PATHS) out.push({ label: `${k}: hostile ${JSON.stringify(p.slice(0, 30))}`, arg: { ...good, [k]: inner === 'array' ? [p] : p } });
+        for (const p of HOSTILE_PATHS)
+          out.push({ label: `${k}: hostile ${JSON.stringify(p.slice(0, 30))}`, arg: { ...good, [k]: inner === 'array' ? [p] : p } });
       }
     }
   }

@@ -14,7 +14,11 @@ let server: FakeServer;
 beforeAll(async () => {
   f = await createAppFixture();
   const entries = Array.from({ length: N }, (_, i) => ({ filename: `file-${String(i).padStart(6, '0')}.dat` }));
-  server = await startFakeServer({ users: { tester: { password: 'secret' } }, listings: { '/home/tester/huge': entries }, files: { '/home/tester/huge': { dir: true } } });
+  server = await startFakeServer({
+    users: { tester: { password: 'secret' } },
+    listings: { '/home/tester/huge': entries },
+    files: { '/home/tester/huge': { dir: true } },
+  });
 });
 afterAll(async () => {
   await server?.stop();
@@ -51,7 +55,9 @@ describe('100,000-entry folder', () => {
     }
     const tAll = performance.now() - t0;
     expect(names.size).toBe(N);
-    console.log(`[measure] 100,000-entry listing: first page ${tFirst.toFixed(0)} ms (${(first.value as ListPage).entries.length} rows), all ${tAll.toFixed(0)} ms in ${pages} pages`);
+    console.log(
+      `[measure] 100,000-entry listing: first page ${tFirst.toFixed(0)} ms (${(first.value as ListPage).entries.length} rows), all ${tAll.toFixed(0)} ms in ${pages} pages`,
+    );
     await f.call('session:disconnect', { sessionId });
   });
 

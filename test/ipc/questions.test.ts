@@ -23,7 +23,14 @@ function recorder(): { broker: (t?: number) => QuestionBroker; asked: QuestionDt
   return { asked, closed, broker: (t) => new QuestionBroker(emit, t === undefined ? {} : { conflict: t, 'host-key': t }) };
 }
 
-const conflictQ = { kind: 'conflict' as const, jobId: 'j1', direction: 'download' as const, source: { path: '/a', size: 1, mtimeMs: 0 }, target: { path: '/b', size: 2, mtimeMs: 0 }, canResume: false };
+const conflictQ = {
+  kind: 'conflict' as const,
+  jobId: 'j1',
+  direction: 'download' as const,
+  source: { path: '/a', size: 1, mtimeMs: 0 },
+  target: { path: '/b', size: 2, mtimeMs: 0 },
+  canResume: false,
+};
 
 describe('QuestionBroker', () => {
   it('sends the question with an id and timeout and resolves with the matching answer', async () => {
@@ -87,12 +94,25 @@ describe('questions over the registry', () => {
   it('round-trips question:ask → question:answer through dispatch, and refuses unknown ids', async () => {
     const broker = f.ctx.services.questions;
     f.onEvent = (event, payload) => {
-      if (event === 'question:ask') void f.call('question:answer', { id: (payload as QuestionDto).id, answer: { kind: 'password', secret: 'hunter2', remember: false } });
+      if (event === 'question:ask')
+        void f.call('question:answer', { id: (payload as QuestionDto).id, answer: { kind: 'password', secret: 'hunter2', remember: false } });
     };
-    const a = await broker.ask({ kind: 'password', host: 'h', port: 22, username: 'u', reason: 'not-stored', secret: 'password', canRemember: false, rememberDefault: false });
+    const a = await broker.ask({
+      kind: 'password',
+      host: 'h',
+      port: 22,
+      username: 'u',
+      reason: 'not-stored',
+      secret: 'password',
+      canRemember: false,
+      rememberDefault: false,
+    });
     f.onEvent = undefined;
     expect(a).toEqual({ kind: 'password', secret: 'hunter2', remember: false });
-    expect(await f.call('question:answer', { id: 'gone', answer: { kind: 'password', secret: null } })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await f.call('question:answer', { id: 'gone', answer: { kind: 'password', secret: null } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
     expect(await f.call('question:cancel', { id: 'gone' })).toMatchObject({ ok: true });
   });
 });

@@ -26,7 +26,11 @@ beforeAll(async () => {
     readdirBatch: 3,
     listings: {
       '/home/tester/hostile': [file('.'), file('..'), file('good-1.txt'), ...HOSTILE.map(file), file('esc\u001b[31m.txt'), file('good-2.txt')],
-      '/home/tester/flood': [file(LONG), ...Array.from({ length: FLOOD }, (_, i) => file(`evil/${i}`)), ...Array.from({ length: 20 }, (_, i) => file(`ok-${i}`))],
+      '/home/tester/flood': [
+        file(LONG),
+        ...Array.from({ length: FLOOD }, (_, i) => file(`evil/${i}`)),
+        ...Array.from({ length: 20 }, (_, i) => file(`ok-${i}`)),
+      ],
       '/home/tester/clean': [file('one'), file('two')],
     },
     files: { '/home/tester/hostile': { dir: true }, '/home/tester/flood': { dir: true }, '/home/tester/clean': { dir: true } },

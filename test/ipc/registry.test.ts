@@ -114,6 +114,7 @@ describe('dispatch', () => {
 
   it('uses a Services shape the app context fully provides', () => {
     const s: Services = f.ctx.services;
-    for (const k of ['sessions', 'local', 'lists', 'finds', 'transfers', 'bookmarks', 'secrets', 'settings', 'dialogs', 'questions'] as const) expect(s[k], k).toBeTruthy();
+    for (const k of ['sessions', 'local', 'lists', 'finds', 'transfers', 'bookmarks', 'secrets', 'settings', 'dialogs', 'questions'] as const)
+      expect(s[k], k).toBeTruthy();
   });
 });

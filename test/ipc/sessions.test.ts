@@ -30,7 +30,11 @@ async function ok<T>(channel: string, arg?: unknown): Promise<T> {
 }
 
 async function settled(jobId: string, since: number): Promise<TransferJobDto> {
-  return f.waitForEvent<TransferJobDto>((e, p) => e === 'transfer:changed' && (p as TransferJobDto).id === jobId && ['done', 'failed', 'cancelled', 'skipped'].includes((p as TransferJobDto).state), since);
+  return f.waitForEvent<TransferJobDto>(
+    (e, p) =>
+      e === 'transfer:changed' && (p as TransferJobDto).id === jobId && ['done', 'failed', 'cancelled', 'skipped'].includes((p as TransferJobDto).state),
+    since,
+  );
 }
 
 describe('against the real sshd', () => {
@@ -90,7 +94,10 @@ describe('against the real sshd', () => {
     for (const p of ['tree/wmr1006.csv', 'tree/x/other.csv', 'tree/x/y/wmr1006.csv', 'tree/x/y/notes.txt']) writeFileSync(`${remote}/${p}`, p);
     const since = f.events.length;
     const { findId } = await ok<{ findId: string }>('sftp:find-start', { sessionId: id, root: `${remote}/tree`, pattern: 'wmr1006.csv', mode: 'name' });
-    await f.waitForEvent((e, p) => e === 'sftp:find-result' && (p as { findId: string; done: boolean }).findId === findId && (p as { done: boolean }).done, since);
+    await f.waitForEvent(
+      (e, p) => e === 'sftp:find-result' && (p as { findId: string; done: boolean }).findId === findId && (p as { done: boolean }).done,
+      since,
+    );
     const results = f.events.slice(since).filter((e) => e.event === 'sftp:find-result' && (e.payload as { findId: string }).findId === findId);
     const paths = results.flatMap((e) => (e.payload as { matches: Array<{ path: string }> }).matches.map((m) => m.path)).sort();
     expect(paths).toEqual([`${remote}/tree/wmr1006.csv`, `${remote}/tree/x/y/wmr1006.csv`]);
@@ -106,17 +113,37 @@ describe('against the real sshd', () => {
     writeFileSync(path.join(local, 'big.bin'), big);
     mkdirSync(`${remote}/up`);
     let since = f.events.length;
-    const job = await ok<TransferJobDto>('transfer:enqueue', { sessionId: id, direction: 'upload', sources: [path.join(local, 'big.bin')], targetDir: `${remote}/up` });
+    const job = await ok<TransferJobDto>('transfer:enqueue', {
+      sessionId: id,
+      direction: 'upload',
+      sources: [path.join(local, 'big.bin')],
+      targetDir: `${remote}/up`,
+    });
     expect(job).toMatchObject({ sessionId: id, direction: 'upload' });
     // Every event about the job names its session, including the very first one.
-    expect(f.events.slice(since).filter((e) => e.event === 'transfer:changed').map((e) => (e.payload as TransferJobDto).sessionId)).toContain(id);
-    expect(f.events.slice(since).filter((e) => e.event === 'transfer:changed').every((e) => (e.payload as TransferJobDto).sessionId === id)).toBe(true);
+    expect(
+      f.events
+        .slice(since)
+        .filter((e) => e.event === 'transfer:changed')
+        .map((e) => (e.payload as TransferJobDto).sessionId),
+    ).toContain(id);
+    expect(
+      f.events
+        .slice(since)
+        .filter((e) => e.event === 'transfer:changed')
+        .every((e) => (e.payload as TransferJobDto).sessionId === id),
+    ).toBe(true);
     expect(await settled(job.id, since)).toMatchObject({ state: 'done', bytesDone: big.length });
     expect(sha(`${remote}/up/big.bin`)).toBe(sha(path.join(local, 'big.bin')));
 
     mkdirSync(path.join(local, 'down'));
     since = f.events.length;
-    const job2 = await ok<TransferJobDto>('transfer:enqueue', { sessionId: id, direction: 'download', sources: [`${remote}/tree`], targetDir: path.join(local, 'down') });
+    const job2 = await ok<TransferJobDto>('transfer:enqueue', {
+      sessionId: id,
+      direction: 'download',
+      sources: [`${remote}/tree`],
+      targetDir: path.join(local, 'down'),
+    });
     expect(await settled(job2.id, since)).toMatchObject({ state: 'done', filesDone: 4 });
     expect(readFileSync(path.join(local, 'down', 'tree', 'x', 'y', 'wmr1006.csv'), 'utf8')).toBe('tree/x/y/wmr1006.csv');
     const listed = await ok<TransferJobDto[]>('transfer:list');
@@ -130,7 +157,13 @@ describe('against the real sshd', () => {
     writeFileSync(path.join(local, 'big.bin'), 'replaced');
     const q = answering((x) => (x.kind === 'conflict' ? { kind: 'conflict', action: 'overwrite', applyToAll: false } : null));
     const since = f.events.length;
-    const job = await ok<TransferJobDto>('transfer:enqueue', { sessionId: id, direction: 'upload', sources: [path.join(local, 'big.bin')], targetDir: `${remote}/up`, conflict: 'ask' });
+    const job = await ok<TransferJobDto>('transfer:enqueue', {
+      sessionId: id,
+      direction: 'upload',
+      sources: [path.join(local, 'big.bin')],
+      targetDir: `${remote}/up`,
+      conflict: 'ask',
+    });
     expect(await settled(job.id, since)).toMatchObject({ state: 'done' });
     q.stop();
     expect(q.asked).toHaveLength(1);
@@ -140,10 +173,19 @@ describe('against the real sshd', () => {
 
   it('refuses a download into a folder that does not exist or is a file', async () => {
     const id = session.sessionId;
-    expect(await f.call('transfer:enqueue', { sessionId: id, direction: 'download', sources: [`${remote}/up/big.bin`], targetDir: path.join(local, 'missing') })).toMatchObject({ ok: false, error: { code: 'NO_SUCH_FILE' } });
-    expect(await f.call('transfer:enqueue', { sessionId: id, direction: 'download', sources: [`${remote}/up/big.bin`], targetDir: path.join(local, 'big.bin') })).toMatchObject({ ok: false, error: { code: 'NOT_A_DIRECTORY' } });
-    expect(await f.call('transfer:enqueue', { sessionId: id, direction: 'download', sources: ['relative/x'], targetDir: local })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await f.call('transfer:enqueue', { sessionId: 'no-such-session', direction: 'upload', sources: [path.join(local, 'big.bin')], targetDir: remote })).toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED' } });
+    expect(
+      await f.call('transfer:enqueue', { sessionId: id, direction: 'download', sources: [`${remote}/up/big.bin`], targetDir: path.join(local, 'missing') }),
+    ).toMatchObject({ ok: false, error: { code: 'NO_SUCH_FILE' } });
+    expect(
+      await f.call('transfer:enqueue', { sessionId: id, direction: 'download', sources: [`${remote}/up/big.bin`], targetDir: path.join(local, 'big.bin') }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_A_DIRECTORY' } });
+    expect(await f.call('transfer:enqueue', { sessionId: id, direction: 'download', sources: ['relative/x'], targetDir: local })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(
+      await f.call('transfer:enqueue', { sessionId: 'no-such-session', direction: 'upload', sources: [path.join(local, 'big.bin')], targetDir: remote }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED' } });
   });
 
   it('lists a remote folder in pages and reports permission problems with a code', async () => {
@@ -169,7 +211,9 @@ describe('against the real sshd', () => {
   it('disconnect emits session:closed (byUser) and later calls say NOT_CONNECTED', async () => {
     const since = f.events.length;
     await ok('session:disconnect', { sessionId: session.sessionId });
-    expect(await f.waitForEvent((e, p) => e === 'session:closed' && (p as { sessionId: string }).sessionId === session.sessionId, since)).toMatchObject({ byUser: true });
+    expect(await f.waitForEvent((e, p) => e === 'session:closed' && (p as { sessionId: string }).sessionId === session.sessionId, since)).toMatchObject({
+      byUser: true,
+    });
     expect(await f.call('sftp:stat', { sessionId: session.sessionId, path: '/' })).toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED' } });
     expect(await f.call('session:disconnect', { sessionId: session.sessionId })).toMatchObject({ ok: true });
   });
@@ -181,7 +225,17 @@ describe('against the scriptable server', () => {
     server = await startFakeServer({
       users: {
         tester: { password: 'right' },
-        otp: { keyboard: { prompts: [{ prompt: 'Password: ', echo: false }, { prompt: 'Code: ', echo: true }], answers: ['pw', '123456'], name: 'Login', instructions: 'Two steps' } },
+        otp: {
+          keyboard: {
+            prompts: [
+              { prompt: 'Password: ', echo: false },
+              { prompt: 'Code: ', echo: true },
+            ],
+            answers: ['pw', '123456'],
+            name: 'Login',
+            instructions: 'Two steps',
+          },
+        },
       },
     });
   });
@@ -191,7 +245,13 @@ describe('against the scriptable server', () => {
 
   it('asks for a missing password, again after a rejection, then connects', async () => {
     const answers = ['wrong', 'right'];
-    const q = answering((x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : x.kind === 'password' ? { kind: 'password', secret: answers.shift()!, remember: false } : null));
+    const q = answering((x) =>
+      x.kind === 'host-key'
+        ? { kind: 'host-key', decision: 'trust-once' }
+        : x.kind === 'password'
+          ? { kind: 'password', secret: answers.shift()!, remember: false }
+          : null,
+    );
     const r = await f.call('session:connect', { host: server.host, port: server.port, username: 'tester', authMethod: 'password' });
     q.stop();
     expect(r.ok).toBe(true);
@@ -216,11 +276,25 @@ describe('against the scriptable server', () => {
   });
 
   it('forwards keyboard-interactive prompts and answers', async () => {
-    const q = answering((x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : x.kind === 'keyboard-interactive' ? { kind: 'keyboard-interactive', responses: ['pw', '123456'] } : null));
+    const q = answering((x) =>
+      x.kind === 'host-key'
+        ? { kind: 'host-key', decision: 'trust-once' }
+        : x.kind === 'keyboard-interactive'
+          ? { kind: 'keyboard-interactive', responses: ['pw', '123456'] }
+          : null,
+    );
     const r = await f.call('session:connect', { host: server.host, port: server.port, username: 'otp', authMethod: 'keyboard-interactive' });
     q.stop();
     expect(r).toMatchObject({ ok: true, value: { authMethod: 'keyboard-interactive' } });
-    expect(q.asked.find((x) => x.kind === 'keyboard-interactive')).toMatchObject({ name: 'Login', instructions: 'Two steps', prompts: [{ prompt: 'Password: ', echo: false }, { prompt: 'Code: ', echo: true }], sessionLabel: `otp@${server.host}:${server.port}` });
+    expect(q.asked.find((x) => x.kind === 'keyboard-interactive')).toMatchObject({
+      name: 'Login',
+      instructions: 'Two steps',
+      prompts: [
+        { prompt: 'Password: ', echo: false },
+        { prompt: 'Code: ', echo: true },
+      ],
+      sessionLabel: `otp@${server.host}:${server.port}`,
+    });
     await ok('session:disconnect', { sessionId: (r.value as SessionInfo).sessionId });
   });
 });

@@ -68,7 +68,10 @@ class FakeBrowserWindow {
 const fakeElectron = { BrowserWindow: FakeBrowserWindow } as unknown as Pick<typeof ElectronNs, 'BrowserWindow'>;
 
 describe('createMainWindow (fake electron)', () => {
-  const win = createMainWindow(fakeElectron, { preloadPath: '/app/dist/preload.cjs', bounds: { x: 10, y: 20, width: 900, height: 700, maximized: true } }) as unknown as FakeBrowserWindow;
+  const win = createMainWindow(fakeElectron, {
+    preloadPath: '/app/dist/preload.cjs',
+    bounds: { x: 10, y: 20, width: 900, height: 700, maximized: true },
+  }) as unknown as FakeBrowserWindow;
   const wc = win.webContents;
 
   it('isolates and sandboxes the page, with no Node and web security on', () => {
@@ -93,7 +96,10 @@ describe('createMainWindow (fake electron)', () => {
     expect(win.shown).toEqual([]);
     win.onceListeners.get('ready-to-show')!();
     expect(win.shown).toEqual(['maximize', 'show']);
-    const plain = createMainWindow(fakeElectron, { preloadPath: '/p.cjs', bounds: { x: 0, y: 0, width: 800, height: 600, maximized: false } }) as unknown as FakeBrowserWindow;
+    const plain = createMainWindow(fakeElectron, {
+      preloadPath: '/p.cjs',
+      bounds: { x: 0, y: 0, width: 800, height: 600, maximized: false },
+    }) as unknown as FakeBrowserWindow;
     plain.onceListeners.get('ready-to-show')!();
     expect(plain.shown).toEqual(['show']);
   });
@@ -170,7 +176,10 @@ describe('electronIpcHost sender check (fake ipcMain)', () => {
   it('refuses a foreign origin in the top frame (e.g. after a navigation slipped through)', async () => {
     const navigated = { ...ours.webContents.mainFrame, url: 'https://evil.example/' };
     ours.webContents.mainFrame.url = 'https://evil.example/';
-    expect(await invoke({ sender: ours.webContents, senderFrame: ours.webContents.mainFrame })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await invoke({ sender: ours.webContents, senderFrame: ours.webContents.mainFrame })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
     ours.webContents.mainFrame.url = APP_URL;
     expect(navigated.url).toBe('https://evil.example/');
   });
@@ -195,7 +204,7 @@ describe('app:// file resolution', () => {
       const r = resolveAppFile(u, root);
       expect(r === null || r.startsWith(root + path.sep), `${u} → ${r}`).toBe(true);
     }
-    for (const u of [ 'app://skiff/a%00b', 'app://other/index.html', 'file:///etc/passwd', 'app://skiff/%E0%A4%A']) {
+    for (const u of ['app://skiff/a%00b', 'app://other/index.html', 'file:///etc/passwd', 'app://skiff/%E0%A4%A']) {
       expect(resolveAppFile(u, root), u).toBeNull();
     }
   });
@@ -242,7 +251,7 @@ describe('application menu', () => {
     expect(flat(t).some((i) => i.role === 'toggleDevTools')).toBe(false);
   });
 
-  it('shows the catalog\'s shortcuts but registers none (the renderer handles every key), the same ones the renderer shows', () => {
+  it("shows the catalog's shortcuts but registers none (the renderer handles every key), the same ones the renderer shows", () => {
     for (const isMac of [false, true]) {
       const platform = isMac ? 'mac' : 'other';
       const items = flat(buildMenuTemplate(() => undefined, { isMac, devTools: true }) as Item[]).filter((i) => i.id);
@@ -259,7 +268,7 @@ describe('application menu', () => {
     }
   });
 
-  it('About opens Skiff\'s own dialog: in Help, or first in the macOS application menu (no native about panel)', () => {
+  it("About opens Skiff's own dialog: in Help, or first in the macOS application menu (no native about panel)", () => {
     const linux = buildMenuTemplate(() => undefined, { isMac: false, devTools: false }) as Item[];
     const help = linux.find((m) => m.role === 'help')!;
     expect((help.submenu as Item[]).map((i) => i.id)).toEqual(['keyboard-shortcuts', undefined, 'about']);

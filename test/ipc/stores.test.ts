@@ -44,8 +44,18 @@ describe('settings', () => {
 
 describe('bookmarks', () => {
   it('create, list, update, duplicate, delete — no secret in the JSON', async () => {
-    const created = await ok<BookmarkSaveResult>('bookmarks:create', { bookmark: { name: 'Lab', host: 'lab.example', username: 'ann', authMethod: 'agent', group: 'Work', remoteDir: '/srv' } });
-    expect(created.bookmark).toMatchObject({ name: 'Lab', host: 'lab.example', port: 22, username: 'ann', authMethod: 'agent', group: 'Work', remoteDir: '/srv' });
+    const created = await ok<BookmarkSaveResult>('bookmarks:create', {
+      bookmark: { name: 'Lab', host: 'lab.example', username: 'ann', authMethod: 'agent', group: 'Work', remoteDir: '/srv' },
+    });
+    expect(created.bookmark).toMatchObject({
+      name: 'Lab',
+      host: 'lab.example',
+      port: 22,
+      username: 'ann',
+      authMethod: 'agent',
+      group: 'Work',
+      remoteDir: '/srv',
+    });
     const list = await ok<BookmarkList>('bookmarks:list');
     expect(list.bookmarks.map((b) => b.id)).toContain(created.bookmark.id);
     expect(list.groups).toContain('Work');
@@ -62,21 +72,30 @@ describe('bookmarks', () => {
     const r = await f.call('bookmarks:create', { bookmark: { name: 'x', host: 'bad host name', username: 'u' } });
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(r.error!.message.toLowerCase()).toContain('host');
-    expect(await f.call('bookmarks:create', { bookmark: { name: 'x', host: 'h', username: 'u', remoteDir: 'srv/../etc' } })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await f.call('bookmarks:create', { bookmark: { name: 'x', host: 'h', username: 'u', remoteDir: 'srv/../etc' } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
   });
 });
 
 describe('connect by bookmark', () => {
   it('without a keychain: asks for the password (saying why), connects, stores nothing in plain text', async (ctx) => {
     if (hasDbus) ctx.skip('a D-Bus session is present, so the keychain may work: the no-keychain path is tested without D-Bus');
-    const b = await ok<BookmarkSaveResult>('bookmarks:create', { bookmark: { name: 'Fake', host: server.host, port: server.port, username: 'tester', authMethod: 'password', rememberPassword: true }, password: 'pa55-word' });
+    const b = await ok<BookmarkSaveResult>('bookmarks:create', {
+      bookmark: { name: 'Fake', host: server.host, port: server.port, username: 'tester', authMethod: 'password', rememberPassword: true },
+      password: 'pa55-word',
+    });
     expect(b.keychainWarning).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
     const asked: QuestionDto[] = [];
     f.onEvent = (e, p) => {
       if (e !== 'question:ask') return;
       const q = p as QuestionDto;
       asked.push(q);
-      void f.call('question:answer', { id: q.id, answer: q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : { kind: 'password', secret: 'pa55-word', remember: true } });
+      void f.call('question:answer', {
+        id: q.id,
+        answer: q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : { kind: 'password', secret: 'pa55-word', remember: true },
+      });
     };
     const s = await ok<SessionInfo>('session:connect', { bookmarkId: b.bookmark.id });
     f.onEvent = undefined;
@@ -91,7 +110,9 @@ describe('connect by bookmark', () => {
 
   it('with the real keychain: secrets:set/has/delete (no getter), and a remembered password is used without asking', async (ctx) => {
     if (!hasDbus) ctx.skip('no D-Bus session (run under dbus-run-session with gnome-keyring to test the real keychain)');
-    const b = await ok<BookmarkSaveResult>('bookmarks:create', { bookmark: { name: 'Kc', host: server.host, port: server.port, username: 'tester', authMethod: 'password', rememberPassword: true } });
+    const b = await ok<BookmarkSaveResult>('bookmarks:create', {
+      bookmark: { name: 'Kc', host: server.host, port: server.port, username: 'tester', authMethod: 'password', rememberPassword: true },
+    });
     await ok('secrets:set', { bookmarkId: b.bookmark.id, kind: 'password', secret: 'pa55-word' });
     expect(await ok<boolean>('secrets:has', { bookmarkId: b.bookmark.id, kind: 'password' })).toBe(true);
     const asked: QuestionDto[] = [];
@@ -99,7 +120,10 @@ describe('connect by bookmark', () => {
       if (e !== 'question:ask') return;
       const q = p as QuestionDto;
       asked.push(q);
-      void f.call('question:answer', { id: q.id, answer: q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : { kind: 'password', secret: null } });
+      void f.call('question:answer', {
+        id: q.id,
+        answer: q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : { kind: 'password', secret: null },
+      });
     };
     const s = await ok<SessionInfo>('session:connect', { bookmarkId: b.bookmark.id });
     f.onEvent = undefined;
@@ -129,7 +153,14 @@ describe('Quick Connect with “Remember password”', () => {
     expect(s.remembered).toMatchObject({ name: `quick@${server.host}`, created: true });
     expect(s.bookmarkId).toBe(s.remembered!.bookmarkId);
     const saved = (await ok<BookmarkList>('bookmarks:list')).bookmarks.find((b) => b.id === s.bookmarkId);
-    expect(saved).toMatchObject({ name: `quick@${server.host}`, host: server.host, port: server.port, username: 'quick', authMethod: 'password', rememberPassword: true });
+    expect(saved).toMatchObject({
+      name: `quick@${server.host}`,
+      host: server.host,
+      port: server.port,
+      username: 'quick',
+      authMethod: 'password',
+      rememberPassword: true,
+    });
     expect(saved!.lastConnectedAt).not.toBeNull();
     expect(await ok<boolean>('secrets:has', { bookmarkId: s.bookmarkId, kind: 'password' })).toBe(true);
     expect(readFileSync(path.join(f.tmp, 'config', 'Skiff', 'bookmarks.json'), 'utf8')).not.toContain('qc-pa55-word');
@@ -141,7 +172,12 @@ describe('Quick Connect with “Remember password”', () => {
     const again = await ok<SessionInfo>('session:connect', quick());
     f.onEvent = undefined;
     expect(asked.filter((q) => q.kind === 'password')).toEqual([]);
-    expect(server.authAttempts.slice(before).filter((a) => a.method === 'password').map((a) => [a.password, a.accepted])).toEqual([['qc-pa55-word', true]]);
+    expect(
+      server.authAttempts
+        .slice(before)
+        .filter((a) => a.method === 'password')
+        .map((a) => [a.password, a.accepted]),
+    ).toEqual([['qc-pa55-word', true]]);
     expect(again).toMatchObject({ bookmarkId: s.bookmarkId });
     expect(again.remembered).toBeUndefined();
     await ok('session:disconnect', { sessionId: again.sessionId });
@@ -168,5 +204,4 @@ describe('Quick Connect with “Remember password”', () => {
       await g.close();
     }
   });
-
 });

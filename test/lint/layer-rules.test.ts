@@ -37,7 +37,9 @@ describe('layer rules', () => {
   });
 
   it('the renderer may import the command catalog (values too); the catalog itself imports nothing', async () => {
-    expect(await restrictedImports('renderer/src/probe.ts', "import { COMMANDS } from '../../electron/ipc/commands';\nexport const a = COMMANDS;\n")).toEqual([]);
+    expect(await restrictedImports('renderer/src/probe.ts', "import { COMMANDS } from '../../electron/ipc/commands';\nexport const a = COMMANDS;\n")).toEqual(
+      [],
+    );
     expect(await restrictedImports('renderer/src/probe.ts', "import { x } from '../../electron/ipc/register';\nexport const a = x;\n")).not.toEqual([]);
     const [result] = await eslint.lintText("import { z } from 'zod';\nexport const a = z;\n", { filePath: path.join(root, 'electron/ipc/commands.ts') });
     expect((result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message)).toEqual([expect.stringMatching(/no imports/)]);

@@ -23,7 +23,10 @@ const ABOUT: AboutDto = {
 async function start(about: AboutDto = ABOUT, platform = 'linux') {
   const fake = fakeBridge({
     tree: { '/home/me': [entry('/home/me', 'a.txt')] },
-    handlers: { 'app:about': () => about, 'app:info': () => ({ name: 'Skiff', version: '0.1.0', platform, mode: 'electron', localSep: '/', nativeDialogs: true }) },
+    handlers: {
+      'app:about': () => about,
+      'app:info': () => ({ name: 'Skiff', version: '0.1.0', platform, mode: 'electron', localSep: '/', nativeDialogs: true }),
+    },
   });
   render(<App api={fake.api} />);
   await screen.findByRole('grid', { name: 'Local files' });
@@ -42,18 +45,29 @@ describe('About Skiff', () => {
       ['Chromium', '146.0.7000.0'],
       ['Node.js', '24.1.0'],
       ['ssh2', '1.17.0'],
-    ]) expect(facts.textContent).toContain(`${what}${v}`);
+    ])
+      expect(facts.textContent).toContain(`${what}${v}`);
     expect(dialog.textContent).toContain('Skiff ships 3 packages: MIT (2), Unlicense (1).');
     const list = within(dialog).getByRole('list', { name: 'Licences' });
-    expect(within(list).getAllByRole('listitem').map((li) => li.querySelector('summary')?.textContent)).toEqual(['react 19.3.1 MIT · renderer', 'ssh2 1.17.0 MIT · main', 'tweetnacl 0.14.5 Unlicense · main']);
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.querySelector('summary')?.textContent),
+    ).toEqual(['react 19.3.1 MIT · renderer', 'ssh2 1.17.0 MIT · main', 'tweetnacl 0.14.5 Unlicense · main']);
     expect(list.textContent).toContain('Copyright (c) Meta Platforms');
     expect(fake.callsOf('app:about')).toHaveLength(1);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
-  it('the sidebar\'s About button opens it too; in the browser preview it says there is no Electron; a missing list is explained', async () => {
-    await start({ ...ABOUT, mode: 'web', versions: { node: '20.19.0', v8: '12.4', ssh2: '1.17.0' }, licenses: null, licensesProblem: 'The licence list licenses.json is missing from this build.' });
+  it("the sidebar's About button opens it too; in the browser preview it says there is no Electron; a missing list is explained", async () => {
+    await start({
+      ...ABOUT,
+      mode: 'web',
+      versions: { node: '20.19.0', v8: '12.4', ssh2: '1.17.0' },
+      licenses: null,
+      licensesProblem: 'The licence list licenses.json is missing from this build.',
+    });
     fireEvent.click(screen.getByRole('button', { name: 'About' }));
     const dialog = await screen.findByRole('dialog', { name: 'About Skiff' });
     await within(dialog).findByLabelText('Versions');
@@ -63,7 +77,7 @@ describe('About Skiff', () => {
 });
 
 describe('Keyboard shortcuts', () => {
-  it('F1 lists every command with keys, grouped, with this platform\'s keys (the same the menus show)', async () => {
+  it("F1 lists every command with keys, grouped, with this platform's keys (the same the menus show)", async () => {
     await start();
     fireEvent.keyDown(document.body, { key: 'F1' });
     const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
@@ -80,7 +94,7 @@ describe('Keyboard shortcuts', () => {
     await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
   });
 
-  it('on a Mac it shows ⌘ keys and macOS\'s own choices', async () => {
+  it("on a Mac it shows ⌘ keys and macOS's own choices", async () => {
     await start(ABOUT, 'darwin');
     expect(screen.getByRole('button', { name: 'Shortcuts' }).getAttribute('title')).toBe('Keyboard shortcuts (F1)');
     // Once main has said it runs on macOS, the buttons show ⌘ keys.

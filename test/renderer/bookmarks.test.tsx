@@ -86,7 +86,19 @@ describe('editing a saved server', () => {
     expect(fake.callsOf('bookmarks:update')).toEqual([
       {
         id: 'web1',
-        patch: { name: 'Web one', host: 'web1.example.org', port: 2222, username: 'deploy', authMethod: 'password', keyPath: null, remoteDir: '/srv/www', localDir: '/home/me/site', group: 'Production', notes: 'behind the VPN', rememberPassword: true },
+        patch: {
+          name: 'Web one',
+          host: 'web1.example.org',
+          port: 2222,
+          username: 'deploy',
+          authMethod: 'password',
+          keyPath: null,
+          remoteDir: '/srv/www',
+          localDir: '/home/me/site',
+          group: 'Production',
+          notes: 'behind the VPN',
+          rememberPassword: true,
+        },
         password: 's3cret!',
       },
     ]);
@@ -161,7 +173,10 @@ describe('editing a saved server', () => {
   it('a keychain warning from a save is a non-blocking message; the bookmark is saved', async () => {
     const { fake } = store([], {
       handlers: {
-        'bookmarks:create': (a) => ({ bookmark: bookmark('n1', a.bookmark.name, { rememberPassword: true }), keychainWarning: { code: 'KEYCHAIN_UNAVAILABLE', message: 'No Secret Service is running.' } }),
+        'bookmarks:create': (a) => ({
+          bookmark: bookmark('n1', a.bookmark.name, { rememberPassword: true }),
+          keychainWarning: { code: 'KEYCHAIN_UNAVAILABLE', message: 'No Secret Service is running.' },
+        }),
       },
     });
     render(<App api={fake.api} />);
@@ -191,7 +206,9 @@ describe('editing a saved server', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: 'Remember password' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await bookmarkButton('bob@files.lan');
-    expect(fake.callsOf('bookmarks:create')).toEqual([{ bookmark: expect.objectContaining({ name: 'bob@files.lan', host: 'files.lan', username: 'bob', rememberPassword: true }), password: 'hunter2' }]);
+    expect(fake.callsOf('bookmarks:create')).toEqual([
+      { bookmark: expect.objectContaining({ name: 'bob@files.lan', host: 'files.lan', username: 'bob', rememberPassword: true }), password: 'hunter2' },
+    ]);
   });
 });
 
@@ -240,12 +257,26 @@ describe('bookmark actions', () => {
 
   it('the context menu (right-click or Shift+F10) duplicates, edits and deletes; Enter connects', async () => {
     const { fake } = store([bookmark('web1', 'Web 1')], {
-      handlers: { 'session:connect': () => ({ sessionId: 's1', host: 'web1.example.org', port: 22, username: 'deploy', authMethod: 'password', home: '/srv', bookmarkId: 'web1' }) },
+      handlers: {
+        'session:connect': () => ({
+          sessionId: 's1',
+          host: 'web1.example.org',
+          port: 22,
+          username: 'deploy',
+          authMethod: 'password',
+          home: '/srv',
+          bookmarkId: 'web1',
+        }),
+      },
     });
     render(<App api={fake.api} />);
     fireEvent.contextMenu(await bookmarkButton('Web 1'), { clientX: 30, clientY: 300 });
     let menu = await screen.findByRole('menu', { name: 'Actions for Web 1' });
-    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['ConnectEnter', 'Edit…F2', 'Duplicate', 'Move to group…', 'Delete…Del']);
+    expect(
+      within(menu)
+        .getAllByRole('menuitem')
+        .map((m) => m.textContent),
+    ).toEqual(['ConnectEnter', 'Edit…F2', 'Duplicate', 'Move to group…', 'Delete…Del']);
     fireEvent.click(within(menu).getByRole('menuitem', { name: 'Duplicate' }));
     // The copy is listed and opens in the editor, ready to be renamed.
     const copyEditor = await screen.findByRole('dialog', { name: 'Edit saved server “Web 1 (copy)”' });
@@ -272,7 +303,17 @@ describe('bookmark actions', () => {
 
   it('search, then ArrowDown to the first match and F2 / Enter on it', async () => {
     const { fake } = store([bookmark('web1', 'Web 1'), bookmark('db', 'Database')], {
-      handlers: { 'session:connect': () => ({ sessionId: 's1', host: 'db.example.org', port: 22, username: 'deploy', authMethod: 'password', home: '/srv', bookmarkId: 'db' }) },
+      handlers: {
+        'session:connect': () => ({
+          sessionId: 's1',
+          host: 'db.example.org',
+          port: 22,
+          username: 'deploy',
+          authMethod: 'password',
+          home: '/srv',
+          bookmarkId: 'db',
+        }),
+      },
     });
     render(<App api={fake.api} />);
     const nav = await sidebar();
@@ -290,8 +331,21 @@ describe('bookmark actions', () => {
     const fake = fakeBridge({
       tree: { '/home/me': [], '/home/me/site': [], '/srv': [], '/srv/www': [] },
       handlers: {
-        'bookmarks:list': () => ({ bookmarks: [bookmark('web1', 'Web 1', { remoteDir: '/srv/www', localDir: '/home/me/site' })], groups: [], problems: [], readOnly: null }),
-        'session:connect': () => ({ sessionId: 's1', host: 'web1.example.org', port: 22, username: 'deploy', authMethod: 'password', home: '/srv', bookmarkId: 'web1' }),
+        'bookmarks:list': () => ({
+          bookmarks: [bookmark('web1', 'Web 1', { remoteDir: '/srv/www', localDir: '/home/me/site' })],
+          groups: [],
+          problems: [],
+          readOnly: null,
+        }),
+        'session:connect': () => ({
+          sessionId: 's1',
+          host: 'web1.example.org',
+          port: 22,
+          username: 'deploy',
+          authMethod: 'password',
+          home: '/srv',
+          bookmarkId: 'web1',
+        }),
       },
     });
     render(<App api={fake.api} />);
@@ -333,7 +387,8 @@ describe('a bookmarks file that did not load cleanly', () => {
           file: '/home/me/.config/Skiff/bookmarks.json',
           line: 7,
           column: 3,
-          message: 'Bookmarks file is not valid JSON: unexpected “}” at line 7, column 3. The original file is kept as “bookmarks.json.corrupt-2026-11-28T10-00-00Z”.',
+          message:
+            'Bookmarks file is not valid JSON: unexpected “}” at line 7, column 3. The original file is kept as “bookmarks.json.corrupt-2026-11-28T10-00-00Z”.',
           keptAs: '/home/me/.config/Skiff/bookmarks.json.corrupt-2026-11-28T10-00-00Z',
         },
       ],
@@ -352,7 +407,10 @@ describe('a bookmarks file that did not load cleanly', () => {
 
   it('a file from a newer Skiff is read-only: no new, import, edit or delete', async () => {
     const reason = 'Bookmarks file is from a newer Skiff (format 9); this version reads format 2.';
-    const { fake } = store([bookmark('web1', 'Web 1')], { readOnly: reason, problems: [{ kind: 'future-version', file: '/cfg/bookmarks.json', message: reason }] });
+    const { fake } = store([bookmark('web1', 'Web 1')], {
+      readOnly: reason,
+      problems: [{ kind: 'future-version', file: '/cfg/bookmarks.json', message: reason }],
+    });
     render(<App api={fake.api} />);
     const banner = await screen.findByRole('alert', { name: 'Problem with saved servers' });
     expect(banner.textContent).toContain('written by a newer Skiff');

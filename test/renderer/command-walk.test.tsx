@@ -3,7 +3,17 @@
 // item of every context menu is enabled where it should be and runs its command.
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { COMMAND_IDS, appMenuRows, chordsOf, commandDef, contextMenuRows, formatChord, type Chord, type CommandId, type Platform } from '../../electron/ipc/commands';
+import {
+  COMMAND_IDS,
+  appMenuRows,
+  chordsOf,
+  commandDef,
+  contextMenuRows,
+  formatChord,
+  type Chord,
+  type CommandId,
+  type Platform,
+} from '../../electron/ipc/commands';
 import { App } from '../../renderer/src/app';
 import { bookmark, defaultSettings, entry, fakeBridge, jobDto } from './support/fake-api';
 
@@ -23,7 +33,14 @@ async function start(platform: Platform) {
       '/srv/sub': [entry('/srv/sub', 'inner.txt')],
     },
     handlers: {
-      'app:info': () => ({ name: 'Skiff', version: '0.0.0-test', platform: platform === 'mac' ? 'darwin' : 'linux', mode: 'web', localSep: '/', nativeDialogs: false }),
+      'app:info': () => ({
+        name: 'Skiff',
+        version: '0.0.0-test',
+        platform: platform === 'mac' ? 'darwin' : 'linux',
+        mode: 'web',
+        localSep: '/',
+        nativeDialogs: false,
+      }),
       'app:about': () => ({ name: 'Skiff', version: '0.0.0-test', mode: 'web', versions: { node: '20', v8: '11' }, licenses: [] }),
       'session:connect': () => ({ sessionId: 's1', host: 'srv', port: 22, username: 'me', authMethod: 'publickey', home: '/srv' }),
       'session:disconnect': () => undefined,
@@ -39,7 +56,9 @@ async function start(platform: Platform) {
   await screen.findByRole('grid', { name: 'Local files' });
   await waitFor(() => expect(screen.getByRole('button', { name: /^Web / })).toBeTruthy());
   // Keys follow main's platform: wait until the window knows it.
-  await waitFor(() => expect(screen.getByRole('button', { name: 'Settings…' }).getAttribute('title')).toBe(platform === 'mac' ? 'Settings… (⌘,)' : 'Settings… (Ctrl+,)'));
+  await waitFor(() =>
+    expect(screen.getByRole('button', { name: 'Settings…' }).getAttribute('title')).toBe(platform === 'mac' ? 'Settings… (⌘,)' : 'Settings… (Ctrl+,)'),
+  );
   fireEvent.change(screen.getByLabelText('Host'), { target: { value: 'srv' } });
   fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'me' } });
   fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
@@ -56,7 +75,9 @@ async function closeAll(): Promise<void> {
     const open = screen.queryAllByRole('dialog').concat(screen.queryAllByRole('alertdialog'), screen.queryAllByRole('menu'));
     if (open.length === 0) return;
     fireEvent.keyDown(open[open.length - 1]!, { key: 'Escape' });
-    await waitFor(() => expect(screen.queryAllByRole('dialog').concat(screen.queryAllByRole('alertdialog'), screen.queryAllByRole('menu')).length).toBeLessThan(open.length));
+    await waitFor(() =>
+      expect(screen.queryAllByRole('dialog').concat(screen.queryAllByRole('alertdialog'), screen.queryAllByRole('menu')).length).toBeLessThan(open.length),
+    );
   }
 }
 
@@ -138,7 +159,9 @@ describe.each(['other', 'mac'] as const)('every command on %s keys', (platform) 
 
   it('every application-menu item runs its command', async () => {
     const { fake, ran } = await start(platform);
-    const menuIds = ordered((['app', 'file', 'view', 'go', 'help'] as const).flatMap((m) => appMenuRows(m, platform)).filter((r): r is CommandId => r !== null));
+    const menuIds = ordered(
+      (['app', 'file', 'view', 'go', 'help'] as const).flatMap((m) => appMenuRows(m, platform)).filter((r): r is CommandId => r !== null),
+    );
     expect(menuIds).toEqual(expect.arrayContaining(['about', 'find', 'refresh', 'toggle-hidden', 'keyboard-shortcuts']));
     const missed: string[] = [];
     for (const id of menuIds) {

@@ -32,7 +32,9 @@ describe('connection', () => {
     expect(alert.textContent).toContain('The server refused the password for me@srv.');
     expect(alert.textContent).toContain('Check the username, password or key file');
     expect(alert.textContent).not.toContain('node_modules');
-    expect(fake.callsOf('session:connect')).toEqual([{ host: 'srv', port: 2222, username: 'me', authMethod: 'password', password: 'pw', rememberPassword: true }]);
+    expect(fake.callsOf('session:connect')).toEqual([
+      { host: 'srv', port: 2222, username: 'me', authMethod: 'password', password: 'pw', rememberPassword: true },
+    ]);
     expect(screen.queryByRole('grid', { name: 'Remote files' })).toBeNull();
   });
 
@@ -55,7 +57,10 @@ describe('connection', () => {
   it('Disconnect closes the session by id', async () => {
     const fake = fakeBridge({
       tree: { '/home/me': [], '/srv': [] },
-      handlers: { 'session:connect': () => ({ sessionId: 's3', host: 'srv', port: 22, username: 'me', authMethod: 'publickey', home: '/srv' }), 'session:disconnect': () => undefined },
+      handlers: {
+        'session:connect': () => ({ sessionId: 's3', host: 'srv', port: 22, username: 'me', authMethod: 'publickey', home: '/srv' }),
+        'session:disconnect': () => undefined,
+      },
     });
     render(<App api={fake.api} />);
     await screen.findByRole('grid', { name: 'Local files' });
@@ -69,13 +74,38 @@ describe('connection', () => {
 
   it('"Remember password" in Quick Connect: main keeps it with a saved server; the window says so and the sidebar shows it', async () => {
     let saved = false;
-    const b = { id: 'b9', name: 'me@srv', host: 'srv', port: 2222, username: 'me', authMethod: 'password' as const, keyPath: null, remoteDir: null, localDir: null, group: null, notes: '', rememberPassword: true, lastConnectedAt: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+    const b = {
+      id: 'b9',
+      name: 'me@srv',
+      host: 'srv',
+      port: 2222,
+      username: 'me',
+      authMethod: 'password' as const,
+      keyPath: null,
+      remoteDir: null,
+      localDir: null,
+      group: null,
+      notes: '',
+      rememberPassword: true,
+      lastConnectedAt: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
     const fake = fakeBridge({
       tree: { '/home/me': [], '/srv': [] },
       handlers: {
         'session:connect': () => {
           saved = true;
-          return { sessionId: 's5', host: 'srv', port: 2222, username: 'me', authMethod: 'password', home: '/srv', bookmarkId: 'b9', remembered: { bookmarkId: 'b9', name: 'me@srv', created: true } };
+          return {
+            sessionId: 's5',
+            host: 'srv',
+            port: 2222,
+            username: 'me',
+            authMethod: 'password',
+            home: '/srv',
+            bookmarkId: 'b9',
+            remembered: { bookmarkId: 'b9', name: 'me@srv', created: true },
+          };
         },
         'bookmarks:list': () => ({ bookmarks: saved ? [b] : [], groups: [], problems: [], readOnly: null }),
       },
@@ -93,7 +123,17 @@ describe('connection', () => {
   it('"Remember password" that could not be kept: connected, with a warning saying why', async () => {
     const fake = fakeBridge({
       tree: { '/home/me': [], '/srv': [] },
-      handlers: { 'session:connect': () => ({ sessionId: 's6', host: 'srv', port: 2222, username: 'me', authMethod: 'password', home: '/srv', keychainWarning: { code: 'KEYCHAIN_UNAVAILABLE', message: 'The system keychain is locked.' } }) },
+      handlers: {
+        'session:connect': () => ({
+          sessionId: 's6',
+          host: 'srv',
+          port: 2222,
+          username: 'me',
+          authMethod: 'password',
+          home: '/srv',
+          keychainWarning: { code: 'KEYCHAIN_UNAVAILABLE', message: 'The system keychain is locked.' },
+        }),
+      },
     });
     render(<App api={fake.api} />);
     await screen.findByRole('grid', { name: 'Local files' });

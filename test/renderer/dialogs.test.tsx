@@ -22,7 +22,19 @@ async function startApp() {
 describe('host-key dialog', () => {
   it('shows host:port, key type, bits and a copyable monospace fingerprint; "Trust and remember" answers', async () => {
     const { fake, ask } = await startApp();
-    ask({ id: 'q1', kind: 'host-key', timeoutMs: 60_000, status: 'unknown', host: 'example.org', port: 2222, name: '[example.org]:2222', keyType: 'ssh-ed25519', bits: 256, fingerprint: FP, warnings: [] });
+    ask({
+      id: 'q1',
+      kind: 'host-key',
+      timeoutMs: 60_000,
+      status: 'unknown',
+      host: 'example.org',
+      port: 2222,
+      name: '[example.org]:2222',
+      keyType: 'ssh-ed25519',
+      bits: 256,
+      fingerprint: FP,
+      warnings: [],
+    });
     const dialog = await screen.findByRole('dialog', { name: /host key/i });
     expect(dialog.textContent).toContain('example.org:2222');
     expect(dialog.textContent).toContain('ssh-ed25519 (256 bits)');
@@ -40,7 +52,19 @@ describe('host-key dialog', () => {
 
   it('"Trust once" and "Cancel" give their own decisions; Escape cancels', async () => {
     const { fake, ask } = await startApp();
-    const q = (id: string): QuestionDto => ({ id, kind: 'host-key', timeoutMs: 60_000, status: 'unknown', host: 'h', port: 22, name: 'h', keyType: 'ssh-rsa', bits: 3072, fingerprint: FP, warnings: [] });
+    const q = (id: string): QuestionDto => ({
+      id,
+      kind: 'host-key',
+      timeoutMs: 60_000,
+      status: 'unknown',
+      host: 'h',
+      port: 22,
+      name: 'h',
+      keyType: 'ssh-rsa',
+      bits: 3072,
+      fingerprint: FP,
+      warnings: [],
+    });
     ask(q('a'));
     fireEvent.click(within(await screen.findByRole('dialog', { name: /host key/i })).getByRole('button', { name: 'Trust once' }));
     ask(q('b'));
@@ -54,7 +78,17 @@ describe('host-key dialog', () => {
 
   it('a changed key is a red warning with old and new fingerprints and known_hosts file:line; default is Disconnect; replacing takes two steps', async () => {
     const { fake, ask } = await startApp();
-    const base: Omit<Extract<QuestionDto, { kind: 'host-key' }>, 'id' | 'kind' | 'status'> = { timeoutMs: 60_000, host: 'srv', port: 22, name: 'srv', keyType: 'ssh-ed25519', bits: 256, fingerprint: FP, warnings: [], stored: [{ keyType: 'ssh-ed25519', bits: 256, fingerprint: OLD_FP, file: '/home/me/.ssh/known_hosts', line: 7 }] };
+    const base: Omit<Extract<QuestionDto, { kind: 'host-key' }>, 'id' | 'kind' | 'status'> = {
+      timeoutMs: 60_000,
+      host: 'srv',
+      port: 22,
+      name: 'srv',
+      keyType: 'ssh-ed25519',
+      bits: 256,
+      fingerprint: FP,
+      warnings: [],
+      stored: [{ keyType: 'ssh-ed25519', bits: 256, fingerprint: OLD_FP, file: '/home/me/.ssh/known_hosts', line: 7 }],
+    };
     ask({ id: 'c1', kind: 'host-key', status: 'changed', ...base });
     const dialog = await screen.findByRole('dialog', { name: /host key/i });
     expect(dialog.className).toContain('danger');
@@ -79,7 +113,19 @@ describe('host-key dialog', () => {
 
   it('drops a dialog main closed (timeout)', async () => {
     const { fake, ask } = await startApp();
-    ask({ id: 't1', kind: 'host-key', timeoutMs: 1, status: 'unknown', host: 'h', port: 22, name: 'h', keyType: 'ssh-ed25519', bits: 256, fingerprint: FP, warnings: [] });
+    ask({
+      id: 't1',
+      kind: 'host-key',
+      timeoutMs: 1,
+      status: 'unknown',
+      host: 'h',
+      port: 22,
+      name: 'h',
+      keyType: 'ssh-ed25519',
+      bits: 256,
+      fingerprint: FP,
+      warnings: [],
+    });
     await screen.findByRole('dialog', { name: /host key/i });
     act(() => fake.emit('question:closed', { id: 't1', reason: 'timeout' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: /host key/i })).toBeNull());
@@ -89,7 +135,18 @@ describe('host-key dialog', () => {
 describe('keyboard-interactive dialog', () => {
   it('renders each prompt, hides answers when echo is off, and sends the responses in order', async () => {
     const { fake, ask } = await startApp();
-    ask({ id: 'k1', kind: 'keyboard-interactive', timeoutMs: 60_000, sessionLabel: 'me@srv', name: 'Two-factor', instructions: 'Answer both.', prompts: [{ prompt: 'Username: ', echo: true }, { prompt: 'Code: ', echo: false }] });
+    ask({
+      id: 'k1',
+      kind: 'keyboard-interactive',
+      timeoutMs: 60_000,
+      sessionLabel: 'me@srv',
+      name: 'Two-factor',
+      instructions: 'Answer both.',
+      prompts: [
+        { prompt: 'Username: ', echo: true },
+        { prompt: 'Code: ', echo: false },
+      ],
+    });
     const dialog = await screen.findByRole('dialog', { name: 'Two-factor' });
     const user = within(dialog).getByLabelText('Username:') as HTMLInputElement;
     const code = within(dialog).getByLabelText('Code:') as HTMLInputElement;
@@ -98,12 +155,22 @@ describe('keyboard-interactive dialog', () => {
     fireEvent.change(user, { target: { value: 'alice' } });
     fireEvent.change(code, { target: { value: '123456' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Continue' }));
-    await waitFor(() => expect(fake.callsOf('question:answer')).toEqual([{ id: 'k1', answer: { kind: 'keyboard-interactive', responses: ['alice', '123456'] } }]));
+    await waitFor(() =>
+      expect(fake.callsOf('question:answer')).toEqual([{ id: 'k1', answer: { kind: 'keyboard-interactive', responses: ['alice', '123456'] } }]),
+    );
   });
 
   it('Cancel answers null', async () => {
     const { fake, ask } = await startApp();
-    ask({ id: 'k2', kind: 'keyboard-interactive', timeoutMs: 60_000, sessionLabel: 'me@srv', name: '', instructions: '', prompts: [{ prompt: 'Password: ', echo: false }] });
+    ask({
+      id: 'k2',
+      kind: 'keyboard-interactive',
+      timeoutMs: 60_000,
+      sessionLabel: 'me@srv',
+      name: '',
+      instructions: '',
+      prompts: [{ prompt: 'Password: ', echo: false }],
+    });
     fireEvent.click(within(await screen.findByRole('dialog', { name: /Sign in/ })).getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(fake.callsOf('question:answer')).toEqual([{ id: 'k2', answer: { kind: 'keyboard-interactive', responses: null } }]));
   });
@@ -131,7 +198,9 @@ describe('conflict dialog', () => {
     expect((within(dialog).getByRole('button', { name: 'Resume' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Apply to all' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Overwrite if newer' }));
-    await waitFor(() => expect(fake.callsOf('question:answer')).toEqual([{ id: 'f1', answer: { kind: 'conflict', action: 'overwrite-if-newer', applyToAll: true } }]));
+    await waitFor(() =>
+      expect(fake.callsOf('question:answer')).toEqual([{ id: 'f1', answer: { kind: 'conflict', action: 'overwrite-if-newer', applyToAll: true } }]),
+    );
   });
 });
 

@@ -75,7 +75,11 @@ describe('drag and drop', () => {
     paths.set(b, '/Users/me/Desktop/b.txt');
     const { fake, remote } = await connected({ pathForFile: (f: File) => paths.get(f) ?? null } as Partial<SkiffApi>);
     fireEvent.drop(remote, { dataTransfer: dataTransfer([a, b]) });
-    await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/Users/me/Desktop/a.txt', '/Users/me/Desktop/b.txt'], targetDir: '/srv' }]));
+    await waitFor(() =>
+      expect(fake.callsOf('transfer:enqueue')).toEqual([
+        { sessionId: 's1', direction: 'upload', sources: ['/Users/me/Desktop/a.txt', '/Users/me/Desktop/b.txt'], targetDir: '/srv' },
+      ]),
+    );
   });
 
   it('double-click on a local file uploads it; on a remote file it opens it (Open: the default application, every save uploaded)', async () => {
@@ -84,7 +88,9 @@ describe('drag and drop', () => {
     await waitFor(() => expect(fake.callsOf('edit:open-files')).toEqual([{ sessionId: 's1', paths: ['/srv/r.txt'], mode: 'open' }]));
     expect(fake.callsOf('transfer:enqueue')).toEqual([]);
     fireEvent.doubleClick(within(screen.getByRole('grid', { name: 'Local files' })).getByRole('row', { name: /^up\.txt,/ }));
-    await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/home/me/up.txt'], targetDir: '/srv' }]));
+    await waitFor(() =>
+      expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/home/me/up.txt'], targetDir: '/srv' }]),
+    );
   });
 
   it('without preload (web preview) an OS drop explains what to do instead', async () => {

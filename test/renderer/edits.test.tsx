@@ -28,7 +28,10 @@ function edited(id: string, over: Partial<EditedFileDto> = {}): EditedFileDto {
 
 async function connected(handlers: NonNullable<Parameters<typeof fakeBridge>[0]>['handlers'] = {}) {
   const fake = fakeBridge({
-    tree: { '/home/me': [entry('/home/me', 'up.txt')], '/srv': [entry('/srv', 'down', { type: 'directory' }), entry('/srv', 'a.txt'), entry('/srv', 'b.txt'), entry('/srv', 'deploy.sh')] },
+    tree: {
+      '/home/me': [entry('/home/me', 'up.txt')],
+      '/srv': [entry('/srv', 'down', { type: 'directory' }), entry('/srv', 'a.txt'), entry('/srv', 'b.txt'), entry('/srv', 'deploy.sh')],
+    },
     handlers: {
       'session:connect': () => session,
       'edit:open-files': () => ({ files: [], errors: [] }),
@@ -80,7 +83,11 @@ describe('Edit and Open', () => {
     const { fake, remote } = await connected({
       'edit:open-files': (a: { paths: string[] }) => ({
         files: [],
-        errors: a.paths.map((p) => ({ code: 'EXECUTABLE_REFUSED', message: '“deploy.sh” is a program (by its name), and the system\'s default application would run it. Skiff never runs a file from a server.', path: p })),
+        errors: a.paths.map((p) => ({
+          code: 'EXECUTABLE_REFUSED',
+          message: "“deploy.sh” is a program (by its name), and the system's default application would run it. Skiff never runs a file from a server.",
+          path: p,
+        })),
       }),
     });
     fireEvent.click(within(remote).getByRole('row', { name: /^deploy\.sh,/ }));
@@ -98,8 +105,20 @@ describe('"Edited files"', () => {
     act(() => {
       fake.emit('edit:file-changed', edited('a'));
       fake.emit('edit:file-changed', edited('b', { state: 'uploaded', uploadedAt: at, openedAt: 2 }));
-      fake.emit('edit:file-changed', edited('c', { state: 'failed', pending: true, waitingForConnection: true, error: { code: 'NOT_CONNECTED', message: 'The change waits for a connection to srv.' }, openedAt: 3 }));
-      fake.emit('edit:file-changed', edited('d', { state: 'conflict', pending: true, conflict: { remote: { size: 2048, mtimeMs: at }, local: { size: 10, mtimeMs: at } }, openedAt: 4 }));
+      fake.emit(
+        'edit:file-changed',
+        edited('c', {
+          state: 'failed',
+          pending: true,
+          waitingForConnection: true,
+          error: { code: 'NOT_CONNECTED', message: 'The change waits for a connection to srv.' },
+          openedAt: 3,
+        }),
+      );
+      fake.emit(
+        'edit:file-changed',
+        edited('d', { state: 'conflict', pending: true, conflict: { remote: { size: 2048, mtimeMs: at }, local: { size: 10, mtimeMs: at } }, openedAt: 4 }),
+      );
       fake.emit('edit:file-changed', edited('e', { state: 'uploading', pending: true, openedAt: 5 }));
     });
     const region = screen.getByRole('region', { name: 'Edited files' });
@@ -121,7 +140,9 @@ describe('"Edited files"', () => {
     // A copy kept because its last change did not reach the server: the user is told where.
     act(() => fake.emit('edit:file-removed', { id: 'c', keptAt: '/home/me/.config/Skiff/Kept edits/2026-12-02 14-03-00 me@srv/c.txt' }));
     expect(within(region).queryByRole('listitem', { name: /^c\.txt,/ })).toBeNull();
-    expect(screen.getByText(/The last change to “c\.txt” did not reach the server, so the copy is kept at \/home\/me\/\.config\/Skiff\/Kept edits\/.*\/c\.txt/)).toBeTruthy();
+    expect(
+      screen.getByText(/The last change to “c\.txt” did not reach the server, so the copy is kept at \/home\/me\/\.config\/Skiff\/Kept edits\/.*\/c\.txt/),
+    ).toBeTruthy();
   });
 
   it('the conflict question offers the three choices and "Decide later"; the large-file question asks before downloading', async () => {
@@ -150,7 +171,15 @@ describe('"Edited files"', () => {
     fireEvent.click(within(again).getByRole('button', { name: 'Decide later' }));
     await waitFor(() => expect(fake.callsOf('question:answer')[1]).toEqual({ id: 'q2', answer: { kind: 'edit-conflict', choice: null } }));
 
-    act(() => fake.emit('question:ask', { id: 'q3', kind: 'edit-large', timeoutMs: 60_000, files: [{ path: '/srv/big.iso', size: 3 * 1024 ** 3 }], limitBytes: 50 * 1024 ** 2 }));
+    act(() =>
+      fake.emit('question:ask', {
+        id: 'q3',
+        kind: 'edit-large',
+        timeoutMs: 60_000,
+        files: [{ path: '/srv/big.iso', size: 3 * 1024 ** 3 }],
+        limitBytes: 50 * 1024 ** 2,
+      }),
+    );
     const big = await screen.findByRole('dialog', { name: 'Download a large file to edit it?' });
     expect(big.textContent).toContain('3.0 GiB');
     expect(big.textContent).toContain('50.0 MiB');
@@ -160,6 +189,12 @@ describe('"Edited files"', () => {
 
   it('copies a crashed earlier run kept are announced once at start', async () => {
     await connected({ 'edit:take-recovered': () => ['/home/me/.config/Skiff/Kept edits/x/notes.txt'] });
-    expect((await screen.findByText(/Skiff ended last time before every edit reached the server\. That copy is kept at \/home\/me\/\.config\/Skiff\/Kept edits\/x\/notes\.txt/)).textContent).toBeTruthy();
+    expect(
+      (
+        await screen.findByText(
+          /Skiff ended last time before every edit reached the server\. That copy is kept at \/home\/me\/\.config\/Skiff\/Kept edits\/x\/notes\.txt/,
+        )
+      ).textContent,
+    ).toBeTruthy();
   });
 });

@@ -15,7 +15,14 @@ const BIDI = 'invoice\u202Efdp.exe';
 describe('hostile names', () => {
   it('renders HTML, ANSI escapes and bidi controls as inert, visible text', async () => {
     const fake = fakeBridge({
-      tree: { '/home/me': [entry('/home/me', XSS), entry('/home/me', ANSI), entry('/home/me', BIDI), entry('/home/me', 'bell\u0007', { type: 'symlink', linkTarget: '\u001b]0;pwned\u0007' })] },
+      tree: {
+        '/home/me': [
+          entry('/home/me', XSS),
+          entry('/home/me', ANSI),
+          entry('/home/me', BIDI),
+          entry('/home/me', 'bell\u0007', { type: 'symlink', linkTarget: '\u001b]0;pwned\u0007' }),
+        ],
+      },
       handlers: { 'local:rename': () => undefined },
     });
     render(<App api={fake.api} />);

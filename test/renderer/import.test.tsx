@@ -26,7 +26,10 @@ function candidate(alias: string, over: Partial<SshConfigCandidateDto> = {}): Ss
 const scan: SshConfigScanDto = {
   files: ['/home/me/.ssh/config', '/home/me/.ssh/config.d/work'],
   candidates: [
-    candidate('web', { bookmark: { name: 'web', host: 'web.example.org', port: 22, username: 'deploy', authMethod: 'key', keyPath: '/home/me/.ssh/id_ed25519' }, duplicateOf: 'b-web' }),
+    candidate('web', {
+      bookmark: { name: 'web', host: 'web.example.org', port: 22, username: 'deploy', authMethod: 'key', keyPath: '/home/me/.ssh/id_ed25519' },
+      duplicateOf: 'b-web',
+    }),
     candidate('db', { unsupported: ['ProxyJump bastion'], identityFiles: ['/home/me/.ssh/id_ed25519', '/home/me/.ssh/id_rsa'] }),
     candidate('lab', { bookmark: { name: 'lab', host: 'lab.local', port: 2222, username: 'root', authMethod: 'agent' }, identityFiles: [] }),
     candidate('broken', { error: 'HostName contains a space.' }),

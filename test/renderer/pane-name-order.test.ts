@@ -16,7 +16,43 @@ function rng(seed: number): () => number {
   };
 }
 
-const PIECES = ['a', 'A', 'b', 'B', 'z', 'Z', 'y', 'ch', 'h', 'i', '0', '00', '01', '1', '2', '9', '10', '007', '123456789012', ' ', '.', '-', '_', '~', '(', '#', 'é', 'É', 'ß', 'ü', '\u0001', '\u001b', '日', 'ı', '٣'];
+const PIECES = [
+  'a',
+  'A',
+  'b',
+  'B',
+  'z',
+  'Z',
+  'y',
+  'ch',
+  'h',
+  'i',
+  '0',
+  '00',
+  '01',
+  '1',
+  '2',
+  '9',
+  '10',
+  '007',
+  '123456789012',
+  ' ',
+  '.',
+  '-',
+  '_',
+  '~',
+  '(',
+  '#',
+  'é',
+  'É',
+  'ß',
+  'ü',
+  '\u0001',
+  '\u001b',
+  '日',
+  'ı',
+  '٣',
+];
 
 function randomName(r: () => number): string {
   const n = 1 + Math.floor(r() * 6);
@@ -46,7 +82,15 @@ describe('fast natural name order', () => {
   });
 
   it('keeps natural order, case-insensitivity and the code-unit tie-break', () => {
-    expect(['file10', 'File2', 'file2', 'file1', '.hidden', '_x', 'file01'].sort(compareNames)).toEqual(['_x', '.hidden', 'file01', 'file1', 'File2', 'file2', 'file10']);
+    expect(['file10', 'File2', 'file2', 'file1', '.hidden', '_x', 'file01'].sort(compareNames)).toEqual([
+      '_x',
+      '.hidden',
+      'file01',
+      'file1',
+      'File2',
+      'file2',
+      'file10',
+    ]);
     expect(compareNames('a', 'a')).toBe(0);
     expect(compareNames('A', 'a')).toBeLessThan(0);
   });

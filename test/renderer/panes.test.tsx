@@ -119,7 +119,11 @@ describe('file pane', () => {
     fireEvent.keyDown(grid, { key: 'Home' });
     expect(grid.getAttribute('aria-activedescendant')).toBe('local-pane-row-0');
     fireEvent.keyDown(grid, { key: 'ArrowDown', shiftKey: true });
-    expect(within(grid).getAllByRole('row').filter((r) => r.getAttribute('aria-selected') === 'true')).toHaveLength(2);
+    expect(
+      within(grid)
+        .getAllByRole('row')
+        .filter((r) => r.getAttribute('aria-selected') === 'true'),
+    ).toHaveLength(2);
     fireEvent.keyDown(grid, { key: 'Home' });
     fireEvent.keyDown(grid, { key: 'Enter' });
     await waitFor(() => expect(rowNames(grid)).toEqual(['inside.md']));

@@ -36,7 +36,11 @@ describe('transfer queue', () => {
   it('shows each job with a progressbar, bytes, rate, ETA and state, and updates live', async () => {
     const fake = fakeBridge({
       tree: { '/home/me': [entry('/home/me', 'a.bin')] },
-      handlers: { 'transfer:list': () => [job('one'), job('two', { state: 'done', bytesDone: 10, bytesTotal: 10, createdAt: 0 })], 'transfer:pause': () => undefined, 'transfer:clear-finished': () => undefined },
+      handlers: {
+        'transfer:list': () => [job('one'), job('two', { state: 'done', bytesDone: 10, bytesTotal: 10, createdAt: 0 })],
+        'transfer:pause': () => undefined,
+        'transfer:clear-finished': () => undefined,
+      },
     });
     render(<App api={fake.api} />);
     const region = await screen.findByRole('region', { name: 'Transfers' });
@@ -49,7 +53,11 @@ describe('transfer queue', () => {
     expect(region.textContent).toContain('Running');
     expect(within(region).getByLabelText('1 active, 2 total').textContent).toBe('1 active');
 
-    act(() => fake.emit('transfer:progress', [{ id: 'one', bytesDone: 75 * 1024 * 1024, bytesTotal: 100 * 1024 * 1024, filesDone: 0, filesTotal: 1, rate: 1024, etaSeconds: 3725 }]));
+    act(() =>
+      fake.emit('transfer:progress', [
+        { id: 'one', bytesDone: 75 * 1024 * 1024, bytesTotal: 100 * 1024 * 1024, filesDone: 0, filesTotal: 1, rate: 1024, etaSeconds: 3725 },
+      ]),
+    );
     expect(bar.value).toBe(75);
     expect(region.textContent).toContain('1:02:05');
 
@@ -81,12 +89,14 @@ describe('transfer queue', () => {
     await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(3));
     fireEvent.click(within(grid).getByRole('row', { name: /^a\.bin,/ }));
     fireEvent.keyDown(grid, { key: 'F5' });
-    await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/home/me/a.bin'], targetDir: '/srv' }]));
+    await waitFor(() =>
+      expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'upload', sources: ['/home/me/a.bin'], targetDir: '/srv' }]),
+    );
     expect(fake.callsOf('session:connect')).toEqual([{ host: 'srv', port: 22, username: 'me', authMethod: 'password', rememberPassword: false }]);
     await waitFor(() => expect(within(screen.getByRole('region', { name: 'Transfers' })).getAllByRole('progressbar')).toHaveLength(1));
   });
 
-  it('shows a job\'s per-file warnings (modification time not kept) behind a count', async () => {
+  it("shows a job's per-file warnings (modification time not kept) behind a count", async () => {
     const fake = fakeBridge({
       tree: { '/home/me': [entry('/home/me', 'a.bin')] },
       handlers: {
@@ -112,7 +122,11 @@ describe('transfer queue', () => {
     expect(within(region).queryByRole('list', { name: 'Warnings for warned.bin' })).toBeNull();
     fireEvent.click(toggle);
     const list = within(region).getByRole('list', { name: 'Warnings for warned.bin' });
-    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
       'a.bin: modification time not kept — Modification time not kept: the server did not allow setting it (Permission denied).',
       'sub/b.bin: permissions not kept — Permissions not kept: the server did not allow setting them.',
     ]);

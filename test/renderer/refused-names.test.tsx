@@ -50,7 +50,12 @@ describe('remote pane: entries with unusable names', () => {
     const first: RefusedNamesDto = { count: 1, names: [{ name: '../../x', reason: 'it climbs out of the folder with “..”' }] };
     const all: RefusedNamesDto = {
       count: 4,
-      names: [...first.names, { name: 'a/b', reason: 'it contains “/”, so it is a path into another folder, not a file name' }, { name: XSS, reason: 'it contains “/”' }, { name: BIDI, reason: 'it contains “/”' }],
+      names: [
+        ...first.names,
+        { name: 'a/b', reason: 'it contains “/”, so it is a path into another folder, not a file name' },
+        { name: XSS, reason: 'it contains “/”' },
+        { name: BIDI, reason: 'it contains “/”' },
+      ],
     };
     connectedApp({
       '/srv': [
@@ -65,10 +70,16 @@ describe('remote pane: entries with unusable names', () => {
     within(grid).getByRole('row', { name: /^good\.txt,/ });
 
     const status = await waitFor(() => within(remotePane()).getByRole('status'));
-    await waitFor(() => expect(status.textContent).toBe('4 entries with unusable names were hidden (the server sent “../../x”, “a/b”, “<img src=x onerror=alert(1)>/y” and 1 more).'));
+    await waitFor(() =>
+      expect(status.textContent).toBe(
+        '4 entries with unusable names were hidden (the server sent “../../x”, “a/b”, “<img src=x onerror=alert(1)>/y” and 1 more).',
+      ),
+    );
     // Every name and its reason in the details list, as text: no element from the name, bidi made visible.
     const list = within(remotePane()).getByRole('list', { name: 'Hidden entries' });
-    const items = within(list).getAllByRole('listitem').map((li) => li.textContent);
+    const items = within(list)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
     expect(items).toEqual([
       '“../../x”: it climbs out of the folder with “..”',
       '“a/b”: it contains “/”, so it is a path into another folder, not a file name',
@@ -103,7 +114,12 @@ describe('remote pane: entries with unusable names', () => {
   });
 
   it('shows no notice for a clean listing', async () => {
-    connectedApp({ '/srv': [{ entries: [entry('/srv', 'a.txt')], done: false }, { entries: [entry('/srv', 'b.txt')], done: true }] });
+    connectedApp({
+      '/srv': [
+        { entries: [entry('/srv', 'a.txt')], done: false },
+        { entries: [entry('/srv', 'b.txt')], done: true },
+      ],
+    });
     const grid = await screen.findByRole('grid', { name: 'Remote files' });
     await waitFor(() => within(grid).getByRole('row', { name: /^b\.txt,/ }));
     expect(within(remotePane()).queryByRole('status')).toBeNull();

@@ -63,6 +63,8 @@ describe('remote operations', () => {
     expect(within(dialog).queryByText('/elsewhere/nope.log')).toBeNull();
     fireEvent.click(within(dialog).getByRole('checkbox', { name: '/srv/b/y.log' }));
     fireEvent.click(within(dialog).getByRole('button', { name: /^Download selected/ }));
-    await waitFor(() => expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'download', sources: ['/srv/b/y.log'], targetDir: '/home/me' }]));
+    await waitFor(() =>
+      expect(fake.callsOf('transfer:enqueue')).toEqual([{ sessionId: 's1', direction: 'download', sources: ['/srv/b/y.log'], targetDir: '/home/me' }]),
+    );
   });
 });

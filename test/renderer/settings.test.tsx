@@ -43,7 +43,8 @@ describe('settings', () => {
     expect(policies.map((p) => p.value)).toEqual(['ask', 'accept-new', 'yes']);
     expect(policies[0]!.checked).toBe(true);
     // Each policy has a one-line explanation wired as its description.
-    for (const p of policies) expect(p.getAttribute('aria-describedby') && document.getElementById(p.getAttribute('aria-describedby')!)?.textContent).toMatch(/^\S+( \S+){5,}/);
+    for (const p of policies)
+      expect(p.getAttribute('aria-describedby') && document.getElementById(p.getAttribute('aria-describedby')!)?.textContent).toMatch(/^\S+( \S+){5,}/);
     expect(dialog.textContent).toContain('a changed key is still refused');
     expect((within(dialog).getByLabelText('Simultaneous transfers') as HTMLInputElement).value).toBe('4');
     expect((within(dialog).getByLabelText('When a file already exists') as HTMLSelectElement).value).toBe('ask');
@@ -76,7 +77,9 @@ describe('settings', () => {
     fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Show hidden files' }));
     fireEvent.click(within(dialog).getByRole('radio', { name: /^Trust new hosts automatically/ }));
     fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Hash host names in known_hosts' }));
-    fireEvent.change(within(dialog).getByLabelText('Extra known_hosts files (one path per line)'), { target: { value: '/etc/ssh/extra_known_hosts\n\n /home/me/.ssh/team_hosts ' } });
+    fireEvent.change(within(dialog).getByLabelText('Extra known_hosts files (one path per line)'), {
+      target: { value: '/etc/ssh/extra_known_hosts\n\n /home/me/.ssh/team_hosts ' },
+    });
     fireEvent.change(within(dialog).getByLabelText('Simultaneous transfers'), { target: { value: '2' } });
     fireEvent.change(within(dialog).getByLabelText('When a file already exists'), { target: { value: 'overwrite-if-newer' } });
     fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Preserve permissions' }));

@@ -8,7 +8,23 @@ import { entry, fakeBridge } from './support/fake-api';
 afterEach(cleanup);
 
 function bookmark(id: string, name: string, group: string | null): BookmarkDto {
-  return { id, name, host: `${id}.example.org`, port: 22, username: 'deploy', authMethod: 'key', keyPath: null, remoteDir: null, localDir: null, group, notes: '', rememberPassword: false, lastConnectedAt: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
+  return {
+    id,
+    name,
+    host: `${id}.example.org`,
+    port: 22,
+    username: 'deploy',
+    authMethod: 'key',
+    keyPath: null,
+    remoteDir: null,
+    localDir: null,
+    group,
+    notes: '',
+    rememberPassword: false,
+    lastConnectedAt: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+  };
 }
 
 describe('saved servers', () => {
@@ -16,8 +32,21 @@ describe('saved servers', () => {
     const fake = fakeBridge({
       tree: { '/home/me': [], '/srv': [] },
       handlers: {
-        'bookmarks:list': () => ({ bookmarks: [bookmark('web1', 'Web 1', 'Production'), bookmark('db', 'Database', 'Production'), bookmark('lab', 'Lab box', null)], groups: ['Production'], problems: [], readOnly: null }),
-        'session:connect': () => ({ sessionId: 's1', host: 'web1.example.org', port: 22, username: 'deploy', authMethod: 'publickey', home: '/srv', bookmarkId: 'web1' }),
+        'bookmarks:list': () => ({
+          bookmarks: [bookmark('web1', 'Web 1', 'Production'), bookmark('db', 'Database', 'Production'), bookmark('lab', 'Lab box', null)],
+          groups: ['Production'],
+          problems: [],
+          readOnly: null,
+        }),
+        'session:connect': () => ({
+          sessionId: 's1',
+          host: 'web1.example.org',
+          port: 22,
+          username: 'deploy',
+          authMethod: 'publickey',
+          home: '/srv',
+          bookmarkId: 'web1',
+        }),
       },
     });
     render(<App api={fake.api} />);
@@ -55,8 +84,18 @@ describe('context menu', () => {
     fireEvent.click(within(grid).getByRole('row', { name: /^notes\.txt,/ }));
     fireEvent.keyDown(grid, { key: 'F10', shiftKey: true });
     const menu = await screen.findByRole('menu', { name: 'Local file actions' });
-    const items = within(menu).getAllByRole('menuitem').map((m) => m.textContent);
-    expect(items).toEqual(expect.arrayContaining([expect.stringMatching(/^New folder/), expect.stringMatching(/^Rename/), expect.stringMatching(/^Delete/), expect.stringMatching(/^Properties/), expect.stringMatching(/^Copy path/)]));
+    const items = within(menu)
+      .getAllByRole('menuitem')
+      .map((m) => m.textContent);
+    expect(items).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^New folder/),
+        expect.stringMatching(/^Rename/),
+        expect.stringMatching(/^Delete/),
+        expect.stringMatching(/^Properties/),
+        expect.stringMatching(/^Copy path/),
+      ]),
+    );
     // Upload is disabled while not connected, so focus starts on the first enabled item.
     expect(document.activeElement?.textContent).toMatch(/^New folder/);
     fireEvent.keyDown(menu, { key: 'ArrowDown' });

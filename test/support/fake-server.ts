@@ -134,7 +134,12 @@ function now(): number {
 }
 
 function attrsOf(node: FakeNode): { mode: number; size: number; uid: number; gid: number; atime: number; mtime: number } {
-  const base = { uid: node.type === 'symlink' ? 1000 : (node.uid ?? 1000), gid: node.type === 'symlink' ? 1000 : (node.gid ?? 1000), atime: node.mtime, mtime: node.mtime };
+  const base = {
+    uid: node.type === 'symlink' ? 1000 : (node.uid ?? 1000),
+    gid: node.type === 'symlink' ? 1000 : (node.gid ?? 1000),
+    atime: node.mtime,
+    mtime: node.mtime,
+  };
   if (node.type === 'file') return { ...base, atime: node.atime ?? node.mtime, mode: S_IFREG | node.mode, size: node.data.length };
   if (node.type === 'dir') return { ...base, mode: S_IFDIR | node.mode, size: 4096 };
   return { ...base, mode: S_IFLNK | 0o777, size: node.target.length };
@@ -161,7 +166,12 @@ function writeAt(n: Extract<FakeNode, { type: 'file' }>, at: number, data: Buffe
 function longnameOf(name: string, node: FakeNode): string {
   const a = attrsOf(node);
   const t = node.type === 'dir' ? 'd' : node.type === 'symlink' ? 'l' : '-';
-  const perms = (a.mode & 0o777).toString(2).padStart(9, '0').split('').map((b, i) => (b === '1' ? 'rwx'[i % 3] : '-')).join('');
+  const perms = (a.mode & 0o777)
+    .toString(2)
+    .padStart(9, '0')
+    .split('')
+    .map((b, i) => (b === '1' ? 'rwx'[i % 3] : '-'))
+    .join('');
   return `${t}${perms}    1 tester   staff    ${String(a.size).padStart(8)} Jan  1 00:00 ${name}`;
 }
 
@@ -188,9 +198,9 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   const methods =
     opts.requireAll ??
     opts.methods ??
-    ([...new Set(Object.values(users).flatMap((u) => [...(u.password !== undefined ? ['password'] : []), ...(u.keyboard ? ['keyboard-interactive'] : [])]))] as Array<
-      'password' | 'keyboard-interactive'
-    >);
+    ([
+      ...new Set(Object.values(users).flatMap((u) => [...(u.password !== undefined ? ['password'] : []), ...(u.keyboard ? ['keyboard-interactive'] : [])])),
+    ] as Array<'password' | 'keyboard-interactive'>);
   const home = opts.home ?? '/home/tester';
   const batch = Math.max(1, opts.readdirBatch ?? 100);
   const hostPair = goodKeyPair();
@@ -522,16 +532,17 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       applyAttrs(n, attrs);
       status(id, STATUS.OK);
     });
-    if (opts.symlinkArgs !== 'none') sftp.on('SYMLINK', (id, first, second) => {
-      // ssh2 hands the paths over in the draft's order (link, then target) for a client that is not OpenSSH.
-      const [linkPath, target] = opts.symlinkArgs === 'reversed' ? [second, first] : [first, second];
-      const a = abs(linkPath);
-      requests.push({ op: 'SYMLINK', path: a, t: performance.now() });
-      if (files.has(a)) return status(id, STATUS.FAILURE, 'File exists');
-      if (files.get(posix.dirname(a))?.type !== 'dir') return status(id, STATUS.NO_SUCH_FILE, 'No such file');
-      files.set(a, { type: 'symlink', target, mtime: now() });
-      status(id, STATUS.OK);
-    });
+    if (opts.symlinkArgs !== 'none')
+      sftp.on('SYMLINK', (id, first, second) => {
+        // ssh2 hands the paths over in the draft's order (link, then target) for a client that is not OpenSSH.
+        const [linkPath, target] = opts.symlinkArgs === 'reversed' ? [second, first] : [first, second];
+        const a = abs(linkPath);
+        requests.push({ op: 'SYMLINK', path: a, t: performance.now() });
+        if (files.has(a)) return status(id, STATUS.FAILURE, 'File exists');
+        if (files.get(posix.dirname(a))?.type !== 'dir') return status(id, STATUS.NO_SUCH_FILE, 'No such file');
+        files.set(a, { type: 'symlink', target, mtime: now() });
+        status(id, STATUS.OK);
+      });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -557,4 +568,3 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     },
   };
 }
-

@@ -1,7 +1,10 @@
 // The link proxy's own process (started by link-proxy.ts): one proxy, driven by IPC messages.
 import { createLinkProxy, type LinkProxyCore, type LinkProxyOptions } from './link-proxy-core';
 
-type Command = { id: number; op: 'cut' | 'blackhole' | 'restore' | 'stats' | 'close' } | { id: number; op: 'delay'; ms: number } | { id: number; op: 'rate'; mbit: number | null };
+type Command =
+  | { id: number; op: 'cut' | 'blackhole' | 'restore' | 'stats' | 'close' }
+  | { id: number; op: 'delay'; ms: number }
+  | { id: number; op: 'rate'; mbit: number | null };
 
 const send = (m: unknown) => process.send?.(m);
 let proxy: LinkProxyCore | undefined;

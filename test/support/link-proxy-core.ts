@@ -94,10 +94,13 @@ class Pipe {
       if (this.ended) this.to.end();
       return;
     }
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, Math.max(0, head.at - performance.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.flush();
+      },
+      Math.max(0, head.at - performance.now()),
+    );
   }
 
   flush(): void {
@@ -163,10 +166,7 @@ export async function createLinkProxy(opts: LinkProxyOptions): Promise<LinkProxy
     client.on('error', kill).on('close', kill);
     upstream.on('error', kill).on('close', kill);
     upstream.once('connect', () => {
-      c.pipes.push(
-        new Pipe(client, upstream, link, (n) => (stats.up += n)),
-        new Pipe(upstream, client, link, (n) => (stats.down += n)),
-      );
+      c.pipes.push(new Pipe(client, upstream, link, (n) => (stats.up += n)), new Pipe(upstream, client, link, (n) => (stats.down += n)));
       client.resume();
     });
   });

@@ -78,9 +78,7 @@ const INSTALL_HINT =
 /** Finds an OpenSSH executable on PATH or in the usual places; throws naming the package when missing. */
 export function findOpenSsh(name: 'sshd' | 'ssh-keygen' | 'ssh' | 'sftp' | 'ssh-agent' | 'ssh-add' | 'ssh-keyscan' | 'sftp-server'): string {
   const candidates =
-    name === 'sftp-server'
-      ? SFTP_SERVER
-      : [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...SEARCH_DIRS].map((d) => path.join(d, name));
+    name === 'sftp-server' ? SFTP_SERVER : [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...SEARCH_DIRS].map((d) => path.join(d, name));
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`OpenSSH '${name}' was not found (looked on PATH and in ${SEARCH_DIRS.join(', ')}). ${INSTALL_HINT}`);
   return found;
@@ -192,9 +190,8 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshdHandle
   const authorized = path.join(dir, 'authorized_keys');
   writeFileSync(
     authorized,
-    [clientKeys.ed25519, clientKeys.ed25519Encrypted, clientKeys.rsaPem, clientKeys.ecdsa]
-      .map((k) => readFileSync(`${k}.pub`, 'utf8').trim())
-      .join('\n') + '\n',
+    [clientKeys.ed25519, clientKeys.ed25519Encrypted, clientKeys.rsaPem, clientKeys.ecdsa].map((k) => readFileSync(`${k}.pub`, 'utf8').trim()).join('\n') +
+      '\n',
     { mode: 0o600 },
   );
 

@@ -77,11 +77,13 @@ describe('npm run web (electron/web/server.ts)', () => {
 
   it('serves the page with a strict CSP (or says how to build it)', async () => {
     const res = await new Promise<http.IncomingMessage & { body: string }>((resolve, reject) => {
-      http.get(`${origin}/`, (r) => {
-        let body = '';
-        r.on('data', (d: Buffer) => (body += d.toString()));
-        r.on('end', () => resolve(Object.assign(r, { body })));
-      }).on('error', reject);
+      http
+        .get(`${origin}/`, (r) => {
+          let body = '';
+          r.on('data', (d: Buffer) => (body += d.toString()));
+          r.on('end', () => resolve(Object.assign(r, { body })));
+        })
+        .on('error', reject);
     });
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self';/);
     expect(res.headers['content-security-policy']).toContain(`connect-src 'self' ${origin.replace('http', 'ws')}`);
@@ -96,10 +98,12 @@ describe('npm run web (electron/web/server.ts)', () => {
 
   it('does not serve files outside the renderer folder', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      http.get(`${origin}/..%2f..%2fpackage.json`, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).on('error', reject);
+      http
+        .get(`${origin}/..%2f..%2fpackage.json`, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
     });
     expect([403, 404]).toContain(status);
   });
@@ -114,7 +118,10 @@ describe('npm run web (electron/web/server.ts)', () => {
     it('answers app:info in web mode, and refuses unknown channels and malformed frames as data', async () => {
       const info = await c.api.app.info();
       expect(info).toMatchObject({ name: 'Skiff', mode: 'web', nativeDialogs: false });
-      const unknown = (await c.raw(JSON.stringify({ id: 7, channel: 'shell:open-external', args: ['https://x'] }), 7)) as { ok: boolean; error: { code: string } };
+      const unknown = (await c.raw(JSON.stringify({ id: 7, channel: 'shell:open-external', args: ['https://x'] }), 7)) as {
+        ok: boolean;
+        error: { code: string };
+      };
       expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
       const malformed = (await c.raw('{"id": 8, "chan', null)) as { ok: boolean; error: { code: string } };
       expect(malformed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
@@ -132,7 +139,13 @@ describe('npm run web (electron/web/server.ts)', () => {
         asked.push(q);
         if (q.kind === 'host-key') void c.api.question.answer({ id: q.id, answer: { kind: 'host-key', decision: 'trust-remember' } });
       });
-      const session = await c.api.session.connect({ host: sshd.host, port: sshd.port, username: sshd.user, authMethod: 'key', keyPath: sshd.clientKeys.ed25519 });
+      const session = await c.api.session.connect({
+        host: sshd.host,
+        port: sshd.port,
+        username: sshd.user,
+        authMethod: 'key',
+        keyPath: sshd.clientKeys.ed25519,
+      });
       off();
       expect(asked.map((q) => q.kind)).toEqual(['host-key']);
       expect(asked[0]).toMatchObject({ status: 'unknown', host: sshd.host, port: sshd.port });

@@ -22,7 +22,7 @@ export async function hashRemoteFile(fs: FileSystem, p: string, maxBytes: number
   const fh = await fs.open(p, 'r');
   try {
     const buf = Buffer.allocUnsafe(Math.min(fs.maxReadSize, maxBytes + 1));
-    for (let pos = 0; ; ) {
+    for (let pos = 0; ;) {
       const n = await fh.read(buf, 0, buf.length, pos);
       if (n === 0) break;
       h.update(buf.subarray(0, n));

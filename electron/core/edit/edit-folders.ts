@@ -81,10 +81,12 @@ export class EditFolders {
   async create(sessionId: string, server: EditServer, remoteName: string): Promise<EditFolder> {
     let session = this.sessions.get(sessionId);
     if (!session) {
-      session = this.rootDir().then((r) => mkdtemp(path.join(r, `${safeLocalName(`${server.username}@${server.host}`)}-`))).then(async (d) => {
-        await chmod(d, PRIVATE);
-        return d;
-      });
+      session = this.rootDir()
+        .then((r) => mkdtemp(path.join(r, `${safeLocalName(`${server.username}@${server.host}`)}-`)))
+        .then(async (d) => {
+          await chmod(d, PRIVATE);
+          return d;
+        });
       this.sessions.set(sessionId, session);
     }
     const root = await privateDir(path.join(await session, String(++this.counter)));
@@ -111,7 +113,11 @@ export class EditFolders {
     for (const name of names.filter((n) => n.startsWith(ROOT_PREFIX))) {
       const root = path.join(this.tempParent, name);
       if (root === mine) continue;
-      const owner = z.object({ pid: z.number().int() }).safeParse(await readFile(path.join(root, OWNER_FILE), 'utf8').then(JSON.parse).catch(() => null));
+      const owner = z.object({ pid: z.number().int() }).safeParse(
+        await readFile(path.join(root, OWNER_FILE), 'utf8')
+          .then(JSON.parse)
+          .catch(() => null),
+      );
       // Only folders that say whose they are: another user's or another program's are not ours to touch.
       if (!owner.success || processAlive(owner.data.pid)) continue;
       for (const session of await readdir(root).catch(() => [] as string[])) {
@@ -119,13 +125,24 @@ export class EditFolders {
           const fileRoot = path.join(root, session, n);
           const editDir = path.join(fileRoot, 'edit');
           const files = await readdir(editDir).catch(() => [] as string[]);
-          const m = manifestSchema.safeParse(await readFile(path.join(fileRoot, MANIFEST_FILE), 'utf8').then(JSON.parse).catch(() => null));
+          const m = manifestSchema.safeParse(
+            await readFile(path.join(fileRoot, MANIFEST_FILE), 'utf8')
+              .then(JSON.parse)
+              .catch(() => null),
+          );
           // Without a manifest (a crash during the first download) the copy is the file that is not an editor's swap file.
           const copy = m.success ? files.find((x) => x === m.data.localName) : files.find((x) => !x.startsWith('.'));
           if (!copy) continue;
           const local = path.join(editDir, copy);
           const unsent = !m.success || (await hashFile(local).catch(() => null)) !== m.data.syncedHash;
-          if (unsent) kept.push(await this.keep({ root: fileRoot, editDir, uploadDir: path.join(fileRoot, 'upload'), localPath: local }, m.success ? m.data.server : { host: 'unknown-server', port: 22, username: 'unknown' }, now));
+          if (unsent)
+            kept.push(
+              await this.keep(
+                { root: fileRoot, editDir, uploadDir: path.join(fileRoot, 'upload'), localPath: local },
+                m.success ? m.data.server : { host: 'unknown-server', port: 22, username: 'unknown' },
+                now,
+              ),
+            );
         }
       }
       await rm(root, { recursive: true, force: true }).catch(() => undefined);

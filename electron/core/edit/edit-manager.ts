@@ -19,7 +19,18 @@ import { EditFolders, type EditFolder } from './edit-folders';
 import { editorArgv, parseEditorCommand } from './editor-command';
 import { isExecutable } from './executable';
 import { watchForSaves, type SaveWatcher, type SaveWatcherOptions } from './save-watcher';
-import type { EditConflictChoice, EditConflictQuestion, EditEvent, EditLargeQuestion, EditMode, EditOpenResult, EditServer, EditState, EditVersion, EditedFileSnapshot } from './types';
+import type {
+  EditConflictChoice,
+  EditConflictQuestion,
+  EditEvent,
+  EditLargeQuestion,
+  EditMode,
+  EditOpenResult,
+  EditServer,
+  EditState,
+  EditVersion,
+  EditedFileSnapshot,
+} from './types';
 
 /**
  * One transfer the manager asks the engine for: a single file, renamed on the way, never copying
@@ -191,7 +202,8 @@ export class EditManager {
       try {
         const real = await remote.fs.realpath(p);
         const st = await remote.fs.stat(real);
-        if (st.type === 'directory') throw new SkiffError('IS_A_DIRECTORY', `“${printableName(posixBasename(p))}” is a folder: only files can be edited.`, { path: p });
+        if (st.type === 'directory')
+          throw new SkiffError('IS_A_DIRECTORY', `“${printableName(posixBasename(p))}” is a folder: only files can be edited.`, { path: p });
         if (st.type !== 'file') throw new SkiffError('UNSUPPORTED', `“${printableName(posixBasename(p))}” is not a regular file.`, { path: p });
         this.launchPlan(mode, posixBasename(real), st.mode);
         todo.push({ path: p, real, st });
@@ -202,8 +214,14 @@ export class EditManager {
     const { largeFileBytes } = this.deps.settings();
     const fresh = todo.filter((t) => !this.find(server, t.real));
     const large = fresh.filter((t) => t.st.size > largeFileBytes);
-    const declined = large.length > 0 && !(await this.deps.askLarge({ files: large.map((t) => ({ path: t.real, size: t.st.size })), limitBytes: largeFileBytes }));
-    if (declined) for (const t of large) fail(t.path, new SkiffError('CANCELLED', `“${printableName(posixBasename(t.real))}” was not opened: it is larger than the limit for editing.`, { path: t.path }));
+    const declined =
+      large.length > 0 && !(await this.deps.askLarge({ files: large.map((t) => ({ path: t.real, size: t.st.size })), limitBytes: largeFileBytes }));
+    if (declined)
+      for (const t of large)
+        fail(
+          t.path,
+          new SkiffError('CANCELLED', `“${printableName(posixBasename(t.real))}” was not opened: it is larger than the limit for editing.`, { path: t.path }),
+        );
     await Promise.all(
       todo
         .filter((t) => !(declined && large.includes(t)))
@@ -286,7 +304,11 @@ export class EditManager {
 
   /** The argv to start for this file, or null for the system default; refuses programs where they would run. */
   private launchPlan(mode: EditMode, name: string, remoteMode: number): string[] | null {
-    const cmd = parseEditorCommand(this.deps.settings().editorCommand, { env: this.deps.env ?? process.env, ...(this.deps.platform ? { platform: this.deps.platform } : {}), ...(this.deps.home ? { home: this.deps.home } : {}) });
+    const cmd = parseEditorCommand(this.deps.settings().editorCommand, {
+      env: this.deps.env ?? process.env,
+      ...(this.deps.platform ? { platform: this.deps.platform } : {}),
+      ...(this.deps.home ? { home: this.deps.home } : {}),
+    });
     if (cmd) return mode === 'edit' || isExecutable(name, remoteMode) ? cmd : null;
     if (isExecutable(name, remoteMode)) {
       throw new SkiffError(
@@ -354,7 +376,13 @@ export class EditManager {
   private async download(e: Edit, remote: EditRemote): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const before = await remote.fs.stat(e.remotePath);
-      const snap = await this.deps.transfer(remote.sessionId, { direction: 'download', source: e.remotePath, targetDir: e.folder.editDir, targetName: path.basename(e.folder.localPath), conflict: 'overwrite' });
+      const snap = await this.deps.transfer(remote.sessionId, {
+        direction: 'download',
+        source: e.remotePath,
+        targetDir: e.folder.editDir,
+        targetName: path.basename(e.folder.localPath),
+        conflict: 'overwrite',
+      });
       if (snap.state !== 'done') throw jobError(snap);
       const after = await remote.fs.stat(e.remotePath);
       // Changed while it was read: the copy may mix two versions. Read it again.
@@ -408,7 +436,10 @@ export class EditManager {
     const remote = this.deps.remote(e.server, e.sessionId);
     if (!remote) {
       if (decision !== undefined) e.decision = decision;
-      throw new SkiffError('NOT_CONNECTED', `The change to “${printableName(posixBasename(e.remotePath))}” waits for a connection to ${e.server.host}: Skiff uploads it when one is there.`);
+      throw new SkiffError(
+        'NOT_CONNECTED',
+        `The change to “${printableName(posixBasename(e.remotePath))}” waits for a connection to ${e.server.host}: Skiff uploads it when one is there.`,
+      );
     }
     e.sessionId = remote.sessionId;
     e.decision = undefined;
@@ -437,7 +468,13 @@ export class EditManager {
     const direct = unsafeNameReason(targetName) === null;
     const uploadName = direct ? targetName : `.skiff-edit-${randomUUID().slice(0, 8)}.tmp`;
     // keep-both writes a name nobody had a moment ago: "skip" never replaces one that appeared since.
-    const snap = await this.deps.transfer(remote.sessionId, { direction: 'upload', source: localPath, targetDir, targetName: uploadName, conflict: keepBoth || !direct ? 'skip' : 'overwrite' });
+    const snap = await this.deps.transfer(remote.sessionId, {
+      direction: 'upload',
+      source: localPath,
+      targetDir,
+      targetName: uploadName,
+      conflict: keepBoth || !direct ? 'skip' : 'overwrite',
+    });
     if (snap.state === 'skipped' && (keepBoth || !direct)) {
       e.decision = decision;
       e.again = true;
@@ -447,7 +484,8 @@ export class EditManager {
       if (decision !== undefined) e.decision = decision;
       throw jobError(snap);
     }
-    if (!direct) await this.renameOnto(remote, targetDir === '/' ? `/${uploadName}` : `${targetDir}/${uploadName}`, target, keepBoth ? undefined : e.remoteMode);
+    if (!direct)
+      await this.renameOnto(remote, targetDir === '/' ? `/${uploadName}` : `${targetDir}/${uploadName}`, target, keepBoth ? undefined : e.remoteMode);
     const afterStat = await remote.fs.statOrNull(target);
     const after = afterStat ? versionOf(afterStat) : null;
     if (afterStat) e.remoteMode = afterStat.mode;
@@ -478,7 +516,12 @@ export class EditManager {
   }
 
   private record(e: Edit): Promise<void> {
-    return this.folders.record(e.folder, { server: { ...e.server }, remotePath: e.remotePath, localName: path.basename(e.folder.localPath), syncedHash: e.syncedHash });
+    return this.folders.record(e.folder, {
+      server: { ...e.server },
+      remotePath: e.remotePath,
+      localName: path.basename(e.folder.localPath),
+      syncedHash: e.syncedHash,
+    });
   }
 
   private async remoteVersion(remote: EditRemote, p: string): Promise<EditVersion | null> {
@@ -501,7 +544,14 @@ export class EditManager {
     this.changed(e);
     if (e.asking) return;
     e.asking = true;
-    const q: EditConflictQuestion = { editId: e.id, server: { ...e.server }, remotePath: e.remotePath, remote, local, keepBothName: keepBothName(posixBasename(e.remotePath)) };
+    const q: EditConflictQuestion = {
+      editId: e.id,
+      server: { ...e.server },
+      remotePath: e.remotePath,
+      remote,
+      local,
+      keepBothName: keepBothName(posixBasename(e.remotePath)),
+    };
     void this.deps
       .askConflict(q)
       .catch(() => null)

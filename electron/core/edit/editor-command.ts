@@ -5,7 +5,10 @@ import { parse, type ParseEntry } from 'shell-quote';
 import { SkiffError } from '../errors';
 
 /** Splits `command` into argv; throws EDITOR_FAILED for shell operators (no shell runs them). Empty → null (the system default). */
-export function parseEditorCommand(command: string, opts: { env?: Record<string, string | undefined>; platform?: NodeJS.Platform; home?: string } = {}): string[] | null {
+export function parseEditorCommand(
+  command: string,
+  opts: { env?: Record<string, string | undefined>; platform?: NodeJS.Platform; home?: string } = {},
+): string[] | null {
   if (command.trim() === '') return null;
   const env = opts.env ?? {};
   // On Windows a backslash is a path separator, not an escape: keep it literal.

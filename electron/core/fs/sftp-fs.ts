@@ -22,7 +22,6 @@ const S_IFLNK = 0o120000;
 /** How many independent requests (link stats, child deletes) we keep in flight per operation. */
 const FAN_OUT = 16;
 
-
 const attrsSchema = z.object({
   mode: z.number().int().nonnegative().optional(),
   uid: z.number().int().nonnegative().optional(),
@@ -112,13 +111,18 @@ function formatMode(mode: number): string {
 
 /** A symlink failure in plain words (a server without links says "unsupported"). */
 function symlinkError(err: unknown, linkPath: string): SkiffError {
-  if (isSkiffError(err, 'UNSUPPORTED')) return new SkiffError('UNSUPPORTED', `This server does not support symbolic links: “${linkPath}” was not created.`, { path: linkPath, cause: err });
+  if (isSkiffError(err, 'UNSUPPORTED'))
+    return new SkiffError('UNSUPPORTED', `This server does not support symbolic links: “${linkPath}” was not created.`, { path: linkPath, cause: err });
   return asSkiff(err);
 }
 
 /** A path the server answered with, checked: a non-empty string without NUL. */
 function serverString(v: unknown, op: SftpOp, p: string): string {
-  const ok = z.string().min(1).refine((x) => !x.includes('\0')).safeParse(v);
+  const ok = z
+    .string()
+    .min(1)
+    .refine((x) => !x.includes('\0'))
+    .safeParse(v);
   if (!ok.success) throw new SkiffError('PROTOCOL_ERROR', `The server sent a malformed answer to ${op} “${p}”.`, { path: p });
   return ok.data;
 }
@@ -224,11 +228,13 @@ export class SftpFs implements FileSystem {
     // An 'error' event without a listener would crash the process; failures reach callers through their callbacks.
     sftp.on('error', (err: Error & { level?: string }) => {
       // ssh2 could not parse what the server sent; it closes the channel and fails every request on it.
-      if (err.level === 'sftp-protocol' && sftp === this.sftp) this.setFault(new SkiffError('PROTOCOL_ERROR', `The server sent a malformed SFTP reply (${err.message}), so that channel was closed.`, { cause: err }));
+      if (err.level === 'sftp-protocol' && sftp === this.sftp)
+        this.setFault(new SkiffError('PROTOCOL_ERROR', `The server sent a malformed SFTP reply (${err.message}), so that channel was closed.`, { cause: err }));
     });
     sftp.on('close', () => {
       if (sftp !== this.sftp || this.ended) return;
-      if (!this.closedReason && this.connection?.alive()) this.setFault(new SkiffError('FAILURE', 'The server closed its SFTP channel in the middle of a request (the connection itself stayed up).'));
+      if (!this.closedReason && this.connection?.alive())
+        this.setFault(new SkiffError('FAILURE', 'The server closed its SFTP channel in the middle of a request (the connection itself stayed up).'));
       else this.closedReason ??= { code: 'CONNECTION_LOST', message: 'The SFTP channel was closed.' };
     });
   }
@@ -277,7 +283,12 @@ export class SftpFs implements FileSystem {
     return this.send(this.gen, op, p, fn);
   }
 
-  private send<T>(gen: number, op: SftpOp, p: string | undefined, fn: (cb: (err: Error | null | undefined, value?: T) => void, sftp: SFTPWrapper) => void): Promise<T> {
+  private send<T>(
+    gen: number,
+    op: SftpOp,
+    p: string | undefined,
+    fn: (cb: (err: Error | null | undefined, value?: T) => void, sftp: SFTPWrapper) => void,
+  ): Promise<T> {
     const sftp = this.sftp;
     return new Promise<T>((resolve, reject) => {
       try {
@@ -293,9 +304,14 @@ export class SftpFs implements FileSystem {
     const gone = sftpStatus(err) === undefined && /no response from server/i.test(err instanceof Error ? err.message : String(err));
     if (gone && !this.ended && !this.closedReason) {
       // Its requests fail before the channel's 'close' event: decide here whether the connection is still up.
-      if (gen === this.gen && !this.fault && this.connection?.alive()) this.setFault(new SkiffError('FAILURE', 'The server closed its SFTP channel in the middle of a request (the connection itself stayed up).'));
+      if (gen === this.gen && !this.fault && this.connection?.alive())
+        this.setFault(new SkiffError('FAILURE', 'The server closed its SFTP channel in the middle of a request (the connection itself stayed up).'));
       const fault = this.faults.get(gen);
-      if (fault) return new SkiffError(fault.code, p === undefined ? fault.message : `“${p}”: ${fault.message}`, { ...(p === undefined ? {} : { path: p }), cause: err });
+      if (fault)
+        return new SkiffError(fault.code, p === undefined ? fault.message : `“${p}”: ${fault.message}`, {
+          ...(p === undefined ? {} : { path: p }),
+          cause: err,
+        });
     }
     return fromSftpError(err, op, p);
   }
@@ -318,7 +334,10 @@ export class SftpFs implements FileSystem {
           this.fault = null;
         },
         (err: unknown) => {
-          this.closedReason ??= { code: 'CONNECTION_LOST', message: `The server closed its SFTP channel and refused a new one (${err instanceof Error ? err.message : String(err)}).` };
+          this.closedReason ??= {
+            code: 'CONNECTION_LOST',
+            message: `The server closed its SFTP channel and refused a new one (${err instanceof Error ? err.message : String(err)}).`,
+          };
           throw this.stopped(p);
         },
       )
@@ -335,7 +354,9 @@ export class SftpFs implements FileSystem {
     if (gen !== this.gen || this.fault) {
       const fault = this.faults.get(gen);
       return Promise.reject(
-        fault ? new SkiffError(fault.code, `“${p}”: ${fault.message}`, { path: p }) : new SkiffError('NOT_CONNECTED', `“${p}” was open on an SFTP channel that is gone.`, { path: p }),
+        fault
+          ? new SkiffError(fault.code, `“${p}”: ${fault.message}`, { path: p })
+          : new SkiffError('NOT_CONNECTED', `“${p}” was open on an SFTP channel that is gone.`, { path: p }),
       );
     }
     return this.send(gen, op, p, (cb) => fn(cb));
@@ -600,7 +621,11 @@ export class SftpFs implements FileSystem {
       try {
         await this.moveEntry(aside, to, toLink);
       } catch (backErr) {
-        throw new SkiffError(asSkiff(err).code, `Could not replace “${to}”: ${asSkiff(err).message} The old file could not be put back either (${asSkiff(backErr).message}); it is kept as “${aside}”.`, { path: to, cause: err });
+        throw new SkiffError(
+          asSkiff(err).code,
+          `Could not replace “${to}”: ${asSkiff(err).message} The old file could not be put back either (${asSkiff(backErr).message}); it is kept as “${aside}”.`,
+          { path: to, cause: err },
+        );
       }
       throw err;
     }
@@ -666,7 +691,11 @@ export class SftpFs implements FileSystem {
     // Some servers answer OK and drop the mode: say so rather than show a change that did not happen.
     const st = await this.stat(p);
     if ((st.mode & 0o7777) !== want) {
-      throw new SkiffError('UNSUPPORTED', `The server accepted the new permissions of “${p}” but did not apply them (they are ${formatMode(st.mode)}, not ${formatMode(want)}).`, { path: p });
+      throw new SkiffError(
+        'UNSUPPORTED',
+        `The server accepted the new permissions of “${p}” but did not apply them (they are ${formatMode(st.mode)}, not ${formatMode(want)}).`,
+        { path: p },
+      );
     }
   }
 
@@ -678,7 +707,9 @@ export class SftpFs implements FileSystem {
     await this.call<void>('chmod', p, (cb, sftp) => sftp.chown(p, uid, gid, cb));
     const st = await this.stat(p);
     if (st.uid !== uid || st.gid !== gid) {
-      throw new SkiffError('UNSUPPORTED', `The server accepted the new owner of “${p}” but did not apply it (it is ${st.uid}:${st.gid}, not ${uid}:${gid}).`, { path: p });
+      throw new SkiffError('UNSUPPORTED', `The server accepted the new owner of “${p}” but did not apply it (it is ${st.uid}:${st.gid}, not ${uid}:${gid}).`, {
+        path: p,
+      });
     }
   }
 
@@ -715,7 +746,8 @@ export class SftpFs implements FileSystem {
     } catch (err) {
       if (isSkiffError(err, 'FAILURE') && (await this.lstatOrNull(linkPath).catch(() => null))) throw refine('ALREADY_EXISTS', 'symlink', linkPath, err);
       // An unknown order that failed may only be the wrong one (the server tried to create the target's name).
-      if (known !== null || !(isSkiffError(err, 'FAILURE') || isSkiffError(err, 'NO_SUCH_FILE') || isSkiffError(err, 'ALREADY_EXISTS'))) throw symlinkError(err, linkPath);
+      if (known !== null || !(isSkiffError(err, 'FAILURE') || isSkiffError(err, 'NO_SUCH_FILE') || isSkiffError(err, 'ALREADY_EXISTS')))
+        throw symlinkError(err, linkPath);
       r = 'wrong';
     }
     if (r === 'ok') {
@@ -732,7 +764,11 @@ export class SftpFs implements FileSystem {
       this.profile.learnSymlinkOrder(second, true);
       return;
     }
-    throw new SkiffError('FAILURE', `The server did not create the link “${linkPath}” as asked, in either argument order; the wrong links it made were removed.`, { path: linkPath });
+    throw new SkiffError(
+      'FAILURE',
+      `The server did not create the link “${linkPath}” as asked, in either argument order; the wrong links it made were removed.`,
+      { path: linkPath },
+    );
   }
 
   /** One SYMLINK request with the two paths in `order`. */
@@ -864,11 +900,12 @@ export class SftpFs implements FileSystem {
     if (!('statvfs@openssh.com' in this.extensions)) return false;
     const dir = path.posix.dirname(p);
     // ssh2 names the fields after struct statvfs (f_bavail, f_frsize, …).
-    const info = await this.call<{ f_bavail?: number; f_frsize?: number; f_bsize?: number }>('stat', dir, (cb, sftp) => sftp.ext_openssh_statvfs(dir, cb)).catch(() => null);
+    const info = await this.call<{ f_bavail?: number; f_frsize?: number; f_bsize?: number }>('stat', dir, (cb, sftp) =>
+      sftp.ext_openssh_statvfs(dir, cb),
+    ).catch(() => null);
     if (!info || typeof info.f_bavail !== 'number') return false;
     return info.f_bavail * (info.f_frsize || info.f_bsize || 0) < need;
   }
-
 }
 
 /**
@@ -881,7 +918,12 @@ export class SftpFs implements FileSystem {
  * write or the close failed; resolves to the FSETSTAT's error (null when it worked), which the
  * caller may treat as "attributes not kept" rather than as a failed file.
  */
-async function closeAfterWrites(h: SftpFileHandle, writes: Array<Promise<void>>, inOrder: boolean, attrs: { atime?: number; mtime?: number; mode?: number }): Promise<unknown> {
+async function closeAfterWrites(
+  h: SftpFileHandle,
+  writes: Array<Promise<void>>,
+  inOrder: boolean,
+  attrs: { atime?: number; mtime?: number; mode?: number },
+): Promise<unknown> {
   if (!inOrder) {
     const done = await Promise.allSettled(writes);
     const bad = done.find((r): r is PromiseRejectedResult => r.status === 'rejected');

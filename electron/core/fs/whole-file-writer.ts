@@ -85,7 +85,11 @@ class WholeFileWriter {
     } catch (err) {
       if (err instanceof FsThreadStopped) throw new SkiffError('INTERNAL', `Could not write “${msg.finalPath}”: ${err.message}.`, { path: msg.finalPath });
       // Not sent (the bytes could not be handed over): nothing was written.
-      throw new SkiffError('INVALID_ARGUMENT', `Could not write “${msg.finalPath}”: its bytes could not be handed to the writer (${err instanceof Error ? err.message : String(err)}).`, { path: msg.finalPath });
+      throw new SkiffError(
+        'INVALID_ARGUMENT',
+        `Could not write “${msg.finalPath}”: its bytes could not be handed to the writer (${err instanceof Error ? err.message : String(err)}).`,
+        { path: msg.finalPath },
+      );
     }
     if (!r.err) return;
     // Errors of the move are about the final name (it exists, …); the others about the part.

@@ -71,7 +71,11 @@ export class KeytarSecretStore implements SecretStore {
         return api as KeytarApi;
       },
       (err: unknown) => {
-        throw new SkiffError('KEYCHAIN_UNAVAILABLE', `${MODULE_BROKEN}: ${firstLine(err)}. Reinstall Skiff (or run electron-rebuild for keytar). ${ASK_EACH_TIME}`, { cause: err });
+        throw new SkiffError(
+          'KEYCHAIN_UNAVAILABLE',
+          `${MODULE_BROKEN}: ${firstLine(err)}. Reinstall Skiff (or run electron-rebuild for keytar). ${ASK_EACH_TIME}`,
+          { cause: err },
+        );
       },
     );
     return this.keytar;
@@ -101,7 +105,9 @@ export function keychainError(err: unknown, platform: NodeJS.Platform, secret?: 
   } else {
     hint = 'Make sure a Secret Service keyring (gnome-keyring or KWallet) is installed, running and unlocked.';
   }
-  return new SkiffError('KEYCHAIN_UNAVAILABLE', `The system keychain is not available (${raw}). ${hint} ${ASK_EACH_TIME}`, { cause: err instanceof Error ? new Error(raw) : undefined });
+  return new SkiffError('KEYCHAIN_UNAVAILABLE', `The system keychain is not available (${raw}). ${hint} ${ASK_EACH_TIME}`, {
+    cause: err instanceof Error ? new Error(raw) : undefined,
+  });
 }
 
 function firstLine(err: unknown): string {

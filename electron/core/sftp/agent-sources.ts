@@ -13,7 +13,10 @@ export interface AgentSource {
 export const WINDOWS_OPENSSH_AGENT_PIPE = '\\\\.\\pipe\\openssh-ssh-agent';
 
 /** The agents to try in order, or why there is none. */
-export function defaultAgentSources(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): { sources: AgentSource[]; problem?: string } {
+export function defaultAgentSources(
+  env: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform,
+): { sources: AgentSource[]; problem?: string } {
   const sock = env.SSH_AUTH_SOCK || undefined;
   const sources: AgentSource[] = sock ? [{ label: 'ssh-agent', agent: sock }] : [];
   if (platform === 'win32') {

@@ -30,7 +30,12 @@ export async function loadPrivateKey(opts: Pick<ConnectOptions, 'privateKey' | '
     try {
       text = await userFsPromises.readFile(opts.privateKeyPath);
     } catch (err) {
-      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      const why =
+        (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'it does not exist'
+          : (err as NodeJS.ErrnoException).code === 'EACCES'
+            ? 'permission denied'
+            : (err as Error).message;
       throw new SkiffError('KEY_FILE_INVALID', `Cannot read the private key file “${opts.privateKeyPath}”: ${why}.`, { path: opts.privateKeyPath, cause: err });
     }
   } else {
@@ -40,12 +45,18 @@ export async function loadPrivateKey(opts: Pick<ConnectOptions, 'privateKey' | '
   const parsed = utils.parseKey(text, opts.passphrase);
   if (parsed instanceof Error) {
     if (/no passphrase given/i.test(parsed.message)) {
-      throw new SkiffError('PASSPHRASE_REQUIRED', `The private key ${label} is protected by a passphrase. Enter the passphrase to use it.`, { ...where, cause: parsed });
+      throw new SkiffError('PASSPHRASE_REQUIRED', `The private key ${label} is protected by a passphrase. Enter the passphrase to use it.`, {
+        ...where,
+        cause: parsed,
+      });
     }
     if (opts.passphrase !== undefined && /passphrase|integrity|decrypt/i.test(parsed.message)) {
       throw new SkiffError('PASSPHRASE_REQUIRED', `The passphrase for the private key ${label} is wrong. Enter it again.`, { ...where, cause: parsed });
     }
-    throw new SkiffError('KEY_FILE_INVALID', `${label} is not a private key Skiff can read (OpenSSH or PEM; RSA, ECDSA or Ed25519 expected).`, { ...where, cause: parsed });
+    throw new SkiffError('KEY_FILE_INVALID', `${label} is not a private key Skiff can read (OpenSSH or PEM; RSA, ECDSA or Ed25519 expected).`, {
+      ...where,
+      cause: parsed,
+    });
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || !key.isPrivateKey()) {
@@ -118,7 +129,17 @@ export class AuthPlan {
         method: 'keyboard-interactive',
         label: 'keyboard-interactive',
         wire: 'keyboard-interactive',
-        make: (username) => ({ type: 'keyboard-interactive', username, prompt: (name, instructions, _lang, prompts, finish) => keyboard(name, instructions, prompts.map((q) => ({ prompt: q.prompt, echo: q.echo === true })), finish) }),
+        make: (username) => ({
+          type: 'keyboard-interactive',
+          username,
+          prompt: (name, instructions, _lang, prompts, finish) =>
+            keyboard(
+              name,
+              instructions,
+              prompts.map((q) => ({ prompt: q.prompt, echo: q.echo === true })),
+              finish,
+            ),
+        }),
       });
     }
     if (password !== undefined) {
@@ -209,14 +230,18 @@ export class AuthPlan {
     if (tried.length === 0) {
       const offered = allowed && allowed.length ? allowed.join(', ') : 'nothing';
       const given = this.skipped.length ? ` (given: ${this.skipped.map((s) => s.label).join(', ')})` : '';
-      return new SkiffError('AUTH_FAILED', `Could not log in to ${host} as ${user}: the server accepts only ${offered}, and no matching credentials were given${given}.`);
+      return new SkiffError(
+        'AUTH_FAILED',
+        `Could not log in to ${host} as ${user}: the server accepts only ${offered}, and no matching credentials were given${given}.`,
+      );
     }
     const refused = tried.filter((a) => a.problem === undefined).map((a) => a.label);
     const problems = tried.filter((a) => a.problem !== undefined).map((a) => `${a.label}: ${a.problem}`);
     const labels = tried.map((a) => a.label);
     const list = labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]!}`;
     let tail: string;
-    if (problems.length === 0) tail = refused.length === 1 ? 'the server refused it' : refused.length === 2 ? 'the server refused both' : 'the server refused all of them';
+    if (problems.length === 0)
+      tail = refused.length === 1 ? 'the server refused it' : refused.length === 2 ? 'the server refused both' : 'the server refused all of them';
     else if (refused.length === 0) tail = problems.join('; ');
     else tail = `the server refused ${refused.join(', ')}; ${problems.join('; ')}`;
     const notAllowed = this.skipped.map((s) => s.label);

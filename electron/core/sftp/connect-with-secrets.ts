@@ -148,7 +148,11 @@ export async function connectWithSecrets<S>(o: ConnectWithSecretsOptions<S>): Pr
 }
 
 /** Connects again with the secret that worked, checking the host key with `verifyHostKey` (which may ask). */
-export function reconnectWith<S>(credentials: Credentials, connect: (options: ConnectOptions) => Promise<S>, verifyHostKey: ConnectOptions['verifyHostKey']): Promise<S> {
+export function reconnectWith<S>(
+  credentials: Credentials,
+  connect: (options: ConnectOptions) => Promise<S>,
+  verifyHostKey: ConnectOptions['verifyHostKey'],
+): Promise<S> {
   return connect({ ...credentials.options, verifyHostKey });
 }
 
@@ -191,7 +195,15 @@ async function initialSecret<S>(kind: SecretKind, o: ConnectWithSecretsOptions<S
 async function ask<S>(state: SecretState, o: ConnectWithSecretsOptions<S>, reason: SecretPromptReason): Promise<void> {
   const t = o.target;
   const canRemember = state.keychainUsable && o.remember !== undefined;
-  const prompt: SecretPrompt = { secret: state.kind, host: t.host, port: t.port, username: t.username, reason, canRemember, rememberDefault: canRemember && (state.remember || o.typed?.remember === true) };
+  const prompt: SecretPrompt = {
+    secret: state.kind,
+    host: t.host,
+    port: t.port,
+    username: t.username,
+    reason,
+    canRemember,
+    rememberDefault: canRemember && (state.remember || o.typed?.remember === true),
+  };
   if (t.bookmarkName !== undefined) prompt.bookmarkName = t.bookmarkName;
   if (state.kind === 'passphrase' && t.keyPath) prompt.keyPath = t.keyPath;
   if (state.keychainWarning) prompt.keychainMessage = state.keychainWarning.message;

@@ -31,4 +31,3 @@ export interface ServerInfo {
     keepsPermissions: boolean;
   };
 }
-

@@ -36,7 +36,14 @@ export function extensionText(data: string): string {
 }
 
 /** The server information of a session with `profile`. */
-export function serverInfoOf(s: { host: string; port: number; username: string; authMethod: AuthMethod; profile: ServerProfile; algorithms?: NegotiatedAlgorithms }): ServerInfo {
+export function serverInfoOf(s: {
+  host: string;
+  port: number;
+  username: string;
+  authMethod: AuthMethod;
+  profile: ServerProfile;
+  algorithms?: NegotiatedAlgorithms;
+}): ServerInfo {
   const { profile } = s;
   const hello = profile.hello;
   const alg = s.algorithms;

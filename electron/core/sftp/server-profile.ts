@@ -56,17 +56,21 @@ const TEXT: Record<ServerQuirk, string> = {
   'fsetstat-overtakes-writes':
     'May carry out a handle’s FSETSTAT before the WRITEs sent ahead of it: Skiff waits for every write to be acknowledged before it sets times or closes.',
   'writes-in-offset-order': 'Accepts a file’s bytes only in offset order: Skiff writes each upload through one handle, front to back.',
-  'no-resume': 'Cannot continue writing an existing file (it writes every file from its start): an interrupted upload sends that file again from the beginning.',
+  'no-resume':
+    'Cannot continue writing an existing file (it writes every file from its start): an interrupted upload sends that file again from the beginning.',
   'symlink-target-first': 'Takes SYMLINK’s two paths target first (OpenSSH’s order, the reverse of the SFTP draft): Skiff sends them that way.',
   'symlink-link-first': 'Takes SYMLINK’s two paths link first (the SFTP draft’s order): Skiff sends them that way.',
-  'symlink-order-unknown': 'Unknown SYMLINK argument order: Skiff tries the draft’s order, checks the new link with READLINK and turns the order round if it was wrong.',
+  'symlink-order-unknown':
+    'Unknown SYMLINK argument order: Skiff tries the draft’s order, checks the new link with READLINK and turns the order round if it was wrong.',
   'symlink-order-learned': 'Created a link the wrong way round: Skiff removed it and now sends SYMLINK’s paths in the other order.',
   'readlink-absolute': 'Answers READLINK with an absolute path even where the link holds a relative one.',
-  'lstat-follows-links': 'Follows symbolic links in LSTAT, RENAME and posix-rename (it would move or replace what a link points at): Skiff asks READLINK alongside, so a link is never taken for a folder, and moves a link by making it anew.',
+  'lstat-follows-links':
+    'Follows symbolic links in LSTAT, RENAME and posix-rename (it would move or replace what a link points at): Skiff asks READLINK alongside, so a link is never taken for a folder, and moves a link by making it anew.',
   'no-symlinks': 'Cannot create or read symbolic links.',
   'ignores-permissions': 'Ignores permission changes (it keeps no Unix modes): Skiff says “permissions not kept” instead of pretending.',
   'posix-rename-refused': 'Lists posix-rename@openssh.com but refused it: Skiff replaces files by moving the old one aside first.',
-  'no-posix-rename': 'Has no atomic rename over an existing file: Skiff moves the old file aside, renames, then deletes the old one (and puts it back if anything fails).',
+  'no-posix-rename':
+    'Has no atomic rename over an existing file: Skiff moves the old file aside, renames, then deletes the old one (and puts it back if anything fails).',
   'small-requests': 'Promises no request size (no limits@openssh.com): Skiff keeps reads and writes within the SFTP draft’s 32 KiB.',
   'times-refused': 'Refused to set modification times: files still land, each with the warning “modification time not kept”.',
   'permissions-refused': 'Refused to set permissions: files still land, each with the warning “permissions not kept”.',
@@ -218,7 +222,11 @@ export class ServerProfile {
     this.order = order;
     const drop = new Set<ServerQuirk>(['symlink-target-first', 'symlink-link-first', 'symlink-order-unknown']);
     for (let i = this.notes.length - 1; i >= 0; i--) if (drop.has(this.notes[i]!.id)) this.notes.splice(i, 1);
-    this.notes.push({ id: order === 'target-first' ? 'symlink-target-first' : 'symlink-link-first', text: TEXT[order === 'target-first' ? 'symlink-target-first' : 'symlink-link-first'], learned: true });
+    this.notes.push({
+      id: order === 'target-first' ? 'symlink-target-first' : 'symlink-link-first',
+      text: TEXT[order === 'target-first' ? 'symlink-target-first' : 'symlink-link-first'],
+      learned: true,
+    });
     if (flipped) this.learn('symlink-order-learned');
   }
 

@@ -17,7 +17,15 @@ import { ServerProfile } from './server-profile';
 import type { AuthMethod, ClosedReason, ConnectOptions, ServerInfo, SftpSession } from './types';
 
 /** ssh2's own host-key algorithm list, in its order; reordered per host by what known_hosts already holds. */
-const SERVER_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const SERVER_HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 const { Client } = ssh2;
 
@@ -44,7 +52,10 @@ class PausableDeadline {
   private paused = 0;
   private done = false;
 
-  constructor(ms: number, private readonly onExpire: () => void) {
+  constructor(
+    ms: number,
+    private readonly onExpire: () => void,
+  ) {
     this.remaining = ms;
     this.arm();
   }
@@ -114,8 +125,15 @@ interface SftpMeta {
 function sftpMeta(sftp: SFTPWrapper): SftpMeta {
   // ssh2 1.17 parses these but keeps them on private fields; it requests limits@openssh.com itself.
   const raw = sftp as unknown as { _extensions?: unknown; _maxReadLen?: unknown; _maxWriteLen?: unknown; _version?: unknown; maxOpenHandles?: unknown };
-  const extensions = z.record(z.string(), z.string()).catch({}).parse(raw._extensions ?? {});
-  const len = z.number().int().positive().catch(32 * 1024);
+  const extensions = z
+    .record(z.string(), z.string())
+    .catch({})
+    .parse(raw._extensions ?? {});
+  const len = z
+    .number()
+    .int()
+    .positive()
+    .catch(32 * 1024);
   const hasLimits = 'limits@openssh.com' in extensions;
   const handles = z.number().int().positive().optional().catch(undefined).parse(raw.maxOpenHandles);
   return {
@@ -184,7 +202,12 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
 
   const readyMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const deadline = new PausableDeadline(readyMs, () => {
-    fail(new SkiffError('TIMEOUT', `${host}:${port} did not complete the connection and login within ${readyMs >= 1000 ? `${Math.round(readyMs / 1000)} s` : `${readyMs} ms`}.`));
+    fail(
+      new SkiffError(
+        'TIMEOUT',
+        `${host}:${port} did not complete the connection and login within ${readyMs >= 1000 ? `${Math.round(readyMs / 1000)} s` : `${readyMs} ms`}.`,
+      ),
+    );
   });
 
   const plan = new AuthPlan({
@@ -232,7 +255,10 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
         verify(true);
         return;
       }
-      failure ??= new SkiffError('HOST_KEY_CHANGED', `The host key of ${host} changed during the session (on re-key). The connection was closed to protect you.`);
+      failure ??= new SkiffError(
+        'HOST_KEY_CHANGED',
+        `The host key of ${host} changed during the session (on re-key). The connection was closed to protect you.`,
+      );
       verify(false);
       return;
     }
@@ -346,7 +372,11 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
     client.end();
     if (failure) throw failure;
     if (socketClosed) throw new SkiffError('CONNECTION_LOST', `The connection to ${host} was lost right after login.`, { cause: err });
-    throw new SkiffError('UNSUPPORTED', `Logged in to ${host}, but it refused to start SFTP (${(err as Error).message}). The server may not offer the SFTP subsystem.`, { cause: err });
+    throw new SkiffError(
+      'UNSUPPORTED',
+      `Logged in to ${host}, but it refused to start SFTP (${(err as Error).message}). The server may not offer the SFTP subsystem.`,
+      { cause: err },
+    );
   }
   if (socketClosed) throw failure ?? new SkiffError('CONNECTION_LOST', `The connection to ${host} was lost right after login.`);
   const meta = sftpMeta(sftp);
@@ -358,15 +388,20 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
     maxWriteSize: meta.maxWriteSize,
     ...(meta.maxOpenHandles !== undefined ? { maxOpenHandles: meta.maxOpenHandles } : {}),
   });
-  return new Session(client, sftp, {
-    host,
-    port,
-    username: opts.username,
-    authMethod: plan.succeededMethod ?? 'publickey',
-    meta,
-    profile,
-    ...(negotiated ? { algorithms: negotiated } : {}),
-  }, () => failure);
+  return new Session(
+    client,
+    sftp,
+    {
+      host,
+      port,
+      username: opts.username,
+      authMethod: plan.succeededMethod ?? 'publickey',
+      meta,
+      profile,
+      ...(negotiated ? { algorithms: negotiated } : {}),
+    },
+    () => failure,
+  );
 }
 
 type ClosableFs = FileSystem & { close(): Promise<void> };
@@ -406,7 +441,9 @@ class Session implements SftpSession {
     this.closedPromise = new Promise((resolve) => {
       client.on('error', (err: Error & { level?: string }) => {
         if (/keepalive timeout/i.test(err.message)) {
-          this.lastError = new SkiffError('CONNECTION_LOST', `${this.host} stopped answering (keepalive timed out). The connection is considered lost.`, { cause: err });
+          this.lastError = new SkiffError('CONNECTION_LOST', `${this.host} stopped answering (keepalive timed out). The connection is considered lost.`, {
+            cause: err,
+          });
         } else {
           this.lastError ??= connectError(err, this.host, this.port);
         }
@@ -430,9 +467,10 @@ class Session implements SftpSession {
       (late && late.code === 'HOST_KEY_CHANGED' ? late : undefined) ??
       (this.byUser ? undefined : this.lastError) ??
       new SkiffError('CONNECTION_LOST', `The connection to ${this.host} was lost.`);
-    this.closedReason = this.byUser && !(late && late.code === 'HOST_KEY_CHANGED')
-      ? { code: 'CONNECTION_LOST', message: `Disconnected from ${this.host}.`, byUser: true }
-      : { ...cause.toData(), code: cause.code === 'TIMEOUT' ? 'CONNECTION_LOST' : cause.code, byUser: false };
+    this.closedReason =
+      this.byUser && !(late && late.code === 'HOST_KEY_CHANGED')
+        ? { code: 'CONNECTION_LOST', message: `Disconnected from ${this.host}.`, byUser: true }
+        : { ...cause.toData(), code: cause.code === 'TIMEOUT' ? 'CONNECTION_LOST' : cause.code, byUser: false };
     for (const ch of this.channels) ch.markClosed(this.closedReason);
     this.fs.markClosed(this.closedReason);
     const reason = this.closedReason;
@@ -464,7 +502,11 @@ class Session implements SftpSession {
       sftp = await openSftp(this.client);
     } catch (err) {
       if (this.closedReason) throw new SkiffError('CONNECTION_LOST', `The connection to ${this.host} was lost.`, { cause: err });
-      throw new SkiffError('FAILURE', `${this.host} refused another SFTP channel (${(err as Error).message}). It may limit sessions per connection (OpenSSH: MaxSessions).`, { cause: err });
+      throw new SkiffError(
+        'FAILURE',
+        `${this.host} refused another SFTP channel (${(err as Error).message}). It may limit sessions per connection (OpenSSH: MaxSessions).`,
+        { cause: err },
+      );
     }
     const fs = new SftpFs(sftp, sftpMeta(sftp), this.profile, this.channelSource());
     this.channels.add(fs);
@@ -486,7 +528,14 @@ class Session implements SftpSession {
   }
 
   serverInfo(): ServerInfo {
-    return serverInfoOf({ host: this.host, port: this.port, username: this.username, authMethod: this.authMethod, profile: this.profile, ...(this.algorithms ? { algorithms: this.algorithms } : {}) });
+    return serverInfoOf({
+      host: this.host,
+      port: this.port,
+      username: this.username,
+      authMethod: this.authMethod,
+      profile: this.profile,
+      ...(this.algorithms ? { algorithms: this.algorithms } : {}),
+    });
   }
 
   onClosed(listener: (reason: ClosedReason) => void): () => void {

@@ -29,20 +29,7 @@ const STATUS_TO_CODE: Record<number, ErrorCode> = {
 
 /** What the user was doing, for messages: "Could not rename …". */
 export type SftpOp =
-  | 'realpath'
-  | 'list'
-  | 'stat'
-  | 'mkdir'
-  | 'rename'
-  | 'remove'
-  | 'chmod'
-  | 'utimes'
-  | 'symlink'
-  | 'readlink'
-  | 'open'
-  | 'read'
-  | 'write'
-  | 'close';
+  'realpath' | 'list' | 'stat' | 'mkdir' | 'rename' | 'remove' | 'chmod' | 'utimes' | 'symlink' | 'readlink' | 'open' | 'read' | 'write' | 'close';
 
 const VERB: Record<SftpOp, string> = {
   realpath: 'resolve',

@@ -50,22 +50,23 @@ const optionalText = (max: number) =>
 const isoTime = z.iso.datetime({ offset: true });
 
 const fieldsShape = {
-    name: z.string().trim().min(1, 'Enter a name').max(200, 'Name is too long').refine(noControl, 'Name must not contain control characters'),
-    host: hostSchema,
-    port: portSchema.default(22),
-    username: usernameSchema,
-    authMethod: z.enum(LOGIN_METHODS, { error: `Auth method must be one of ${LOGIN_METHODS.join(', ')}` }).default('password'),
-    keyPath: optionalText(4096),
-    remoteDir: optionalText(4096),
-    localDir: optionalText(4096),
-    group: optionalText(200),
-    notes: z.string().max(10_000, 'Notes are too long').default(''),
-    /** Opt-in: only then is the password kept in the OS keychain. */
-    rememberPassword: z.boolean().default(false),
+  name: z.string().trim().min(1, 'Enter a name').max(200, 'Name is too long').refine(noControl, 'Name must not contain control characters'),
+  host: hostSchema,
+  port: portSchema.default(22),
+  username: usernameSchema,
+  authMethod: z.enum(LOGIN_METHODS, { error: `Auth method must be one of ${LOGIN_METHODS.join(', ')}` }).default('password'),
+  keyPath: optionalText(4096),
+  remoteDir: optionalText(4096),
+  localDir: optionalText(4096),
+  group: optionalText(200),
+  notes: z.string().max(10_000, 'Notes are too long').default(''),
+  /** Opt-in: only then is the password kept in the OS keychain. */
+  rememberPassword: z.boolean().default(false),
 };
 
 function keyPathRequired(b: { authMethod: BookmarkAuthMethod; keyPath: string | null }, ctx: z.RefinementCtx): void {
-  if (b.authMethod === 'key' && b.keyPath === null) ctx.addIssue({ code: 'custom', path: ['keyPath'], message: 'Choose a private key file for key authentication' });
+  if (b.authMethod === 'key' && b.keyPath === null)
+    ctx.addIssue({ code: 'custom', path: ['keyPath'], message: 'Choose a private key file for key authentication' });
 }
 
 /** What a user edits: everything except ids and timestamps. */

@@ -55,7 +55,10 @@ export class BookmarkStore {
       empty: () => ({ version: BOOKMARKS_VERSION, bookmarks: [] }),
       migrations: bookmarkMigrations,
       salvage: salvageBookmarks,
-      describeRecovered: (d) => (d.bookmarks.length === 0 ? 'No bookmarks could be recovered from it' : `${d.bookmarks.length} valid bookmark${d.bookmarks.length === 1 ? ' was' : 's were'} recovered`),
+      describeRecovered: (d) =>
+        d.bookmarks.length === 0
+          ? 'No bookmarks could be recovered from it'
+          : `${d.bookmarks.length} valid bookmark${d.bookmarks.length === 1 ? ' was' : 's were'} recovered`,
       now,
     });
     return new BookmarkStore(doc, now);

@@ -148,7 +148,9 @@ export class JsonFileStore<T extends VersionedDoc> {
     const parsed = this.opts.schema.safeParse(doc);
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
-      const err = new SkiffError('INVALID_ARGUMENT', `Refusing to save invalid ${this.opts.label}: ${issues.map(formatIssue).join('; ')}`, { path: this.opts.file });
+      const err = new SkiffError('INVALID_ARGUMENT', `Refusing to save invalid ${this.opts.label}: ${issues.map(formatIssue).join('; ')}`, {
+        path: this.opts.file,
+      });
       for (const p of applied) p.reject(err);
       return;
     }
@@ -199,7 +201,12 @@ export class JsonFileStore<T extends VersionedDoc> {
     const result = this.interpret(read.bytes);
     if (result.kind === 'ok') this.current = result.value;
     else if (result.kind === 'future') this.enterFutureMode(result);
-    else await this.setAside({ ...result.problem, message: `${result.problem.message.replace(/\.$/, '')} (changed outside Skiff).` }, this.current, `Skiff kept the ${this.opts.label} it had loaded`);
+    else
+      await this.setAside(
+        { ...result.problem, message: `${result.problem.message.replace(/\.$/, '')} (changed outside Skiff).` },
+        this.current,
+        `Skiff kept the ${this.opts.label} it had loaded`,
+      );
   }
 
   private enterFutureMode(result: Extract<Interpretation<T>, { kind: 'future' }>): void {
@@ -243,7 +250,13 @@ export class JsonFileStore<T extends VersionedDoc> {
       const where = locateJsonError(text);
       return {
         kind: 'bad',
-        problem: { kind: 'parse', file, line: where.line, column: where.column, message: `${capitalize(label)} file is not valid JSON: ${where.what} at line ${where.line}, column ${where.column}.` },
+        problem: {
+          kind: 'parse',
+          file,
+          line: where.line,
+          column: where.column,
+          message: `${capitalize(label)} file is not valid JSON: ${where.what} at line ${where.line}, column ${where.column}.`,
+        },
         recovered: this.opts.empty(),
       };
     }
@@ -350,7 +363,10 @@ export function configWriteError(err: unknown, file: string, label: string): Ski
     NO_SUCH_FILE: 'the config folder could not be created',
   };
   const reason = reasons[base.code] ?? (base.message || 'unknown error');
-  return new SkiffError(base.code, `Could not save ${label} to “${file}”: ${reason}. Your change was not saved; the existing file is unchanged.`, { path: file, cause: err });
+  return new SkiffError(base.code, `Could not save ${label} to “${file}”: ${reason}. Your change was not saved; the existing file is unchanged.`, {
+    path: file,
+    cause: err,
+  });
 }
 
 /** zod issues as `bookmarks[2].port`-style paths. */
@@ -419,9 +435,7 @@ function capitalize(s: string): string {
 }
 
 type Interpretation<T> =
-  | { kind: 'ok'; value: T }
-  | { kind: 'future'; value: T | undefined; problem: LoadProblem }
-  | { kind: 'bad'; problem: LoadProblem; recovered: T };
+  { kind: 'ok'; value: T } | { kind: 'future'; value: T | undefined; problem: LoadProblem } | { kind: 'bad'; problem: LoadProblem; recovered: T };
 
 interface FileStamp {
   ino: number;

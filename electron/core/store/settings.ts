@@ -13,7 +13,6 @@ import { THEMES } from './setting-choices';
 export const SETTINGS_VERSION = 1;
 export const SETTINGS_FILE = 'settings.json';
 
-
 const windowBoundsSchema = z.object({
   x: z.number().int(),
   y: z.number().int(),

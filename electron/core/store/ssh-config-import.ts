@@ -62,7 +62,9 @@ export async function scanSshConfig(options: ScanSshConfigOptions = {}): Promise
     }
   }
 
-  const candidates = aliases.map(({ alias, file: source }) => toCandidate(flat, alias, source, { localUser, agentAvailable, home, existing: options.existing ?? [] }, ctx.notes));
+  const candidates = aliases.map(({ alias, file: source }) =>
+    toCandidate(flat, alias, source, { localUser, agentAvailable, home, existing: options.existing ?? [] }, ctx.notes),
+  );
   return { candidates, notes: ctx.notes, files: ctx.files };
 }
 
@@ -159,7 +161,10 @@ async function expandInclude(value: unknown, from: string, ctx: ExpandContext, d
 // glob(3) semantics as ssh uses them: wildcards per path segment, no dotfiles, sorted results.
 async function globPath(absolute: string): Promise<string[]> {
   const { root } = path.parse(absolute);
-  const segments = absolute.slice(root.length).split(/[\\/]+/).filter(Boolean);
+  const segments = absolute
+    .slice(root.length)
+    .split(/[\\/]+/)
+    .filter(Boolean);
   let current = [root];
   for (const segment of segments) {
     const next: string[] = [];

@@ -97,7 +97,10 @@ export class ChannelSet {
     this.extraConn = null;
     // The extra connection closes at once, with its channels (not after them: a channel whose close
     // is never confirmed must not keep the connection open).
-    const closing = Promise.all([...all.map(async (p) => (await p)?.close().catch(() => undefined)), (async () => (await conn)?.close().catch(() => undefined))()]);
+    const closing = Promise.all([
+      ...all.map(async (p) => (await p)?.close().catch(() => undefined)),
+      (async () => (await conn)?.close().catch(() => undefined))(),
+    ]);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const bound = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, CLOSE_WAIT_MS);

@@ -5,11 +5,7 @@ import type { ConflictAction } from './types';
 
 /** What the engine does with one file after looking at the target. */
 export type ConflictDecision =
-  | { kind: 'write'; overwrite: boolean }
-  | { kind: 'resume' }
-  | { kind: 'rename' }
-  | { kind: 'skip'; reason: string }
-  | { kind: 'cancel' };
+  { kind: 'write'; overwrite: boolean } | { kind: 'resume' } | { kind: 'rename' } | { kind: 'skip'; reason: string } | { kind: 'cancel' };
 
 /** SFTP v3 carries whole seconds; compare at that resolution so a round trip is "not newer". */
 function seconds(ms: number): number {

@@ -156,7 +156,9 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
   // A target that cannot continue a file in the middle (rclone's VFS) gets the whole file again:
   // a resumed target is then replaced, a part rewritten from its start.
   const plan: FileTransferPlan =
-    asked.resume && !dst.canResumeWrites ? { finalPath: asked.finalPath, overwrite: asked.resume.from === 'target' || asked.overwrite, ...(asked.mode === undefined ? {} : { mode: asked.mode }) } : asked;
+    asked.resume && !dst.canResumeWrites
+      ? { finalPath: asked.finalPath, overwrite: asked.resume.from === 'target' || asked.overwrite, ...(asked.mode === undefined ? {} : { mode: asked.mode }) }
+      : asked;
   const partPath = plan.finalPath + PART_SUFFIX;
   const size = file.stat.size;
   let srcH: FileHandle | null = null;
@@ -182,7 +184,15 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
           throwIfAborted(ctx.signal);
           const kept = await onSide(
             'target',
-            dst.writeWholeFile({ partPath, finalPath: plan.finalPath, data: whole.data, overwrite: plan.overwrite, ...(plan.mode === undefined ? {} : { mode: plan.mode }), atimeMs: file.stat.atimeMs, mtimeMs: file.stat.mtimeMs }),
+            dst.writeWholeFile({
+              partPath,
+              finalPath: plan.finalPath,
+              data: whole.data,
+              overwrite: plan.overwrite,
+              ...(plan.mode === undefined ? {} : { mode: plan.mode }),
+              atimeMs: file.stat.atimeMs,
+              mtimeMs: file.stat.mtimeMs,
+            }),
             plan.finalPath,
           );
           if (kept && !kept.times) warnTimes(ctx, null);
@@ -202,7 +212,10 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
     }
     if (!plan.resume) {
       // Both opens at once: one round trip instead of two for every small file.
-      const [a, b] = await Promise.allSettled([onSide('source', src.open(file.srcPath, 'r'), file.srcPath), onSide('target', dst.open(partPath, 'w', plan.mode), partPath)]);
+      const [a, b] = await Promise.allSettled([
+        onSide('source', src.open(file.srcPath, 'r'), file.srcPath),
+        onSide('target', dst.open(partPath, 'w', plan.mode), partPath),
+      ]);
       if (a.status === 'fulfilled') srcH = a.value;
       if (b.status === 'fulfilled') dstH = b.value;
       if (a.status === 'rejected') throw a.reason;
@@ -318,10 +331,16 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
       onSide('target', h2.close(), partPath),
       ...hx.map((h) => h.close()),
       // A server that refuses times or permissions still gets the file, with a warning.
-      onSide('target', dst.utimes(partPath, file.stat.atimeMs, file.stat.mtimeMs), partPath).catch((err: unknown) => (attrRefused(err) ? warnTimes(ctx, err) : Promise.reject(err))),
+      onSide('target', dst.utimes(partPath, file.stat.atimeMs, file.stat.mtimeMs), partPath).catch((err: unknown) =>
+        attrRefused(err) ? warnTimes(ctx, err) : Promise.reject(err),
+      ),
     ];
     if (plan.mode !== undefined) {
-      finish.push(onSide('target', dst.chmod(partPath, plan.mode, { verify: false }), partPath).catch((err: unknown) => (attrRefused(err) ? warnMode(ctx, err) : Promise.reject(err))));
+      finish.push(
+        onSide('target', dst.chmod(partPath, plan.mode, { verify: false }), partPath).catch((err: unknown) =>
+          attrRefused(err) ? warnMode(ctx, err) : Promise.reject(err),
+        ),
+      );
     }
     const settled = await Promise.allSettled(finish);
     const bad = settled.find((r) => r.status === 'rejected');
@@ -338,7 +357,11 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
     const lost = isConnectionError(err);
     // Only a copy that got going knows a better resume point; otherwise keep the old one.
     if (lost && copying) file.resumeFrom = copyState.watermark;
-    await Promise.all([srcH?.close().catch(() => undefined), dstH?.close().catch(() => undefined), ...extraHandles.map((h) => h.close().catch(() => undefined))]);
+    await Promise.all([
+      srcH?.close().catch(() => undefined),
+      dstH?.close().catch(() => undefined),
+      ...extraHandles.map((h) => h.close().catch(() => undefined)),
+    ]);
     if (!lost && plan.resume && !partTouched) {
       // The partial target was the user's and is unchanged: put it back where it was.
       if (plan.resume.from === 'target') await dst.rename(partPath, plan.finalPath, { overwrite: false }).catch(() => undefined);

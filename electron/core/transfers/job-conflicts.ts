@@ -40,7 +40,13 @@ export async function decideConflict(
 }
 
 /** One question at a time per job, so "apply to all" is seen by the files still waiting. */
-function ask(job: Job, f: PlanFile, finalPath: string, target: FileStat, onConflict: ((q: ConflictQuestion) => Promise<ConflictAnswer>) | undefined): Promise<ConflictAction> {
+function ask(
+  job: Job,
+  f: PlanFile,
+  finalPath: string,
+  target: FileStat,
+  onConflict: ((q: ConflictQuestion) => Promise<ConflictAnswer>) | undefined,
+): Promise<ConflictAction> {
   const next = job.askChain.then(async (): Promise<ConflictAction> => {
     if (job.conflictForAll) return job.conflictForAll;
     if (!onConflict) return 'skip';

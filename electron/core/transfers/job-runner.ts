@@ -174,7 +174,15 @@ export class JobRunner {
         try {
           // A big file starts on this worker's channel at once; its stripe channels join when open
           // (an extra sftp-server takes a while to start: time the copy no longer waits).
-          await this.copyOne(job, f, src, dst, dstCh.primary, signal, f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, w).catch(() => ({ src: [], dst: [] })) : undefined);
+          await this.copyOne(
+            job,
+            f,
+            src,
+            dst,
+            dstCh.primary,
+            signal,
+            f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, w).catch(() => ({ src: [], dst: [] })) : undefined,
+          );
         } catch (err) {
           if (isConnectionError(err) && !signal.aborted) {
             f.state = 'pending';

@@ -5,7 +5,16 @@ import type { ConflictDecision } from './conflict';
 import type { PauseGate } from './flow-control';
 import type { RateMeter } from './rate-meter';
 import type { Plan, PlanFile } from './scan';
-import type { ConflictAction, ConflictPolicy, TransferEndpoint, TransferFileError, TransferFileWarning, TransferJobSnapshot, TransferSpec, TransferState } from './types';
+import type {
+  ConflictAction,
+  ConflictPolicy,
+  TransferEndpoint,
+  TransferFileError,
+  TransferFileWarning,
+  TransferJobSnapshot,
+  TransferSpec,
+  TransferState,
+} from './types';
 
 export const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 

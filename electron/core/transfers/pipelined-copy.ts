@@ -99,7 +99,12 @@ export async function pipelinedCopy(
   }
 }
 
-async function copy(src: FileHandle | readonly FileHandle[], dst: FileHandle | readonly FileHandle[], opts: PipelinedCopyOptions, state: PipelinedCopyState): Promise<number> {
+async function copy(
+  src: FileHandle | readonly FileHandle[],
+  dst: FileHandle | readonly FileHandle[],
+  opts: PipelinedCopyOptions,
+  state: PipelinedCopyState,
+): Promise<number> {
   // Several handles (one per SFTP channel) stripe a big file: worker w sends each request to
   // handle w mod n. The arrays may grow while the copy runs (a channel that opened late joins).
   const srcs = Array.isArray(src) ? src : [src as FileHandle];

@@ -63,7 +63,11 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
     }
     // Two sources with one name would land on the same target (and the same .skiffpart).
     if (seen.has(name)) {
-      plan.errors.push({ code: 'ALREADY_EXISTS', message: `Another selected item is also called “${printableName(name)}”; it was not copied.`, path: printableName(src) });
+      plan.errors.push({
+        code: 'ALREADY_EXISTS',
+        message: `Another selected item is also called “${printableName(name)}”; it was not copied.`,
+        path: printableName(src),
+      });
       continue;
     }
     seen.add(name);

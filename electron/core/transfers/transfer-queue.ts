@@ -55,7 +55,8 @@ export class TransferQueue {
   /** Queues a job and returns its snapshot; it starts when a slot is free. */
   add(spec: TransferSpec): TransferJobSnapshot {
     if (spec.sources.length === 0) throw new SkiffError('INVALID_ARGUMENT', 'Nothing to transfer.');
-    if (spec.targetName !== undefined && spec.sources.length !== 1) throw new SkiffError('INVALID_ARGUMENT', 'A target name is only for a job of one file or folder.');
+    if (spec.targetName !== undefined && spec.sources.length !== 1)
+      throw new SkiffError('INVALID_ARGUMENT', 'A target name is only for a job of one file or folder.');
     const first = spec.targetName ?? spec.source.fs.path.basename(spec.sources[0]!);
     const job: Job = {
       id: randomUUID(),

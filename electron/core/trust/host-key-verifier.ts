@@ -171,7 +171,10 @@ export function createHostKeyVerifier(options: HostKeyVerifierOptions): (info: H
           return trust('trusted-once');
         }
         decide('rejected');
-        throw new SkiffError('HOST_KEY_REJECTED', `You did not trust the ${label(keyType)} host key ${fingerprint} of ${result.name}, so Skiff did not connect.`);
+        throw new SkiffError(
+          'HOST_KEY_REJECTED',
+          `You did not trust the ${label(keyType)} host key ${fingerprint} of ${result.name}, so Skiff did not connect.`,
+        );
       }
     }
   };

@@ -12,7 +12,14 @@ import { promises as fsp } from 'node:fs';
 import { z } from 'zod';
 import { describeKeyBlob, type HostKeyInfo } from './host-key';
 import { DEFAULT_SSH_PORT, hashName, knownHostsName, matchHashedName, matchPatternList, namesOnlyThisHost } from './host-pattern';
-import { formatKnownHostsLine, knownHostsWarning, parseKnownHosts, type KnownHostEntry, type KnownHostsWarning, type ParsedKnownHosts } from './known-hosts-file';
+import {
+  formatKnownHostsLine,
+  knownHostsWarning,
+  parseKnownHosts,
+  type KnownHostEntry,
+  type KnownHostsWarning,
+  type ParsedKnownHosts,
+} from './known-hosts-file';
 import { appendKnownHostsLine, rewriteKnownHostsLines, type LineReplacement } from './known-hosts-write';
 import { SkiffError } from '../errors';
 import type { KnownHostKeyFacts } from './host-key-decisions';
@@ -117,7 +124,10 @@ export class KnownHostsStore {
     // The file list comes from settings: check it like any other value crossing into core.
     const parsed = optionsSchema.safeParse(options);
     if (!parsed.success) {
-      throw new SkiffError('INVALID_ARGUMENT', `Invalid known_hosts settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'} ${i.message}`).join('; ')}.`);
+      throw new SkiffError(
+        'INVALID_ARGUMENT',
+        `Invalid known_hosts settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'} ${i.message}`).join('; ')}.`,
+      );
     }
     options = parsed.data;
     this.userFiles = uniq(options.userFiles);
@@ -135,7 +145,8 @@ export class KnownHostsStore {
     try {
       const st = await fsp.stat(file, { bigint: true });
       if (!st.isFile()) return { file, warning: knownHostsWarning(file, 0, 'is not a regular file; ignored') };
-      if (st.size > MAX_FILE_BYTES) return { file, warning: knownHostsWarning(file, 0, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, which no known_hosts file is; ignored`) };
+      if (st.size > MAX_FILE_BYTES)
+        return { file, warning: knownHostsWarning(file, 0, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, which no known_hosts file is; ignored`) };
       stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -203,7 +214,11 @@ export class KnownHostsStore {
     for (const e of entries) {
       if (e.marker === 'cert-authority') {
         warnings.push(
-          knownHostsWarning(e.file, e.line, `@cert-authority line for ${name}: host certificates are not supported by Skiff yet, so this CA was not used; the server's plain host key is checked instead`),
+          knownHostsWarning(
+            e.file,
+            e.line,
+            `@cert-authority line for ${name}: host certificates are not supported by Skiff yet, so this CA was not used; the server's plain host key is checked instead`,
+          ),
         );
       }
     }
@@ -270,7 +285,10 @@ export class KnownHostsStore {
     const key = blobOf(presented);
     const before = await this.verify(host, port, key);
     if (before.status === 'revoked') {
-      throw new SkiffError('HOST_KEY_REVOKED', `The host key of ${before.name} is revoked (${before.revokedBy?.map((r) => `${r.file}:${r.line}`).join(', ')}); it cannot be accepted.`);
+      throw new SkiffError(
+        'HOST_KEY_REVOKED',
+        `The host key of ${before.name} is revoked (${before.revokedBy?.map((r) => `${r.file}:${r.line}`).join(', ')}); it cannot be accepted.`,
+      );
     }
     if (before.status === 'trusted' && before.trustedBy === 'file') return { rewritten: [] };
     const { files } = await this.loadAll();
@@ -286,7 +304,10 @@ export class KnownHostsStore {
     }
     const rewritten: KnownHostRef[] = [];
     for (const [file, list] of byFile) {
-      await rewriteKnownHostsLines(file, list.map((x) => x.r));
+      await rewriteKnownHostsLines(
+        file,
+        list.map((x) => x.r),
+      );
       this.cache.delete(file);
       rewritten.push(...list.map((x) => ref(x.entry)));
     }

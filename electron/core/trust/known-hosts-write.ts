@@ -35,11 +35,10 @@ function writeError(err: unknown, file: string, hint: string): SkiffError {
         : e?.code === 'ENOSPC' || e?.code === 'EDQUOT'
           ? 'the disk is full'
           : (e?.message ?? String(err));
-  return new SkiffError(
-    base.code,
-    `Skiff could not save the host key to ${file}: ${reason}. Nothing in the file was changed. ${hint}`,
-    { path: file, cause: err },
-  );
+  return new SkiffError(base.code, `Skiff could not save the host key to ${file}: ${reason}. Nothing in the file was changed. ${hint}`, {
+    path: file,
+    cause: err,
+  });
 }
 
 /** Appends one line to a known_hosts file with O_APPEND (creating it 0600, and its folder 0700, if missing). */
@@ -111,11 +110,16 @@ export async function rewriteKnownHostsLines(file: string, replacements: LineRep
     const text = await fsp.readFile(target, 'utf8');
     const lines = text.split('\n');
     for (const r of replacements) {
-      if (r.replacement.includes('\n') || r.replacement.includes('\r')) throw new SkiffError('INVALID_ARGUMENT', 'A known_hosts line cannot contain a line break.');
+      if (r.replacement.includes('\n') || r.replacement.includes('\r'))
+        throw new SkiffError('INVALID_ARGUMENT', 'A known_hosts line cannot contain a line break.');
       if (lines[r.line - 1] !== r.expect) {
-        throw new SkiffError('FAILURE', `${file}:${r.line} changed while Skiff was updating it (another program wrote to it). Nothing was changed; please retry.`, {
-          path: file,
-        });
+        throw new SkiffError(
+          'FAILURE',
+          `${file}:${r.line} changed while Skiff was updating it (another program wrote to it). Nothing was changed; please retry.`,
+          {
+            path: file,
+          },
+        );
       }
       // Keep a CRLF line ending if the line had one.
       lines[r.line - 1] = r.expect.endsWith('\r') ? `${r.replacement}\r` : r.replacement;
@@ -133,7 +137,9 @@ export async function rewriteKnownHostsLines(file: string, replacements: LineRep
     // Last check right before the swap: if someone appended meanwhile, we would drop their line.
     const now = await fsp.stat(target);
     if (now.size !== st.size || now.mtimeMs !== st.mtimeMs) {
-      throw new SkiffError('FAILURE', `${file} changed while Skiff was updating it (another program wrote to it). Nothing was changed; please retry.`, { path: file });
+      throw new SkiffError('FAILURE', `${file} changed while Skiff was updating it (another program wrote to it). Nothing was changed; please retry.`, {
+        path: file,
+      });
     }
     await fsp.rename(tmp, target);
     // Make the rename itself durable; not every platform can fsync a directory.

@@ -2,7 +2,10 @@
 import type { HandlerMap } from '../register';
 import type { Services } from '../services';
 
-type EditHandlers = Pick<HandlerMap, 'edit:open-files' | 'edit:list-files' | 'edit:stop-editing' | 'edit:retry-upload' | 'edit:resolve-conflict' | 'edit:take-recovered'>;
+type EditHandlers = Pick<
+  HandlerMap,
+  'edit:open-files' | 'edit:list-files' | 'edit:stop-editing' | 'edit:retry-upload' | 'edit:resolve-conflict' | 'edit:take-recovered'
+>;
 
 export function editHandlers(s: Services): EditHandlers {
   return {

@@ -6,7 +6,10 @@ import { checkLocalPath, checkRemotePath } from '../paths';
 import type { HandlerMap } from '../register';
 import type { Services } from '../services';
 
-type TransferHandlers = Pick<HandlerMap, 'transfer:enqueue' | 'transfer:cancel' | 'transfer:pause' | 'transfer:resume' | 'transfer:retry' | 'transfer:list' | 'transfer:clear-finished'>;
+type TransferHandlers = Pick<
+  HandlerMap,
+  'transfer:enqueue' | 'transfer:cancel' | 'transfer:pause' | 'transfer:resume' | 'transfer:retry' | 'transfer:list' | 'transfer:clear-finished'
+>;
 
 export function transferHandlers(s: Services): TransferHandlers {
   return {
@@ -22,7 +25,9 @@ export function transferHandlers(s: Services): TransferHandlers {
         if (!st) throw new SkiffError('NO_SUCH_FILE', `The download folder “${targetDir}” does not exist.`, { path: targetDir });
         if (st.type !== 'directory') throw new SkiffError('NOT_A_DIRECTORY', `The download target “${targetDir}” is not a folder.`, { path: targetDir });
       }
-      return s.transfers.enqueue(conflict === undefined ? { sessionId, direction, sources, targetDir } : { sessionId, direction, sources, targetDir, conflict });
+      return s.transfers.enqueue(
+        conflict === undefined ? { sessionId, direction, sources, targetDir } : { sessionId, direction, sources, targetDir, conflict },
+      );
     },
     'transfer:cancel': ({ jobId, all }) => (all === true ? s.transfers.cancelAll() : s.transfers.cancel(jobId as string)),
     'transfer:pause': ({ jobId }) => s.transfers.pause(jobId),

@@ -4,10 +4,7 @@
 import type { SkiffTransport } from '../../../electron/ipc/contract';
 import { z } from 'zod';
 
-const ServerFrame = z.union([
-  z.object({ id: z.number().nullable(), result: z.unknown() }),
-  z.object({ event: z.string().min(1), payload: z.unknown() }),
-]);
+const ServerFrame = z.union([z.object({ id: z.number().nullable(), result: z.unknown() }), z.object({ event: z.string().min(1), payload: z.unknown() })]);
 
 interface Pending {
   resolve: (v: unknown) => void;

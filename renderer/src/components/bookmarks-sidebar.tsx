@@ -81,7 +81,14 @@ export function BookmarksSidebar(props: {
       focusSibling(e.currentTarget, key === 'Home' ? 'first' : 'last');
     }
   };
-  const shortcuts = [ariaShortcutsOf('server-connect', env.platform), ariaShortcutsOf('server-edit', env.platform), ariaShortcutsOf('server-delete', env.platform), ariaShortcutsOf('server-context-menu', env.platform)].filter(Boolean).join(' ');
+  const shortcuts = [
+    ariaShortcutsOf('server-connect', env.platform),
+    ariaShortcutsOf('server-edit', env.platform),
+    ariaShortcutsOf('server-delete', env.platform),
+    ariaShortcutsOf('server-context-menu', env.platform),
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return (
     <nav className="bookmarks" aria-label="Saved servers" ref={listRef}>
@@ -119,13 +126,23 @@ export function BookmarksSidebar(props: {
           }
         }}
       />
-      {groups.length === 0 ? <p className="muted small">{props.bookmarks.length === 0 ? 'No saved servers yet. Fill in Quick Connect and press Save, or import from ~/.ssh/config.' : 'No matches.'}</p> : null}
+      {groups.length === 0 ? (
+        <p className="muted small">
+          {props.bookmarks.length === 0 ? 'No saved servers yet. Fill in Quick Connect and press Save, or import from ~/.ssh/config.' : 'No matches.'}
+        </p>
+      ) : null}
       {groups.map(([group, list]) => (
         <div key={group} className="bookmark-group" role="group" aria-label={displayName(group)}>
           <div className="group-title">
             <span>{displayName(group)}</span>
             {group !== UNGROUPED && editable && props.onRenameGroup ? (
-              <button type="button" className="icon-button small group-rename" aria-label={`Rename group ${displayName(group)}`} title="Rename group" onClick={() => props.onRenameGroup?.(group)}>
+              <button
+                type="button"
+                className="icon-button small group-rename"
+                aria-label={`Rename group ${displayName(group)}`}
+                title="Rename group"
+                onClick={() => props.onRenameGroup?.(group)}
+              >
                 ✎
               </button>
             ) : null}

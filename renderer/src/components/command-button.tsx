@@ -4,7 +4,15 @@ import type { ReactNode } from 'react';
 import { labelIn, type CommandId, type ToolbarId } from '../../../electron/ipc/commands';
 import { buttonShortcut, runCommand, useCommandEnv, type Bindings } from '../state/commands';
 
-export function CommandButton<Id extends CommandId, C>(props: { id: Id; place: ToolbarId; bindings: Bindings<Id, C>; target: C; className?: string; children?: ReactNode; label?: string }) {
+export function CommandButton<Id extends CommandId, C>(props: {
+  id: Id;
+  place: ToolbarId;
+  bindings: Bindings<Id, C>;
+  target: C;
+  className?: string;
+  children?: ReactNode;
+  label?: string;
+}) {
   const env = useCommandEnv();
   const { id, bindings, target } = props;
   const label = props.label ?? labelIn(id, props.place);

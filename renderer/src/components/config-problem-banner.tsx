@@ -4,7 +4,8 @@ import type { ConfigProblemDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
 
 const WHAT_TO_DO: Record<ConfigProblemDto['kind'], string> = {
-  parse: 'Your saved servers that could be read are shown. To recover the rest, open the kept copy in a text editor, fix it, and put it back while Skiff is closed.',
+  parse:
+    'Your saved servers that could be read are shown. To recover the rest, open the kept copy in a text editor, fix it, and put it back while Skiff is closed.',
   schema: 'Entries that were valid are shown; the others were left out. The kept copy still has them: fix them there if you need them.',
   'future-version': 'This file was written by a newer Skiff. Update Skiff to edit your saved servers; until then they are read-only here.',
   unreadable: 'Check that the file and its folder belong to you and are readable and writable, then restart Skiff.',

@@ -89,8 +89,22 @@ export function DialogHost(props: {
           })}
         />
       ) : null}
-      {dialog?.kind === 'delete' ? <ConfirmDeleteDialog entries={dialog.entries} where={where(dialog.side)} onCancel={close} onConfirm={then(() => ops.remove(dialog.side, dialog.entries))} /> : null}
-      {dialog?.kind === 'properties' ? <PropertiesDialog entries={dialog.entries} canChmod={dialog.side === 'remote'} onCancel={close} onApply={then((mode: number) => ops.chmod(dialog.entries, mode))} /> : null}
+      {dialog?.kind === 'delete' ? (
+        <ConfirmDeleteDialog
+          entries={dialog.entries}
+          where={where(dialog.side)}
+          onCancel={close}
+          onConfirm={then(() => ops.remove(dialog.side, dialog.entries))}
+        />
+      ) : null}
+      {dialog?.kind === 'properties' ? (
+        <PropertiesDialog
+          entries={dialog.entries}
+          canChmod={dialog.side === 'remote'}
+          onCancel={close}
+          onApply={then((mode: number) => ops.chmod(dialog.entries, mode))}
+        />
+      ) : null}
       {dialog?.kind === 'symlink' ? (
         <PromptDialog
           title="Create symbolic link"
@@ -124,15 +138,31 @@ export function DialogHost(props: {
       {dialog?.kind === 'about' ? <AboutDialog api={props.api} onClose={close} /> : null}
       {dialog?.kind === 'shortcuts' ? <ShortcutsDialog platform={props.platform} onClose={close} /> : null}
 
-      {question?.kind === 'host-key' ? <HostKeyDialog key={question.id} question={question} onDecide={(decision) => answer(question.id, { kind: 'host-key', decision })} /> : null}
-      {question?.kind === 'keyboard-interactive' ? (
-        <KeyboardInteractiveDialog key={question.id} question={question} onAnswer={(responses) => answer(question.id, { kind: 'keyboard-interactive', responses })} />
+      {question?.kind === 'host-key' ? (
+        <HostKeyDialog key={question.id} question={question} onDecide={(decision) => answer(question.id, { kind: 'host-key', decision })} />
       ) : null}
-      {question?.kind === 'password' ? <PasswordDialog key={question.id} question={question} onAnswer={(secret, remember) => answer(question.id, { kind: 'password', secret, remember })} /> : null}
-      {question?.kind === 'edit-conflict' ? <EditConflictDialog key={question.id} question={question} onAnswer={(choice) => answer(question.id, { kind: 'edit-conflict', choice })} /> : null}
-      {question?.kind === 'edit-large' ? <EditLargeDialog key={question.id} question={question} onAnswer={(download) => answer(question.id, { kind: 'edit-large', download })} /> : null}
+      {question?.kind === 'keyboard-interactive' ? (
+        <KeyboardInteractiveDialog
+          key={question.id}
+          question={question}
+          onAnswer={(responses) => answer(question.id, { kind: 'keyboard-interactive', responses })}
+        />
+      ) : null}
+      {question?.kind === 'password' ? (
+        <PasswordDialog key={question.id} question={question} onAnswer={(secret, remember) => answer(question.id, { kind: 'password', secret, remember })} />
+      ) : null}
+      {question?.kind === 'edit-conflict' ? (
+        <EditConflictDialog key={question.id} question={question} onAnswer={(choice) => answer(question.id, { kind: 'edit-conflict', choice })} />
+      ) : null}
+      {question?.kind === 'edit-large' ? (
+        <EditLargeDialog key={question.id} question={question} onAnswer={(download) => answer(question.id, { kind: 'edit-large', download })} />
+      ) : null}
       {question?.kind === 'conflict' ? (
-        <ConflictDialog key={question.id} question={question} onAnswer={(action, applyToAll) => answer(question.id, { kind: 'conflict', action, applyToAll })} />
+        <ConflictDialog
+          key={question.id}
+          question={question}
+          onAnswer={(action, applyToAll) => answer(question.id, { kind: 'conflict', action, applyToAll })}
+        />
       ) : null}
     </>
   );

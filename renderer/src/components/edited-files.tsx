@@ -64,7 +64,11 @@ export function EditedFiles(props: EditedFilesProps) {
               <span className="edit-state" role="status" title={f.error ? f.error.message : undefined}>
                 {editStateText(f)}
                 {f.state === 'failed' && f.error ? `: ${displayName(f.error.message)}` : ''}
-                {f.state === 'conflict' ? (f.conflict?.remote ? `: changed on the server (now ${formatSize(f.conflict.remote.size)})` : ': deleted on the server') : ''}
+                {f.state === 'conflict'
+                  ? f.conflict?.remote
+                    ? `: changed on the server (now ${formatSize(f.conflict.remote.size)})`
+                    : ': deleted on the server'
+                  : ''}
                 {f.pending && (f.state === 'watching' || f.state === 'uploaded') ? ' · saving…' : ''}
               </span>
               <span className="edit-actions">
@@ -75,7 +79,12 @@ export function EditedFiles(props: EditedFilesProps) {
                 ) : null}
                 {f.state === 'conflict' ? (
                   <>
-                    <button type="button" className="small-button" aria-label={`Overwrite the server's version of ${name}`} onClick={() => props.onResolve(f, 'overwrite')}>
+                    <button
+                      type="button"
+                      className="small-button"
+                      aria-label={`Overwrite the server's version of ${name}`}
+                      onClick={() => props.onResolve(f, 'overwrite')}
+                    >
                       Overwrite
                     </button>
                     <button type="button" className="small-button" aria-label={`Keep both versions of ${name}`} onClick={() => props.onResolve(f, 'keep-both')}>

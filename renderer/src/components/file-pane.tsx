@@ -36,7 +36,16 @@ export interface FilePaneProps {
   extraTools?: ReactNode;
 }
 
-function PathInput({ inputRef, ...props }: { label: string; path: string; onSubmit: (p: string) => void; inputRef: React.RefObject<HTMLInputElement | null>; disabled: boolean }) {
+function PathInput({
+  inputRef,
+  ...props
+}: {
+  label: string;
+  path: string;
+  onSubmit: (p: string) => void;
+  inputRef: React.RefObject<HTMLInputElement | null>;
+  disabled: boolean;
+}) {
   // Local draft while editing; it snaps back to the real path when the pane navigates.
   const [draft, setDraft] = useState<{ base: string; text: string } | null>(null);
   const value = draft && draft.base === props.path ? draft.text : props.path;
@@ -150,7 +159,13 @@ export function FilePane(props: FilePaneProps) {
           {connected && model.path
             ? breadcrumbs(model.style, model.path).map((c, i, all) => (
                 <span key={c.path} className="crumb-wrap">
-                  <button type="button" className="crumb" tabIndex={-1} aria-current={i === all.length - 1 ? 'location' : undefined} onClick={() => model.navigate(c.path)}>
+                  <button
+                    type="button"
+                    className="crumb"
+                    tabIndex={-1}
+                    aria-current={i === all.length - 1 ? 'location' : undefined}
+                    onClick={() => model.navigate(c.path)}
+                  >
                     {displayName(c.label)}
                   </button>
                   {i > 0 && i < all.length - 1 ? <span className="crumb-sep">/</span> : null}

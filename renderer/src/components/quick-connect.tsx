@@ -57,7 +57,14 @@ export function QuickConnect(props: {
       <div className="qc-row">
         <label className="field grow">
           <span>Key file</span>
-          <input type="text" spellCheck={false} autoComplete="off" placeholder="~/.ssh/id_ed25519 (optional)" value={v.keyPath} onChange={(e) => set('keyPath', e.target.value)} />
+          <input
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="~/.ssh/id_ed25519 (optional)"
+            value={v.keyPath}
+            onChange={(e) => set('keyPath', e.target.value)}
+          />
         </label>
         {props.onPickKey ? (
           <button

@@ -106,7 +106,12 @@ export function SavedServers(props: {
       ) : null}
 
       {dialog?.kind === 'delete' ? (
-        <Modal title={`Delete saved server “${displayName(dialog.bookmark.name)}”?`} role="alertdialog" onCancel={() => setDialog(null)} initialFocus="[data-autofocus]">
+        <Modal
+          title={`Delete saved server “${displayName(dialog.bookmark.name)}”?`}
+          role="alertdialog"
+          onCancel={() => setDialog(null)}
+          initialFocus="[data-autofocus]"
+        >
           <p>
             The bookmark for{' '}
             <span className="mono">
@@ -124,7 +129,8 @@ export function SavedServers(props: {
                 change(() =>
                   api.bookmarks.delete({ id: b.id }).then((r) => {
                     // Only a bookmark that remembered a password can have left one behind.
-                    if (r.keychainWarning && b.rememberPassword) notify(`Deleted, but its password could not be removed from the system keychain. ${r.keychainWarning.message}`, 'warning');
+                    if (r.keychainWarning && b.rememberPassword)
+                      notify(`Deleted, but its password could not be removed from the system keychain. ${r.keychainWarning.message}`, 'warning');
                   }),
                 );
               },
@@ -179,7 +185,11 @@ export function SavedServers(props: {
             setDialog(null);
             const made = r.created.length;
             notify(`Imported ${made} saved server${made === 1 ? '' : 's'}.`, 'info');
-            if (r.skipped.length > 0) notify({ code: 'FAILURE', message: `Not imported: ${r.skipped.map((s) => `${s.id.replace(/^ssh-config:/, '')} (${s.reason})`).join('; ')}` }, 'warning');
+            if (r.skipped.length > 0)
+              notify(
+                { code: 'FAILURE', message: `Not imported: ${r.skipped.map((s) => `${s.id.replace(/^ssh-config:/, '')} (${s.reason})`).join('; ')}` },
+                'warning',
+              );
             void reload().catch(() => undefined);
           }}
         />
@@ -189,14 +199,37 @@ export function SavedServers(props: {
 }
 
 /** Asks for a group name (with the existing ones offered); empty = no group when `allowEmpty`. */
-function GroupDialog(props: { title: string; initial: string; groups: readonly string[]; okLabel: string; allowEmpty?: boolean; onSubmit: (group: string) => void; onCancel: () => void }) {
+function GroupDialog(props: {
+  title: string;
+  initial: string;
+  groups: readonly string[];
+  okLabel: string;
+  allowEmpty?: boolean;
+  onSubmit: (group: string) => void;
+  onCancel: () => void;
+}) {
   if (!props.allowEmpty) {
-    return <PromptDialog title={props.title} okLabel={props.okLabel} fields={[{ label: 'Group name', initial: props.initial }]} onCancel={props.onCancel} onSubmit={([g]) => props.onSubmit((g ?? '').trim())} />;
+    return (
+      <PromptDialog
+        title={props.title}
+        okLabel={props.okLabel}
+        fields={[{ label: 'Group name', initial: props.initial }]}
+        onCancel={props.onCancel}
+        onSubmit={([g]) => props.onSubmit((g ?? '').trim())}
+      />
+    );
   }
   return <GroupPicker {...props} />;
 }
 
-function GroupPicker(props: { title: string; initial: string; groups: readonly string[]; okLabel: string; onSubmit: (group: string) => void; onCancel: () => void }) {
+function GroupPicker(props: {
+  title: string;
+  initial: string;
+  groups: readonly string[];
+  okLabel: string;
+  onSubmit: (group: string) => void;
+  onCancel: () => void;
+}) {
   const [value, setValue] = useState(props.initial);
   return (
     <Modal title={props.title} onCancel={props.onCancel}>
@@ -208,7 +241,14 @@ function GroupPicker(props: { title: string; initial: string; groups: readonly s
       >
         <label className="field">
           <span>Group name</span>
-          <input type="text" autoComplete="off" list="skiff-group-names" value={value} placeholder="None (ungrouped)" onChange={(e) => setValue(e.target.value)} />
+          <input
+            type="text"
+            autoComplete="off"
+            list="skiff-group-names"
+            value={value}
+            placeholder="None (ungrouped)"
+            onChange={(e) => setValue(e.target.value)}
+          />
           <datalist id="skiff-group-names">
             {props.groups.map((g) => (
               <option key={g} value={g} />

@@ -2,7 +2,14 @@
 import type { PointerEvent as ReactPointerEvent } from 'react';
 
 /** Resizes a neighbour: `value` is a fraction (0–1) of the container along `orientation`. */
-export function Splitter(props: { orientation: 'vertical' | 'horizontal'; value: number; min: number; max: number; onChange: (v: number) => void; label: string }) {
+export function Splitter(props: {
+  orientation: 'vertical' | 'horizontal';
+  value: number;
+  min: number;
+  max: number;
+  onChange: (v: number) => void;
+  label: string;
+}) {
   const vertical = props.orientation === 'vertical';
   const clamp = (v: number): number => Math.max(props.min, Math.min(props.max, v));
   const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>): void => {

@@ -21,7 +21,11 @@ export type JobAction = 'cancel' | 'pause' | 'resume' | 'retry';
 const isFinished = (j: TransferJobDto): boolean => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled' || j.state === 'skipped';
 
 /** The queue panel (region "Transfers"). */
-export function TransferQueue(props: { jobs: readonly TransferJobDto[]; onAction: (job: TransferJobDto, action: JobAction) => void; onClearFinished: () => void }) {
+export function TransferQueue(props: {
+  jobs: readonly TransferJobDto[];
+  onAction: (job: TransferJobDto, action: JobAction) => void;
+  onClearFinished: () => void;
+}) {
   const active = props.jobs.filter((j) => !isFinished(j)).length;
   const [warningsOpen, setWarningsOpen] = useState<ReadonlySet<string>>(new Set());
   const toggleWarnings = (id: string): void =>
@@ -58,7 +62,13 @@ export function TransferQueue(props: { jobs: readonly TransferJobDto[]; onAction
                 <span className="job-label" title={displayName(j.currentFile ?? j.label)}>
                   {label}
                 </span>
-                <progress className="job-bar" max={100} value={pct} aria-label={`${j.direction === 'upload' ? 'Upload' : 'Download'} ${label}`} aria-valuetext={`${pct}%`} />
+                <progress
+                  className="job-bar"
+                  max={100}
+                  value={pct}
+                  aria-label={`${j.direction === 'upload' ? 'Upload' : 'Download'} ${label}`}
+                  aria-valuetext={`${pct}%`}
+                />
                 <span className="job-bytes">
                   {formatSize(j.bytesDone)} / {formatSize(j.bytesTotal)}
                   {j.filesTotal > 1 ? ` · ${j.filesDone}/${j.filesTotal} files` : ''}

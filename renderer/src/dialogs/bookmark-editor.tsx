@@ -145,7 +145,9 @@ export function BookmarkEditor(props: {
     setError(null);
     const secrets = f.rememberPassword ? { ...(f.password ? { password: f.password } : {}), ...(f.passphrase ? { passphrase: f.passphrase } : {}) } : {};
     try {
-      const r = bookmark ? await api.bookmarks.update({ id: bookmark.id, patch: toInput(f), ...secrets }) : await api.bookmarks.create({ bookmark: toInput(f), ...secrets });
+      const r = bookmark
+        ? await api.bookmarks.update({ id: bookmark.id, patch: toInput(f), ...secrets })
+        : await api.bookmarks.create({ bookmark: toInput(f), ...secrets });
       props.onSaved(r);
     } catch (err) {
       const d = describeError(err);
@@ -162,20 +164,24 @@ export function BookmarkEditor(props: {
         {bad[k]}
       </span>
     ) : null;
-  const text = (k: 'name' | 'host' | 'port' | 'username' | 'keyPath' | 'remoteDir' | 'localDir', label: string, extra: { placeholder?: string; className?: string; autoFocus?: boolean } = {}) => (
+  const text = (
+    k: 'name' | 'host' | 'port' | 'username' | 'keyPath' | 'remoteDir' | 'localDir',
+    label: string,
+    extra: { placeholder?: string; className?: string; autoFocus?: boolean } = {},
+  ) => (
     <div className={`field-wrap ${extra.className ?? ''}`}>
       <label className="field">
         <span>{label}</span>
-      <input
-        type="text"
-        spellCheck={false}
-        autoComplete="off"
-        value={f[k]}
-        aria-invalid={invalid(k) || undefined}
-        aria-describedby={touched && bad[k] ? errId(k) : undefined}
-        placeholder={extra.placeholder}
-        {...(extra.autoFocus ? { 'data-autofocus': true } : {})}
-        onChange={(e) => set(k, e.target.value)}
+        <input
+          type="text"
+          spellCheck={false}
+          autoComplete="off"
+          value={f[k]}
+          aria-invalid={invalid(k) || undefined}
+          aria-describedby={touched && bad[k] ? errId(k) : undefined}
+          placeholder={extra.placeholder}
+          {...(extra.autoFocus ? { 'data-autofocus': true } : {})}
+          onChange={(e) => set(k, e.target.value)}
         />
       </label>
       {fieldError(k)}
@@ -197,7 +203,12 @@ export function BookmarkEditor(props: {
   };
 
   return (
-    <Modal title={bookmark ? `Edit saved server “${displayName(bookmark.name)}”` : 'New saved server'} onCancel={props.onCancel} className="bookmark-editor" initialFocus="[data-autofocus]">
+    <Modal
+      title={bookmark ? `Edit saved server “${displayName(bookmark.name)}”` : 'New saved server'}
+      onCancel={props.onCancel}
+      className="bookmark-editor"
+      initialFocus="[data-autofocus]"
+    >
       <form
         noValidate
         onSubmit={(e) => {
@@ -251,17 +262,31 @@ export function BookmarkEditor(props: {
               {storedText[stored]}
             </p>
           ) : null}
-          {bookmark?.rememberPassword && !f.rememberPassword && stored === 'yes' ? <p className="small warning-text">Saving removes the stored password from the keychain.</p> : null}
+          {bookmark?.rememberPassword && !f.rememberPassword && stored === 'yes' ? (
+            <p className="small warning-text">Saving removes the stored password from the keychain.</p>
+          ) : null}
           {f.rememberPassword ? (
             <>
               <label className="field">
                 <span>{f.authMethod === 'key' ? 'Password (if the server also asks)' : 'Password'}</span>
-                <input type="password" autoComplete="new-password" value={f.password} placeholder={stored === 'yes' ? 'Unchanged' : ''} onChange={(e) => set('password', e.target.value)} />
+                <input
+                  type="password"
+                  autoComplete="new-password"
+                  value={f.password}
+                  placeholder={stored === 'yes' ? 'Unchanged' : ''}
+                  onChange={(e) => set('password', e.target.value)}
+                />
               </label>
               {f.authMethod === 'key' ? (
                 <label className="field">
                   <span>Key passphrase</span>
-                  <input type="password" autoComplete="new-password" value={f.passphrase} placeholder="Only for an encrypted key" onChange={(e) => set('passphrase', e.target.value)} />
+                  <input
+                    type="password"
+                    autoComplete="new-password"
+                    value={f.passphrase}
+                    placeholder="Only for an encrypted key"
+                    onChange={(e) => set('passphrase', e.target.value)}
+                  />
                 </label>
               ) : null}
             </>
@@ -269,9 +294,7 @@ export function BookmarkEditor(props: {
             <p className="small muted">Skiff will ask for the password each time you connect.</p>
           ) : null}
         </fieldset>
-        <div className="form-row">
-          {text('remoteDir', 'Initial remote folder', { className: 'grow', placeholder: 'Home folder' })}
-        </div>
+        <div className="form-row">{text('remoteDir', 'Initial remote folder', { className: 'grow', placeholder: 'Home folder' })}</div>
         <div className="form-row">
           {text('localDir', 'Initial local folder', { className: 'grow', placeholder: 'Home folder' })}
           {pickButton('localDir', 'Choose local folder', props.onPickFolder)}

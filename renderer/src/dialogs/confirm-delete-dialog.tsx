@@ -16,7 +16,8 @@ export function ConfirmDeleteDialog(props: { entries: Entry[]; where: string; on
         {n === 1 ? 'It' : `These ${n.toLocaleString()} items`} will be permanently deleted from {props.where}.{' '}
         {folders > 0 ? (
           <strong>
-            {folders === 1 && n === 1 ? 'The folder' : `${folders.toLocaleString()} folder${folders === 1 ? '' : 's'}`} will be deleted recursively, with everything inside.
+            {folders === 1 && n === 1 ? 'The folder' : `${folders.toLocaleString()} folder${folders === 1 ? '' : 's'}`} will be deleted recursively, with
+            everything inside.
           </strong>
         ) : null}{' '}
         This cannot be undone.
@@ -32,7 +33,10 @@ export function ConfirmDeleteDialog(props: { entries: Entry[]; where: string; on
           {n > 8 ? <li>… and {(n - 8).toLocaleString()} more</li> : null}
         </ul>
       ) : null}
-      <DialogButtons ok={{ label: 'Delete', tone: 'danger', onClick: props.onConfirm }} cancel={{ label: 'Cancel', onClick: props.onCancel, autoFocus: true }} />
+      <DialogButtons
+        ok={{ label: 'Delete', tone: 'danger', onClick: props.onConfirm }}
+        cancel={{ label: 'Cancel', onClick: props.onCancel, autoFocus: true }}
+      />
     </Modal>
   );
 }

@@ -33,11 +33,16 @@ export function ConflictDialog(props: { question: ConflictQuestion; onAnswer: (a
   return (
     <Modal title="File already exists" onCancel={answer('cancel')} className="conflict-dialog" initialFocus="[data-autofocus]">
       <p>
-        {q.direction === 'upload' ? 'The server' : 'This computer'} already has a file named <strong>{displayName(q.target.path.split(/[\\/]/).pop() ?? '')}</strong>.
+        {q.direction === 'upload' ? 'The server' : 'This computer'} already has a file named{' '}
+        <strong>{displayName(q.target.path.split(/[\\/]/).pop() ?? '')}</strong>.
       </p>
       <div className="conflict-files">
         <FileFacts title={q.direction === 'upload' ? 'Copying (local)' : 'Copying (remote)'} f={q.source} note={sourceNewer ? '(newer)' : undefined} />
-        <FileFacts title={q.direction === 'upload' ? 'Existing (remote)' : 'Existing (local)'} f={q.target} note={!sourceNewer && q.target.mtimeMs !== q.source.mtimeMs ? '(newer)' : undefined} />
+        <FileFacts
+          title={q.direction === 'upload' ? 'Existing (remote)' : 'Existing (local)'}
+          f={q.target}
+          note={!sourceNewer && q.target.mtimeMs !== q.source.mtimeMs ? '(newer)' : undefined}
+        />
       </div>
       <label className="check">
         <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Apply to all
@@ -47,7 +52,12 @@ export function ConflictDialog(props: { question: ConflictQuestion; onAnswer: (a
         ok={{ label: 'Overwrite', onClick: answer('overwrite'), autoFocus: true }}
         extra={[
           { label: 'Overwrite if newer', onClick: answer('overwrite-if-newer') },
-          { label: 'Resume', onClick: answer('resume'), disabled: !q.canResume, title: q.canResume ? 'Continue the earlier partial copy' : 'The existing file is not a partial copy of this one' },
+          {
+            label: 'Resume',
+            onClick: answer('resume'),
+            disabled: !q.canResume,
+            title: q.canResume ? 'Continue the earlier partial copy' : 'The existing file is not a partial copy of this one',
+          },
           { label: 'Rename', onClick: answer('rename') },
           { label: 'Skip', onClick: answer('skip') },
         ]}

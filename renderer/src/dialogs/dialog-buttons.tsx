@@ -13,7 +13,12 @@ export interface DialogButton {
   title?: string;
 }
 
-const TONE_CLASS: Record<NonNullable<DialogButton['tone']>, string | undefined> = { primary: 'primary', danger: 'danger-button', 'primary-danger': 'primary danger-button', plain: undefined };
+const TONE_CLASS: Record<NonNullable<DialogButton['tone']>, string | undefined> = {
+  primary: 'primary',
+  danger: 'danger-button',
+  'primary-danger': 'primary danger-button',
+  plain: undefined,
+};
 
 /** `ok` is primary unless it says otherwise; `cancel` alone is a "Cancel" button. */
 export function DialogButtons(props: { ok?: DialogButton; extra?: readonly DialogButton[]; cancel?: DialogButton | (() => void); wrap?: boolean }) {

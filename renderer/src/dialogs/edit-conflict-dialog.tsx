@@ -34,8 +34,8 @@ export function EditConflictDialog(props: { question: Question; onAnswer: (choic
   return (
     <Modal title={`“${name}” changed on the server`} onCancel={() => props.onAnswer(null)} className="conflict-dialog" initialFocus="[data-autofocus]">
       <p>
-        {q.remote ? 'Someone or something changed' : 'Someone or something deleted'} <span className="mono break">{displayName(q.remotePath)}</span> on {displayName(server)} since Skiff
-        downloaded it for you. Your saved change has not been uploaded. What should happen to it?
+        {q.remote ? 'Someone or something changed' : 'Someone or something deleted'} <span className="mono break">{displayName(q.remotePath)}</span> on{' '}
+        {displayName(server)} since Skiff downloaded it for you. Your saved change has not been uploaded. What should happen to it?
       </p>
       <div className="conflict-files">
         <Version title="Your version (local)" v={q.local} />
@@ -45,8 +45,15 @@ export function EditConflictDialog(props: { question: Question; onAnswer: (choic
         wrap
         ok={{ label: <>Keep both (upload mine as “{displayName(q.keepBothName)}”)</>, onClick: () => props.onAnswer('keep-both'), autoFocus: true }}
         extra={[
-          { label: q.remote ? "Overwrite the server's version" : 'Put my version back on the server', onClick: () => props.onAnswer('overwrite'), tone: 'danger' },
-          { label: q.remote ? "Discard my change (take the server's version)" : 'Discard my change and stop editing', onClick: () => props.onAnswer('discard') },
+          {
+            label: q.remote ? "Overwrite the server's version" : 'Put my version back on the server',
+            onClick: () => props.onAnswer('overwrite'),
+            tone: 'danger',
+          },
+          {
+            label: q.remote ? "Discard my change (take the server's version)" : 'Discard my change and stop editing',
+            onClick: () => props.onAnswer('discard'),
+          },
         ]}
         cancel={{ label: 'Decide later', onClick: () => props.onAnswer(null) }}
       />

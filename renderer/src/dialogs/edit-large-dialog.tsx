@@ -11,7 +11,11 @@ export function EditLargeDialog(props: { question: Question; onAnswer: (download
   const q = props.question;
   const one = q.files.length === 1;
   return (
-    <Modal title={one ? 'Download a large file to edit it?' : `Download ${q.files.length} large files to edit them?`} onCancel={() => props.onAnswer(false)} initialFocus="[data-autofocus]">
+    <Modal
+      title={one ? 'Download a large file to edit it?' : `Download ${q.files.length} large files to edit them?`}
+      onCancel={() => props.onAnswer(false)}
+      initialFocus="[data-autofocus]"
+    >
       <p>
         {one ? 'This file is' : 'These files are'} larger than {formatSize(q.limitBytes)} (the limit in Settings). Each save uploads the whole file again.
       </p>
@@ -22,7 +26,10 @@ export function EditLargeDialog(props: { question: Question; onAnswer: (download
           </li>
         ))}
       </ul>
-      <DialogButtons ok={{ label: 'Download and edit', onClick: () => props.onAnswer(true) }} cancel={{ label: 'Cancel', onClick: () => props.onAnswer(false), autoFocus: true }} />
+      <DialogButtons
+        ok={{ label: 'Download and edit', onClick: () => props.onAnswer(true) }}
+        cancel={{ label: 'Cancel', onClick: () => props.onAnswer(false), autoFocus: true }}
+      />
     </Modal>
   );
 }

@@ -112,7 +112,11 @@ export function FindDialog(props: { api: SkiffApi; sessionId: string; root: stri
         ))}
       </ul>
       <DialogButtons
-        ok={{ label: `Download selected${picked.size > 0 ? ` (${picked.size})` : ''}`, disabled: picked.size === 0, onClick: () => props.onDownload(results.filter((r) => picked.has(r.path))) }}
+        ok={{
+          label: `Download selected${picked.size > 0 ? ` (${picked.size})` : ''}`,
+          disabled: picked.size === 0,
+          onClick: () => props.onDownload(results.filter((r) => picked.has(r.path))),
+        }}
         cancel={{ label: 'Close', onClick: props.onClose }}
       />
     </Modal>

@@ -32,7 +32,13 @@ export function HostKeyDialog(props: { question: HostKeyQuestion; onDecide: (d: 
 
   if (q.status === 'unknown') {
     return (
-      <Modal title={`Unknown host key for ${hostPort(q)}`} describedBy={descId} onCancel={() => props.onDecide('cancel')} className="host-key-dialog" initialFocus="[data-autofocus]">
+      <Modal
+        title={`Unknown host key for ${hostPort(q)}`}
+        describedBy={descId}
+        onCancel={() => props.onDecide('cancel')}
+        className="host-key-dialog"
+        initialFocus="[data-autofocus]"
+      >
         <p id={descId}>
           Skiff has never connected to <strong>{hostPort(q)}</strong> before and cannot confirm it is the server you mean. Compare the fingerprint with the one
           your administrator gave you (<code>ssh-keygen -lf</code> on the server) before trusting it.
@@ -104,7 +110,11 @@ export function HostKeyDialog(props: { question: HostKeyQuestion; onDecide: (d: 
       ) : null}
       <DialogButtons
         ok={{ label: 'Disconnect', tone: 'primary-danger', onClick: () => props.onDecide('cancel'), autoFocus: true }}
-        extra={[confirming ? { label: 'Yes, replace the key', onClick: () => props.onDecide('confirm-replace') } : { label: 'Replace key…', onClick: () => props.onDecide('replace') }]}
+        extra={[
+          confirming
+            ? { label: 'Yes, replace the key', onClick: () => props.onDecide('confirm-replace') }
+            : { label: 'Replace key…', onClick: () => props.onDecide('replace') },
+        ]}
       />
     </Modal>
   );

@@ -84,7 +84,8 @@ export function ImportDialog(props: { api: SkiffApi; bookmarks: readonly Bookmar
       {scan ? (
         <>
           <p className="small muted">
-            Read {scan.files.length === 0 ? 'no files' : scan.files.map((f) => displayName(f)).join(', ')}. Wildcard hosts (<span className="mono">Host *</span>) are applied as defaults, not imported.
+            Read {scan.files.length === 0 ? 'no files' : scan.files.map((f) => displayName(f)).join(', ')}. Wildcard hosts (<span className="mono">Host *</span>
+            ) are applied as defaults, not imported.
           </p>
           {scan.candidates.length === 0 ? <p>No hosts to import were found.</p> : null}
           {importable.length > 1 ? (
@@ -113,8 +114,12 @@ export function ImportDialog(props: { api: SkiffApi; bookmarks: readonly Bookmar
                       {c.identityFiles.length > 1 ? ` (+${c.identityFiles.length - 1} more, only the first is used)` : ''}
                     </div>
                   ) : null}
-                  {c.duplicateOf !== null ? <div className="warning-text">Already saved as “{displayName(nameOf(c.duplicateOf))}”. Tick it to import a second copy.</div> : null}
-                  {c.unsupported.length > 0 ? <div className="warning-text">Not supported yet, ignored: {c.unsupported.map(displayName).join(', ')}</div> : null}
+                  {c.duplicateOf !== null ? (
+                    <div className="warning-text">Already saved as “{displayName(nameOf(c.duplicateOf))}”. Tick it to import a second copy.</div>
+                  ) : null}
+                  {c.unsupported.length > 0 ? (
+                    <div className="warning-text">Not supported yet, ignored: {c.unsupported.map(displayName).join(', ')}</div>
+                  ) : null}
                   {c.error !== null ? <div className="danger-text">Cannot import: {displayName(c.error)}</div> : null}
                 </div>
               </li>
@@ -142,7 +147,14 @@ export function ImportDialog(props: { api: SkiffApi; bookmarks: readonly Bookmar
           {error}
         </p>
       ) : null}
-      <DialogButtons ok={{ label: busy ? 'Importing…' : n === 0 ? 'Import' : `Import ${n} server${n === 1 ? '' : 's'}`, disabled: n === 0 || busy, onClick: () => void run() }} cancel={props.onCancel} />
+      <DialogButtons
+        ok={{
+          label: busy ? 'Importing…' : n === 0 ? 'Import' : `Import ${n} server${n === 1 ? '' : 's'}`,
+          disabled: n === 0 || busy,
+          onClick: () => void run(),
+        }}
+        cancel={props.onCancel}
+      />
     </Modal>
   );
 }

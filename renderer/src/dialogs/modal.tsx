@@ -25,7 +25,10 @@ export function Modal(props: ModalProps) {
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const root = ref.current;
-    const first = (initialFocus ? root?.querySelector<HTMLElement>(initialFocus) : null) ?? root?.querySelector<HTMLElement>('[data-autofocus]') ?? root?.querySelector<HTMLElement>(FOCUSABLE);
+    const first =
+      (initialFocus ? root?.querySelector<HTMLElement>(initialFocus) : null) ??
+      root?.querySelector<HTMLElement>('[data-autofocus]') ??
+      root?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
     return () => {
       if (previous && document.contains(previous)) previous.focus();

@@ -30,7 +30,11 @@ export function PropertiesDialog(props: { entries: Entry[]; canChmod: boolean; o
   };
   const octalValid = parseOctal(octal) !== null;
   return (
-    <Modal title={single ? `Properties of “${displayName(first.name)}”` : `Properties of ${props.entries.length} items`} onCancel={props.onCancel} className="properties-dialog">
+    <Modal
+      title={single ? `Properties of “${displayName(first.name)}”` : `Properties of ${props.entries.length} items`}
+      onCancel={props.onCancel}
+      className="properties-dialog"
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -42,7 +46,15 @@ export function PropertiesDialog(props: { entries: Entry[]; canChmod: boolean; o
             <dt>Path</dt>
             <dd className="mono break">{displayName(first.path)}</dd>
             <dt>Type</dt>
-            <dd>{first.type === 'symlink' ? `Symbolic link to ${displayName(first.linkTarget ?? '?')}` : first.type === 'directory' ? 'Folder' : first.type === 'file' ? 'File' : 'Special file'}</dd>
+            <dd>
+              {first.type === 'symlink'
+                ? `Symbolic link to ${displayName(first.linkTarget ?? '?')}`
+                : first.type === 'directory'
+                  ? 'Folder'
+                  : first.type === 'file'
+                    ? 'File'
+                    : 'Special file'}
+            </dd>
             {first.type === 'file' ? (
               <>
                 <dt>Size</dt>
@@ -100,7 +112,10 @@ export function PropertiesDialog(props: { entries: Entry[]; canChmod: boolean; o
           </label>
         </fieldset>
         {!props.canChmod ? <p className="muted">Changing permissions is available for remote files.</p> : null}
-        <DialogButtons {...(props.canChmod ? { ok: { label: 'Apply', disabled: !octalValid } } : {})} cancel={{ label: props.canChmod ? 'Cancel' : 'Close', onClick: props.onCancel }} />
+        <DialogButtons
+          {...(props.canChmod ? { ok: { label: 'Apply', disabled: !octalValid } } : {})}
+          cancel={{ label: props.canChmod ? 'Cancel' : 'Close', onClick: props.onCancel }}
+        />
       </form>
     </Modal>
   );

@@ -52,7 +52,14 @@ export function serverInfoRows(info: ServerInfoDto): Array<{ section: string; ro
         ['Handles one file’s requests in order', yesNo(b.handlesInOrder)],
         ['Accepts writes out of offset order', yesNo(b.canWriteOutOfOrder)],
         ['Listing requests in flight', String(b.readdirAhead)],
-        ['SYMLINK argument order', b.symlinkOrder === 'unknown' ? 'not known yet (checked on the first link)' : b.symlinkOrder === 'target-first' ? 'target first (OpenSSH’s)' : 'link first (the SFTP draft’s)'],
+        [
+          'SYMLINK argument order',
+          b.symlinkOrder === 'unknown'
+            ? 'not known yet (checked on the first link)'
+            : b.symlinkOrder === 'target-first'
+              ? 'target first (OpenSSH’s)'
+              : 'link first (the SFTP draft’s)',
+        ],
         ['Atomic replace (posix-rename)', yesNo(b.posixRename)],
         ['Keeps permissions', yesNo(b.keepsPermissions)],
       ],

@@ -99,7 +99,8 @@ function formProblem(f: Form): string | null {
   const rel = lines(f.extraKnownHosts).find((l) => !(l.startsWith('/') || /^[A-Za-z]:[\\/]/.test(l)));
   if (rel !== undefined) return `“${rel}” is not an absolute path. Give each known_hosts file as a full path.`;
   const mib = Number(f.editLargeFileMiB);
-  if (!/^\d+$/.test(f.editLargeFileMiB.trim()) || mib < 1 || mib > 1_048_576) return 'The size to ask before editing must be a whole number of MiB, at least 1.';
+  if (!/^\d+$/.test(f.editLargeFileMiB.trim()) || mib < 1 || mib > 1_048_576)
+    return 'The size to ask before editing must be a whole number of MiB, at least 1.';
   return null;
 }
 
@@ -190,7 +191,14 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             <div role="radiogroup" aria-label="New host keys">
               {entries(POLICIES).map(([v, [label, why]]) => (
                 <label key={v} className="check radio-explained">
-                  <input type="radio" name="hostKeyPolicy" value={v} checked={f.hostKeyPolicy === v} onChange={() => set('hostKeyPolicy', v)} aria-describedby={`policy-${v}`} />
+                  <input
+                    type="radio"
+                    name="hostKeyPolicy"
+                    value={v}
+                    checked={f.hostKeyPolicy === v}
+                    onChange={() => set('hostKeyPolicy', v)}
+                    aria-describedby={`policy-${v}`}
+                  />
                   <span>
                     {label}
                     <span id={`policy-${v}`} className="small muted explain">
@@ -206,7 +214,13 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             </label>
             <label className="field">
               <span>Extra known_hosts files (one path per line)</span>
-              <textarea rows={2} spellCheck={false} value={f.extraKnownHosts} placeholder="/etc/ssh/ssh_known_hosts2" onChange={(e) => set('extraKnownHosts', e.target.value)} />
+              <textarea
+                rows={2}
+                spellCheck={false}
+                value={f.extraKnownHosts}
+                placeholder="/etc/ssh/ssh_known_hosts2"
+                onChange={(e) => set('extraKnownHosts', e.target.value)}
+              />
             </label>
           </fieldset>
 
@@ -214,7 +228,15 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             <legend>Transfers</legend>
             <label className="field">
               <span>Simultaneous transfers</span>
-              <input type="number" min={1} max={16} step={1} value={f.concurrency} aria-invalid={problem?.startsWith('Simultaneous') || undefined} onChange={(e) => set('concurrency', e.target.value)} />
+              <input
+                type="number"
+                min={1}
+                max={16}
+                step={1}
+                value={f.concurrency}
+                aria-invalid={problem?.startsWith('Simultaneous') || undefined}
+                onChange={(e) => set('concurrency', e.target.value)}
+              />
             </label>
             <label className="field">
               <span id="settings-conflict-label">When a file already exists</span>
@@ -235,14 +257,30 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             <legend>Editing remote files</legend>
             <label className="field">
               <span>Editor command</span>
-              <input type="text" spellCheck={false} autoComplete="off" value={f.editorCommand} placeholder="Empty: the system's default application" aria-describedby="settings-editor-why" onChange={(e) => set('editorCommand', e.target.value)} />
+              <input
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                value={f.editorCommand}
+                placeholder="Empty: the system's default application"
+                aria-describedby="settings-editor-why"
+                onChange={(e) => set('editorCommand', e.target.value)}
+              />
             </label>
             <p id="settings-editor-why" className="small muted">
-              For example <code>code --wait</code> or <code>gedit</code>. Split into words like a shell would, but no shell runs it; the file's path is added as the last argument.
+              For example <code>code --wait</code> or <code>gedit</code>. Split into words like a shell would, but no shell runs it; the file's path is added as
+              the last argument.
             </p>
             <label className="field">
               <span>Ask before editing files larger than (MiB)</span>
-              <input type="number" min={1} step={1} value={f.editLargeFileMiB} aria-invalid={problem?.startsWith('The size to ask') || undefined} onChange={(e) => set('editLargeFileMiB', e.target.value)} />
+              <input
+                type="number"
+                min={1}
+                step={1}
+                value={f.editLargeFileMiB}
+                aria-invalid={problem?.startsWith('The size to ask') || undefined}
+                onChange={(e) => set('editLargeFileMiB', e.target.value)}
+              />
             </label>
           </fieldset>
 
@@ -250,7 +288,12 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
             <legend>Links</legend>
             <label className="field">
               <span id="settings-links-label">sftp:// links from other apps</span>
-              <select aria-labelledby="settings-links-label" aria-describedby="settings-links-why" value={f.sftpLinkHandler} onChange={(e) => set('sftpLinkHandler', e.target.value as LinkHandler)}>
+              <select
+                aria-labelledby="settings-links-label"
+                aria-describedby="settings-links-why"
+                value={f.sftpLinkHandler}
+                onChange={(e) => set('sftpLinkHandler', e.target.value as LinkHandler)}
+              >
                 {LINK_HANDLERS.map(([v, label]) => (
                   <option key={v} value={v}>
                     {label}

@@ -50,7 +50,7 @@ function buildTable(): Table | null {
 
 function keyWith(t: Table, name: string): string | null {
   let out = '';
-  for (let i = 0; i < name.length; ) {
+  for (let i = 0; i < name.length;) {
     const c = name.charCodeAt(i);
     if (isDigit(c)) {
       let end = i;
@@ -81,7 +81,26 @@ const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
 const PROBES = [
   ...'abcdefghijklmnopqrstuvwxyz'.split(''),
   ...'ch cs cz dz dzs gy ly ny sz ty zs ll rr aa ae oe ue th lj nj ij ss kh ng sch tch vw'.split(' '),
-  'A', 'Z', 'a b', 'a_b', 'a-b', 'a.b', 'a~b', 'a1', 'a01', 'a10', 'a2', 'x9y', 'x10y', '0', '00', '9', '.a', '_a', '~a', '1a',
+  'A',
+  'Z',
+  'a b',
+  'a_b',
+  'a-b',
+  'a.b',
+  'a~b',
+  'a1',
+  'a01',
+  'a10',
+  'a2',
+  'x9y',
+  'x10y',
+  '0',
+  '00',
+  '9',
+  '.a',
+  '_a',
+  '~a',
+  '1a',
 ];
 
 function verified(t: Table | null): Table | null {

@@ -83,7 +83,13 @@ export function contextMenuItems<Id extends CommandId, C>(menu: ContextMenuId, b
     }
     const b = bindings[row as Id];
     const shortcut = shortcutOf(row, platform);
-    items.push({ id: row, label: b.label?.(target) ?? labelIn(row, menu), ...(shortcut ? { shortcut } : {}), disabled: !b.enabled(target), separatorBefore: separator && items.length > 0 });
+    items.push({
+      id: row,
+      label: b.label?.(target) ?? labelIn(row, menu),
+      ...(shortcut ? { shortcut } : {}),
+      disabled: !b.enabled(target),
+      separatorBefore: separator && items.length > 0,
+    });
     separator = false;
   }
   return items;

@@ -48,7 +48,8 @@ export function droppedPaths(data: DragData, side: Side, pathForFile: ((file: Fi
     return Array.isArray(paths) && paths.every((p) => typeof p === 'string') ? { paths: paths as string[] } : null;
   }
   if (side !== 'remote' || data.files.length === 0) return null;
-  if (typeof pathForFile !== 'function') return { problem: 'Dropping files from the desktop needs the Skiff app; in the browser preview, drag them from the local pane.' };
+  if (typeof pathForFile !== 'function')
+    return { problem: 'Dropping files from the desktop needs the Skiff app; in the browser preview, drag them from the local pane.' };
   const paths = Array.from(data.files)
     .map((f) => pathForFile(f))
     .filter((p): p is string => typeof p === 'string' && p !== '');

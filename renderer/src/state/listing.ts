@@ -9,7 +9,12 @@ function cancelled(): Error {
   return Object.assign(new Error('Listing cancelled'), { code: 'CANCELLED' });
 }
 
-async function pull(api: SkiffApi, first: Promise<ListPage>, onPage: (e: Entry[], p: string, refused?: RefusedNamesDto) => void, signal: AbortSignal): Promise<string> {
+async function pull(
+  api: SkiffApi,
+  first: Promise<ListPage>,
+  onPage: (e: Entry[], p: string, refused?: RefusedNamesDto) => void,
+  signal: AbortSignal,
+): Promise<string> {
   let page = await first;
   const listId = page.listId;
   const resolved = page.path;

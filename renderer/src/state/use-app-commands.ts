@@ -36,9 +36,12 @@ const other = (side: Side): Side => (side === 'local' ? 'remote' : 'local');
 
 /** F6 / Shift+F6: the window's regions in turn (local pane, remote pane, transfers, sidebar). */
 function cycleRegions(p: PanesModel, step: 1 | -1): void {
-  const order = [p.grids.local.current, p.grids.remote.current, document.querySelector<HTMLElement>('.queue button:not([disabled])'), document.querySelector<HTMLElement>('.quick-connect input')].filter(
-    (x): x is HTMLElement => x !== null,
-  );
+  const order = [
+    p.grids.local.current,
+    p.grids.remote.current,
+    document.querySelector<HTMLElement>('.queue button:not([disabled])'),
+    document.querySelector<HTMLElement>('.quick-connect input'),
+  ].filter((x): x is HTMLElement => x !== null);
   const at = order.findIndex((el) => el.contains(document.activeElement) || el === document.activeElement);
   order[(at + (step === 1 ? 1 : order.length - 1)) % order.length]?.focus();
 }
@@ -62,7 +65,14 @@ export function appBindings(d: AppCommandsDeps): AppBindings {
       enabled: (t) => t.side === 'remote' && s !== null && sel(t).some((e) => !isDirLike(e)),
       label: (t) => (sel(t).filter((e) => !isDirLike(e)).length > 1 ? `Edit ${sel(t).filter((e) => !isDirLike(e)).length} files` : 'Edit'),
       run: (t) => {
-        if (s) d.edits.open(s.sessionId, sel(t).filter((e) => !isDirLike(e)).map((e) => e.path), 'edit');
+        if (s)
+          d.edits.open(
+            s.sessionId,
+            sel(t)
+              .filter((e) => !isDirLike(e))
+              .map((e) => e.path),
+            'edit',
+          );
       },
     },
     'copy-to-other': { enabled: (t) => s !== null && sel(t).length > 0, run: (t) => ops.copyToOther(t.side, sel(t)) },

@@ -69,7 +69,11 @@ export function useEdits(api: SkiffApi, notify: Notify): EditsModel {
     api.edit
       .takeRecovered()
       .then((kept) => {
-        if (live && kept.length > 0) notifyRef.current(`Skiff ended last time before every edit reached the server. ${kept.length === 1 ? 'That copy is' : 'Those copies are'} kept at ${kept.map(displayName).join(', ')}.`, 'warning');
+        if (live && kept.length > 0)
+          notifyRef.current(
+            `Skiff ended last time before every edit reached the server. ${kept.length === 1 ? 'That copy is' : 'Those copies are'} kept at ${kept.map(displayName).join(', ')}.`,
+            'warning',
+          );
       })
       .catch(() => undefined);
     const offChanged = api.on('edit:file-changed', (f) => {
@@ -100,7 +104,10 @@ export function useEdits(api: SkiffApi, notify: Notify): EditsModel {
   );
   const stop = useCallback((f: EditedFileDto) => void api.edit.stopEditing({ editId: f.id }).catch(notifyRef.current), [api]);
   const retry = useCallback((f: EditedFileDto) => void api.edit.retryUpload({ editId: f.id }).catch(notifyRef.current), [api]);
-  const resolve = useCallback((f: EditedFileDto, choice: EditConflictChoice) => void api.edit.resolveConflict({ editId: f.id, choice }).catch(notifyRef.current), [api]);
+  const resolve = useCallback(
+    (f: EditedFileDto, choice: EditConflictChoice) => void api.edit.resolveConflict({ editId: f.id, choice }).catch(notifyRef.current),
+    [api],
+  );
 
   return { files: [...files.values()].sort((a, b) => b.openedAt - a.openedAt), open, stop, retry, resolve };
 }

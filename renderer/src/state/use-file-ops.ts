@@ -30,7 +30,14 @@ export interface FileOps {
 /** Electron's preload adds this to window.skiff: the real path of a File dropped from the OS. */
 type WithFileDrops = SkiffApi & { pathForFile?: (file: File) => string | null };
 
-export function useFileOps(api: SkiffApi, session: SessionInfo | null, p: PanesModel, onQueued: (job: TransferJobDto) => void, notify: Notify, openRemoteFiles: (sessionId: string, paths: string[], mode: 'edit' | 'open') => void): FileOps {
+export function useFileOps(
+  api: SkiffApi,
+  session: SessionInfo | null,
+  p: PanesModel,
+  onQueued: (job: TransferJobDto) => void,
+  notify: Notify,
+  openRemoteFiles: (sessionId: string, paths: string[], mode: 'edit' | 'open') => void,
+): FileOps {
   const { local, remote } = p.panes;
   const enqueue = useCallback(
     (direction: 'upload' | 'download', sources: string[], targetDir: string) => {
@@ -92,7 +99,11 @@ export function useFileOps(api: SkiffApi, session: SessionInfo | null, p: PanesM
     },
     chmod(entries, mode) {
       if (!session) return;
-      void change('remote', () => api.sftp.chmod({ sessionId: session.sessionId, paths: entries.map((e) => e.path), mode }), entries.length === 1 ? entries[0]!.name : undefined);
+      void change(
+        'remote',
+        () => api.sftp.chmod({ sessionId: session.sessionId, paths: entries.map((e) => e.path), mode }),
+        entries.length === 1 ? entries[0]!.name : undefined,
+      );
     },
     symlink(name, target) {
       if (!session) return;

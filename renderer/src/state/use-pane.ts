@@ -13,7 +13,11 @@ import type { Entry, SortKey, SortSpec } from '../model/types';
  * Lists a folder page by page; resolves to the folder's resolved path. Rejects with CANCELLED when
  * aborted. `refused` (remote only) sums up the entries left out so far for unusable names.
  */
-export type ListFn = (path: string, onPage: (entries: Entry[], resolvedPath: string, refused?: RefusedNamesDto) => void, signal: AbortSignal) => Promise<string>;
+export type ListFn = (
+  path: string,
+  onPage: (entries: Entry[], resolvedPath: string, refused?: RefusedNamesDto) => void,
+  signal: AbortSignal,
+) => Promise<string>;
 
 export interface PaneModel {
   path: string;
@@ -206,7 +210,8 @@ export function usePane(list: ListFn | null, style: PathStyle, initialPath: stri
   const setSortKey = useCallback(
     (key: SortKey) => {
       const s = viewRef.current.sort;
-      const next: SortSpec = s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'modified' || key === 'size' ? 'desc' : 'asc' };
+      const next: SortSpec =
+        s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'modified' || key === 'size' ? 'desc' : 'asc' };
       viewRef.current = { ...viewRef.current, sort: next };
       recompute();
       setSort(next);

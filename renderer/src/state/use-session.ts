@@ -60,11 +60,19 @@ export function useSession(api: SkiffApi, notify: Notify, on: { connected(s: Ses
         const s = await api.session.connect(args);
         if (s.remembered) {
           const name = displayName(s.remembered.name);
-          notify(s.remembered.created ? `Saved as “${name}”, with the password in the system keychain.` : `The password for “${name}” is now in the system keychain.`, 'info');
+          notify(
+            s.remembered.created
+              ? `Saved as “${name}”, with the password in the system keychain.`
+              : `The password for “${name}” is now in the system keychain.`,
+            'info',
+          );
         }
         if (s.keychainWarning) {
           const asked = 'rememberPassword' in args && args.rememberPassword === true;
-          notify(`${asked ? 'Connected, but the password was not remembered.' : 'Connected, but the system keychain could not be used.'} ${s.keychainWarning.message}`, 'warning');
+          notify(
+            `${asked ? 'Connected, but the password was not remembered.' : 'Connected, but the system keychain could not be used.'} ${s.keychainWarning.message}`,
+            'warning',
+          );
         }
         const shown = startPath ? { ...s, home: startPath } : s;
         sessionRef.current = shown;

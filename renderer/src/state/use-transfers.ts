@@ -73,7 +73,14 @@ export function useTransfers(api: SkiffApi, onFinished: (job: TransferJobDto) =>
 
   const act = useCallback(
     (job: TransferJobDto, action: JobAction) => {
-      const call = action === 'cancel' ? api.transfer.cancel({ jobId: job.id }) : action === 'pause' ? api.transfer.pause({ jobId: job.id }) : action === 'resume' ? api.transfer.resume({ jobId: job.id }) : api.transfer.retry({ jobId: job.id });
+      const call =
+        action === 'cancel'
+          ? api.transfer.cancel({ jobId: job.id })
+          : action === 'pause'
+            ? api.transfer.pause({ jobId: job.id })
+            : action === 'resume'
+              ? api.transfer.resume({ jobId: job.id })
+              : api.transfer.retry({ jobId: job.id });
       call.catch(() => undefined);
     },
     [api],

@@ -49,7 +49,10 @@ function remapDist(files: Array<string | FileSet>, distDir: string): Array<strin
 }
 
 const config = yaml.load(readFileSync(path.join(root, 'build', 'electron-builder.yml'), 'utf8')) as Configuration;
-const result: { deb: { args: string[]; desktop: string; afterInstall: string } | null; appImage: { desktopFileName: string; desktop: string } | null } = { deb: null, appImage: null };
+const result: { deb: { args: string[]; desktop: string; afterInstall: string } | null; appImage: { desktopFileName: string; desktop: string } | null } = {
+  deb: null,
+  appImage: null,
+};
 
 await build({
   projectDir: root,

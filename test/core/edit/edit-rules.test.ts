@@ -23,7 +23,10 @@ describe('the Editor command is split like a shell would, and no shell runs it',
   });
 
   it('keeps Windows backslashes literal on Windows', () => {
-    expect(parseEditorCommand('"C:\\Program Files\\Notepad++\\notepad++.exe" -multiInst', { platform: 'win32' })).toEqual(['C:\\Program Files\\Notepad++\\notepad++.exe', '-multiInst']);
+    expect(parseEditorCommand('"C:\\Program Files\\Notepad++\\notepad++.exe" -multiInst', { platform: 'win32' })).toEqual([
+      'C:\\Program Files\\Notepad++\\notepad++.exe',
+      '-multiInst',
+    ]);
     expect(parseEditorCommand('C:\\tools\\vim.exe', { platform: 'win32' })).toEqual(['C:\\tools\\vim.exe']);
   });
 

@@ -110,12 +110,23 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       h.answers.push('overwrite');
       const { remote, f } = await conflictSetup(h, theirs);
       expect(h.conflicts).toHaveLength(1);
-      expect(h.conflicts[0]).toMatchObject({ editId: f.id, remotePath: realpathSync(remote), remote: { size: '<p>their change</p>'.length }, local: { size: '<p>my edit</p>'.length }, keepBothName: 'page (edited).html' });
+      expect(h.conflicts[0]).toMatchObject({
+        editId: f.id,
+        remotePath: realpathSync(remote),
+        remote: { size: '<p>their change</p>'.length },
+        local: { size: '<p>my edit</p>'.length },
+        keepBothName: 'page (edited).html',
+      });
       await untilState(h, f.id, 'uploaded', 'the upload');
       expect(readFileSync(remote, 'utf8')).toBe('<p>my edit</p>');
       // Later saves go through without a question (the server now has our version).
       writeFileSync(f.localPath, '<p>my second edit</p>');
-      await until('the second upload', () => (readFileSync(remote, 'utf8') === '<p>my second edit</p>' ? true : undefined), 30_000, () => [readFileSync(remote, 'utf8'), h.events.slice(-4)]);
+      await until(
+        'the second upload',
+        () => (readFileSync(remote, 'utf8') === '<p>my second edit</p>' ? true : undefined),
+        30_000,
+        () => [readFileSync(remote, 'utf8'), h.events.slice(-4)],
+      );
       expect(h.conflicts).toHaveLength(1);
     });
 
@@ -130,7 +141,12 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       expect(state(h, f.id)?.remotePath).toBe(realpathSync(edited));
       // The edit now belongs to the copy: the next save updates it, not theirs.
       writeFileSync(f.localPath, '<p>my edit, again</p>');
-      await until('the second upload', () => (readFileSync(edited, 'utf8') === '<p>my edit, again</p>' ? true : undefined), 30_000, () => h.events.slice(-4));
+      await until(
+        'the second upload',
+        () => (readFileSync(edited, 'utf8') === '<p>my edit, again</p>' ? true : undefined),
+        30_000,
+        () => h.events.slice(-4),
+      );
       expect(readFileSync(remote, 'utf8')).toBe('<p>their change</p>');
     });
 
@@ -150,7 +166,9 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
       const h = harness(session);
       h.answers.push('discard');
       const { remote, f } = await conflictSetup(h, theirs);
-      await until('the copy replaced', () => (state(h, f.id)?.state === 'watching' && readFileSync(f.localPath, 'utf8') === '<p>their change</p>' ? true : undefined));
+      await until('the copy replaced', () =>
+        state(h, f.id)?.state === 'watching' && readFileSync(f.localPath, 'utf8') === '<p>their change</p>' ? true : undefined,
+      );
       await new Promise((r) => setTimeout(r, 800));
       expect(readFileSync(remote, 'utf8')).toBe('<p>their change</p>');
       expect(h.transfers.map((t) => t.direction)).toEqual(['download', 'download']);

@@ -124,5 +124,10 @@ export function listTree(dir: string): string[] {
 
 /** Waits until the edited file `id` is in `state` (failing with its recent events). */
 export function untilState(h: Harness, id: string, state: string, what = state): Promise<true> {
-  return until(what, () => (h.manager.get(id)?.state === state ? true : undefined), 30_000, () => h.events.slice(-4));
+  return until(
+    what,
+    () => (h.manager.get(id)?.state === state ? true : undefined),
+    30_000,
+    () => h.events.slice(-4),
+  );
 }

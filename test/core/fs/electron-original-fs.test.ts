@@ -20,11 +20,19 @@ afterAll(() => {
 function probe(opts: { noOriginalFs: boolean; slowStatMs?: number }): Record<string, unknown> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-asar-'));
   dirs.push(dir);
-  writeFileSync(path.join(dir, 'backup.asar'), 'not an archive: the user\'s own file');
+  writeFileSync(path.join(dir, 'backup.asar'), "not an archive: the user's own file");
   writeFileSync(path.join(dir, 'notes.txt'), 'hello');
   const out = execFileSync(
     process.execPath,
-    ['--require', path.join(root, 'test', 'core', 'fs', 'support', 'electron-asar-fs.cjs'), '--import', 'tsx', path.join(root, 'test', 'core', 'fs', 'support', 'asar-probe.ts'), dir, String(opts.slowStatMs ?? 1000)],
+    [
+      '--require',
+      path.join(root, 'test', 'core', 'fs', 'support', 'electron-asar-fs.cjs'),
+      '--import',
+      'tsx',
+      path.join(root, 'test', 'core', 'fs', 'support', 'asar-probe.ts'),
+      dir,
+      String(opts.slowStatMs ?? 1000),
+    ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, SKIFF_NO_ORIGINAL_FS: opts.noOriginalFs ? '1' : '0' } },
   );
   const result = JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
@@ -32,7 +40,7 @@ function probe(opts: { noOriginalFs: boolean; slowStatMs?: number }): Record<str
 }
 
 describe("LocalFs under Electron's asar-aware fs", () => {
-  it('lists, stats, reads and writes a user\'s .asar file as the file it is (original-fs)', () => {
+  it("lists, stats, reads and writes a user's .asar file as the file it is (original-fs)", () => {
     for (const slowStatMs of [1000, 0]) {
       // slowStatMs 0: the parallel (thread-pool) listing path instead of the reader thread.
       const r = probe({ noOriginalFs: false, slowStatMs });
@@ -63,11 +71,27 @@ describe('pickUserFs', () => {
   const fake = { lstatSync: () => undefined, promises: { lstat: async () => undefined } } as unknown as typeof fs;
   it('is node:fs under plain Node, without even asking for original-fs', () => {
     expect(userFs).toBe(fs);
-    expect(pickUserFs({ node: '20.0.0' }, () => { throw new Error('must not be loaded'); }, fs)).toBe(fs);
+    expect(
+      pickUserFs(
+        { node: '20.0.0' },
+        () => {
+          throw new Error('must not be loaded');
+        },
+        fs,
+      ),
+    ).toBe(fs);
   });
   it("takes Electron's original-fs when it is there, and node:fs when it is missing or not an fs module", () => {
     expect(pickUserFs({ electron: '41.7.1' }, (id) => (id === 'original-fs' ? fake : null), fs)).toBe(fake);
-    expect(pickUserFs({ electron: '41.7.1' }, () => { throw new Error("Cannot find module 'original-fs'"); }, fs)).toBe(fs);
+    expect(
+      pickUserFs(
+        { electron: '41.7.1' },
+        () => {
+          throw new Error("Cannot find module 'original-fs'");
+        },
+        fs,
+      ),
+    ).toBe(fs);
     expect(pickUserFs({ electron: '41.7.1' }, () => ({}), fs)).toBe(fs);
   });
 });

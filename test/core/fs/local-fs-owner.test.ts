@@ -22,7 +22,9 @@ describe('local owner and group names', () => {
   });
 
   it('parses passwd/group lines: first name per id wins; comments and junk are skipped', () => {
-    const m = parseAccountFile('# comment\nroot:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/:/bin/sh\n\nbroken line\nbad:x:notanumber:1\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n');
+    const m = parseAccountFile(
+      '# comment\nroot:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/:/bin/sh\n\nbroken line\nbad:x:notanumber:1\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n',
+    );
     expect([...m.entries()]).toEqual([
       [0, 'root'],
       [33, 'www-data'],

@@ -45,7 +45,22 @@ describe('paths', () => {
     // What OpenSSH itself calls home for this login (it falls back to / when the folder is missing).
     const pwd = execFileSync(
       findOpenSsh('ssh'),
-      ['-i', sshd.clientKeys.ed25519, '-p', String(sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `${sshd.user}@${sshd.host}`, 'pwd'],
+      [
+        '-i',
+        sshd.clientKeys.ed25519,
+        '-p',
+        String(sshd.port),
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'LogLevel=ERROR',
+        `${sshd.user}@${sshd.host}`,
+        'pwd',
+      ],
       { encoding: 'utf8' },
     ).trim();
     expect(await sfs.home()).toBe(pwd);

@@ -17,7 +17,15 @@ describe('SftpFs.writeWholeFile on the real sshd', () => {
     const dir = tempDir('skiff-remote-');
     const data = patternBytes(20_000, 5);
     const final = path.join(dir, 'a.bin');
-    await session.fs.writeWholeFile!({ partPath: final + '.skiffpart', finalPath: final, data, overwrite: false, mode: 0o640, atimeMs: 1_400_000_000_000, mtimeMs: 1_500_000_000_999 });
+    await session.fs.writeWholeFile!({
+      partPath: final + '.skiffpart',
+      finalPath: final,
+      data,
+      overwrite: false,
+      mode: 0o640,
+      atimeMs: 1_400_000_000_000,
+      mtimeMs: 1_500_000_000_999,
+    });
     const st = statSync(final);
     expect(st.mode & 0o777).toBe(0o640);
     // SFTP v3 carries whole seconds; a time set before the data landed would have been replaced by "now".
@@ -31,7 +39,14 @@ describe('SftpFs.writeWholeFile on the real sshd', () => {
     const dir = tempDir('skiff-remote-');
     const data = patternBytes(3 * session.fs.maxWriteSize + 17, 9);
     const final = path.join(dir, 'big.bin');
-    await session.fs.writeWholeFile!({ partPath: final + '.skiffpart', finalPath: final, data, overwrite: false, atimeMs: 1_300_000_000_000, mtimeMs: 1_300_000_000_000 });
+    await session.fs.writeWholeFile!({
+      partPath: final + '.skiffpart',
+      finalPath: final,
+      data,
+      overwrite: false,
+      atimeMs: 1_300_000_000_000,
+      mtimeMs: 1_300_000_000_000,
+    });
     expect(readFileSync(final).equals(data)).toBe(true);
     expect(statSync(final).mtimeMs).toBe(1_300_000_000_000);
   });
@@ -39,7 +54,14 @@ describe('SftpFs.writeWholeFile on the real sshd', () => {
   it('writes an empty file (no WRITE at all)', async () => {
     const dir = tempDir('skiff-remote-');
     const final = path.join(dir, 'empty');
-    await session.fs.writeWholeFile!({ partPath: final + '.skiffpart', finalPath: final, data: Buffer.alloc(0), overwrite: false, atimeMs: 1_200_000_000_000, mtimeMs: 1_200_000_000_000 });
+    await session.fs.writeWholeFile!({
+      partPath: final + '.skiffpart',
+      finalPath: final,
+      data: Buffer.alloc(0),
+      overwrite: false,
+      atimeMs: 1_200_000_000_000,
+      mtimeMs: 1_200_000_000_000,
+    });
     expect(statSync(final).size).toBe(0);
     expect(statSync(final).mtimeMs).toBe(1_200_000_000_000);
   });
@@ -49,7 +71,9 @@ describe('SftpFs.writeWholeFile on the real sshd', () => {
     const final = path.join(dir, 'b.txt');
     writeFileSync(final, 'old and precious');
     const part = final + '.skiffpart';
-    await expect(session.fs.writeWholeFile!({ partPath: part, finalPath: final, data: Buffer.from('new'), overwrite: false, atimeMs: 0, mtimeMs: 0 })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(
+      session.fs.writeWholeFile!({ partPath: part, finalPath: final, data: Buffer.from('new'), overwrite: false, atimeMs: 0, mtimeMs: 0 }),
+    ).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
     expect(readFileSync(final, 'utf8')).toBe('old and precious');
     await session.fs.writeWholeFile!({ partPath: part, finalPath: final, data: Buffer.from('new'), overwrite: true, atimeMs: 0, mtimeMs: 0 });
     expect(readFileSync(final, 'utf8')).toBe('new');
@@ -59,7 +83,9 @@ describe('SftpFs.writeWholeFile on the real sshd', () => {
   it('names the part when its folder is missing', async () => {
     const dir = tempDir('skiff-remote-');
     const final = path.join(dir, 'nope', 'c.bin');
-    await expect(session.fs.writeWholeFile!({ partPath: final + '.skiffpart', finalPath: final, data: Buffer.from('x'), overwrite: false, atimeMs: 0, mtimeMs: 0 })).rejects.toMatchObject({
+    await expect(
+      session.fs.writeWholeFile!({ partPath: final + '.skiffpart', finalPath: final, data: Buffer.from('x'), overwrite: false, atimeMs: 0, mtimeMs: 0 }),
+    ).rejects.toMatchObject({
       code: 'NO_SUCH_FILE',
       path: final + '.skiffpart',
     });
@@ -71,7 +97,9 @@ describe('SftpFs.writeWholeFile on the real sshd', () => {
     for (let i = 0; i < 50; i++) writeFile(path.join(root, `f${i}.bin`), patternBytes(i * 311, i + 1));
     const remote = tempDir('skiff-remote-');
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [root], target: sessionEndpoint(session), targetDir: remote }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'upload', source: localEndpoint(), sources: [root], target: sessionEndpoint(session), targetDir: remote }).id,
+    );
     expect(snap.state).toBe('done');
     const names = readdirSync(path.join(remote, 'many')).sort();
     expect(names).toEqual(readdirSync(root).sort());
@@ -95,7 +123,9 @@ describe('SftpFs.writeWholeFile on the real sshd', () => {
       mkdirSync(root);
       for (let i = 0; i < 12; i++) writeFile(path.join(root, `f${i}.bin`), patternBytes(200_000, i + 1));
       const q = new TransferQueue();
-      const snap = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [root], target: sessionEndpoint(session), targetDir: fs.path }).id);
+      const snap = await q.whenSettled(
+        q.add({ direction: 'upload', source: localEndpoint(), sources: [root], target: sessionEndpoint(session), targetDir: fs.path }).id,
+      );
       expect(snap.state).toBe('failed');
       const landed = readdirSync(path.join(fs.path, 'many'));
       expect(landed.filter((n) => n.endsWith('.skiffpart'))).toEqual([]);
@@ -104,7 +134,9 @@ describe('SftpFs.writeWholeFile on the real sshd', () => {
       expect(snap.fileErrors.length).toBeGreaterThan(0);
       // SFTP v3 says only FAILURE; statvfs@openssh.com tells that the disk is full.
       expect(snap.fileErrors.every((e) => e.code === 'NO_SPACE' && /server.s disk is full/.test(e.message))).toBe(true);
-      expect([...snap.fileErrors.map((e) => e.path), ...landed.map((n) => `many/${n}`)].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `many/f${i}.bin`).sort());
+      expect([...snap.fileErrors.map((e) => e.path), ...landed.map((n) => `many/${n}`)].sort()).toEqual(
+        Array.from({ length: 12 }, (_, i) => `many/f${i}.bin`).sort(),
+      );
     });
   });
 });

@@ -15,7 +15,15 @@ describe('writeWholeFile', () => {
     const dir = tempDir();
     const data = Buffer.from(patternBytes(20_000, 3));
     const expected = Buffer.from(data);
-    await writeWholeFile({ partPath: path.join(dir, 'a.bin.skiffpart'), finalPath: path.join(dir, 'a.bin'), data, overwrite: false, mode: 0o640, atimeMs: 1_400_000_000_000, mtimeMs: 1_500_000_000_000 });
+    await writeWholeFile({
+      partPath: path.join(dir, 'a.bin.skiffpart'),
+      finalPath: path.join(dir, 'a.bin'),
+      data,
+      overwrite: false,
+      mode: 0o640,
+      atimeMs: 1_400_000_000_000,
+      mtimeMs: 1_500_000_000_000,
+    });
     // stat before reading: with relatime, reading a file whose atime is older than its mtime updates the atime.
     const st = statSync(path.join(dir, 'a.bin'));
     expect(st.mode & 0o777).toBe(0o640);
@@ -41,13 +49,17 @@ describe('writeWholeFile', () => {
   it('names the part in the error when its folder is missing or is a file', async () => {
     const dir = tempDir();
     const missing = path.join(dir, 'nope', 'c.bin');
-    await expect(writeWholeFile({ partPath: missing + '.skiffpart', finalPath: missing, data: Buffer.from('x'), overwrite: false, atimeMs: 0, mtimeMs: 0 })).rejects.toMatchObject({
+    await expect(
+      writeWholeFile({ partPath: missing + '.skiffpart', finalPath: missing, data: Buffer.from('x'), overwrite: false, atimeMs: 0, mtimeMs: 0 }),
+    ).rejects.toMatchObject({
       code: 'NO_SUCH_FILE',
       path: missing + '.skiffpart',
     });
     writeFileSync(path.join(dir, 'file'), 'x');
     const under = path.join(dir, 'file', 'd.bin');
-    await expect(writeWholeFile({ partPath: under + '.skiffpart', finalPath: under, data: Buffer.from('x'), overwrite: false, atimeMs: 0, mtimeMs: 0 })).rejects.toMatchObject({
+    await expect(
+      writeWholeFile({ partPath: under + '.skiffpart', finalPath: under, data: Buffer.from('x'), overwrite: false, atimeMs: 0, mtimeMs: 0 }),
+    ).rejects.toMatchObject({
       code: 'NOT_A_DIRECTORY',
     });
   });
@@ -69,14 +81,30 @@ describe('writeWholeFile', () => {
     const owned = Buffer.from(new ArrayBuffer(6000)).fill(1);
     await writeWholeFile({ partPath: path.join(dir, 'a.part'), finalPath: path.join(dir, 'a'), data: owned, overwrite: false, atimeMs: 0, mtimeMs: 0 });
     // `owned` is detached now: writing it again is refused, and nothing is created.
-    await expect(writeWholeFile({ partPath: path.join(dir, 'b.part'), finalPath: path.join(dir, 'b'), data: owned, overwrite: false, atimeMs: 0, mtimeMs: 0 })).rejects.toMatchObject({
+    await expect(
+      writeWholeFile({ partPath: path.join(dir, 'b.part'), finalPath: path.join(dir, 'b'), data: owned, overwrite: false, atimeMs: 0, mtimeMs: 0 }),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
     expect(existsSync(path.join(dir, 'b'))).toBe(false);
     // An empty file is fine (nothing to hand over).
-    await writeWholeFile({ partPath: path.join(dir, 'e.part'), finalPath: path.join(dir, 'e'), data: new Uint8Array(0), overwrite: false, atimeMs: 0, mtimeMs: 0 });
+    await writeWholeFile({
+      partPath: path.join(dir, 'e.part'),
+      finalPath: path.join(dir, 'e'),
+      data: new Uint8Array(0),
+      overwrite: false,
+      atimeMs: 0,
+      mtimeMs: 0,
+    });
     expect(readFileSync(path.join(dir, 'e')).length).toBe(0);
-    await writeWholeFile({ partPath: path.join(dir, 'c.part'), finalPath: path.join(dir, 'c'), data: Buffer.from('still fine'), overwrite: false, atimeMs: 0, mtimeMs: 0 });
+    await writeWholeFile({
+      partPath: path.join(dir, 'c.part'),
+      finalPath: path.join(dir, 'c'),
+      data: Buffer.from('still fine'),
+      overwrite: false,
+      atimeMs: 0,
+      mtimeMs: 0,
+    });
     expect(readFileSync(path.join(dir, 'c'), 'utf8')).toBe('still fine');
   });
 
@@ -106,7 +134,16 @@ describe('the engine with the whole-file writer', () => {
     const file = { rel: ['grew.bin'], srcPath: src, stat: { ...stat, size: 1000 }, state: 'pending' as const, bytesDone: 0 };
     const out = path.join(dir, 'out.bin');
     await transferFile(
-      { src: new LocalFs(), dst: new LocalFs(), budget: new ByteBudget(1 << 26), gate: new PauseGate(), signal: new AbortController().signal, requests: 8, preservePermissions: false, onBytes: () => undefined },
+      {
+        src: new LocalFs(),
+        dst: new LocalFs(),
+        budget: new ByteBudget(1 << 26),
+        gate: new PauseGate(),
+        signal: new AbortController().signal,
+        requests: 8,
+        preservePermissions: false,
+        onBytes: () => undefined,
+      },
       file,
       { finalPath: out, overwrite: false },
     );
@@ -132,7 +169,9 @@ describe('the engine with the whole-file writer', () => {
       mkdirSync(root);
       for (let i = 0; i < 12; i++) writeFile(path.join(root, `f${i}.bin`), patternBytes(200_000, i + 1));
       const q = new TransferQueue();
-      const snap = await q.whenSettled(q.add({ direction: 'download', source: localEndpoint(), sources: [root], target: localEndpoint(), targetDir: mountPoint }).id);
+      const snap = await q.whenSettled(
+        q.add({ direction: 'download', source: localEndpoint(), sources: [root], target: localEndpoint(), targetDir: mountPoint }).id,
+      );
       expect(snap.state).toBe('failed');
       const landed = readdirSync(path.join(mountPoint, 'many'));
       expect(landed.filter((n) => n.endsWith('.skiffpart'))).toEqual([]);

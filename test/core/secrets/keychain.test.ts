@@ -32,7 +32,8 @@ beforeAll(async () => {
   } catch (err) {
     unavailable = `no usable Secret Service in this session: ${(err as Error).message}`;
   }
-  if (unavailable === null && spawnSync('sh', ['-c', 'command -v secret-tool']).status !== 0) unavailable = 'secret-tool is not installed (apt-get install libsecret-tools)';
+  if (unavailable === null && spawnSync('sh', ['-c', 'command -v secret-tool']).status !== 0)
+    unavailable = 'secret-tool is not installed (apt-get install libsecret-tools)';
 });
 
 afterAll(async () => {
@@ -185,7 +186,14 @@ describe('BookmarkService keeps secrets in step with bookmarks', () => {
 
 /** Logs in through the one flow with a saved login, as SessionManager does. */
 function loginWith<S>(saved: SavedLogin, o: Pick<ConnectWithSecretsOptions<S>, 'connect' | 'ask'> & Partial<ConnectWithSecretsOptions<S>>) {
-  return connectWithSecrets({ target: saved.target, secrets, useKeychain: saved.useKeychain, remember: async (kind, s) => void (await saved.remember(kind, s)), verifyHostKey: async () => true, ...o });
+  return connectWithSecrets({
+    target: saved.target,
+    secrets,
+    useKeychain: saved.useKeychain,
+    remember: async (kind, s) => void (await saved.remember(kind, s)),
+    verifyHostKey: async () => true,
+    ...o,
+  });
 }
 
 describe('logging in with the real keychain', () => {
@@ -266,7 +274,9 @@ describe('logging in with the real keychain', () => {
       connect: async (o) => (o.password === 'quick-pw' ? 'session' : Promise.reject(new SkiffError('AUTH_FAILED', 'no'))),
     });
     expect(login.remembered).toBe(true);
-    expect(svc.store.list()).toEqual([expect.objectContaining({ name: `qc@${host('quick')}`, host: host('quick'), port: 2200, username: 'qc', authMethod: 'password', rememberPassword: true })]);
+    expect(svc.store.list()).toEqual([
+      expect.objectContaining({ name: `qc@${host('quick')}`, host: host('quick'), port: 2200, username: 'qc', authMethod: 'password', rememberPassword: true }),
+    ]);
     expect(secretToolFind(account)).toBe('quick-pw');
     expect(fileBytes(dir)).not.toContain('quick-pw');
 

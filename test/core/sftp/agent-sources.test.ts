@@ -7,7 +7,9 @@ import { AuthPlan } from '../../../electron/core/sftp/auth';
 describe('defaultAgentSources', () => {
   it('on Linux and macOS is $SSH_AUTH_SOCK, or nothing with the reason', () => {
     for (const platform of ['linux', 'darwin'] as const) {
-      expect(defaultAgentSources({ SSH_AUTH_SOCK: '/tmp/ssh-x/agent.1' }, platform)).toEqual({ sources: [{ label: 'ssh-agent', agent: '/tmp/ssh-x/agent.1' }] });
+      expect(defaultAgentSources({ SSH_AUTH_SOCK: '/tmp/ssh-x/agent.1' }, platform)).toEqual({
+        sources: [{ label: 'ssh-agent', agent: '/tmp/ssh-x/agent.1' }],
+      });
       expect(defaultAgentSources({}, platform)).toEqual({ sources: [], problem: 'no agent is running (SSH_AUTH_SOCK is not set)' });
       expect(defaultAgentSources({ SSH_AUTH_SOCK: '' }, platform).sources).toEqual([]);
     }
@@ -24,8 +26,15 @@ describe('defaultAgentSources', () => {
   });
 
   it('on Windows with SSH_AUTH_SOCK (Git Bash, a custom pipe) tries it first, and the default pipe only once', () => {
-    expect(defaultAgentSources({ SSH_AUTH_SOCK: '/tmp/ssh-abc/agent.7' }, 'win32').sources.map((s) => s.agent)).toEqual(['/tmp/ssh-abc/agent.7', WINDOWS_OPENSSH_AGENT_PIPE, 'pageant']);
-    expect(defaultAgentSources({ SSH_AUTH_SOCK: String.raw`\\.\PIPE\openssh-ssh-agent` }, 'win32').sources.map((s) => s.label)).toEqual(['ssh-agent', 'Pageant']);
+    expect(defaultAgentSources({ SSH_AUTH_SOCK: '/tmp/ssh-abc/agent.7' }, 'win32').sources.map((s) => s.agent)).toEqual([
+      '/tmp/ssh-abc/agent.7',
+      WINDOWS_OPENSSH_AGENT_PIPE,
+      'pageant',
+    ]);
+    expect(defaultAgentSources({ SSH_AUTH_SOCK: String.raw`\\.\PIPE\openssh-ssh-agent` }, 'win32').sources.map((s) => s.label)).toEqual([
+      'ssh-agent',
+      'Pageant',
+    ]);
   });
 });
 

@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { SkiffError, isSkiffError } from '../../../electron/core/errors';
 import { KeytarSecretStore } from '../../../electron/core/secrets/keytar-secret-store';
 import type { SecretAnswer, SecretPrompt } from '../../../electron/core/secrets/secret-prompt';
-import { connectWithSecrets, reconnectWith, silentConnector, type ConnectWithSecretsOptions, type LoginTarget } from '../../../electron/core/sftp/connect-with-secrets';
+import {
+  connectWithSecrets,
+  reconnectWith,
+  silentConnector,
+  type ConnectWithSecretsOptions,
+  type LoginTarget,
+} from '../../../electron/core/sftp/connect-with-secrets';
 import type { ConnectOptions } from '../../../electron/core/sftp/types';
 import type { HostKeyInfo } from '../../../electron/core/trust/host-key';
 
@@ -16,7 +22,14 @@ const brokenKeychain = () => new KeytarSecretStore({ load: () => import('skiff-m
 
 const target = (over: Partial<LoginTarget> = {}): LoginTarget => ({ host: 'prod.example', port: 2222, username: 'deploy', method: 'password', ...over });
 const verifyHostKey = async () => true;
-const hostKey = (keyType: string, byte: number): HostKeyInfo => ({ host: 'prod.example', port: 2222, keyType, key: Buffer.alloc(32, byte), fingerprint: `SHA256:${byte}`, bits: 256 });
+const hostKey = (keyType: string, byte: number): HostKeyInfo => ({
+  host: 'prod.example',
+  port: 2222,
+  keyType,
+  key: Buffer.alloc(32, byte),
+  fingerprint: `SHA256:${byte}`,
+  bits: 256,
+});
 
 /** Options with the usual no-keychain defaults; answers come from `answers` in order (null = cancel). */
 function opts<S>(over: Partial<ConnectWithSecretsOptions<S>> & Pick<ConnectWithSecretsOptions<S>, 'connect'>, answers: Array<SecretAnswer | null> = []) {
@@ -59,7 +72,11 @@ describe('where the secret comes from', () => {
 
   it('key: expands ~ in the key path; asks for no passphrase unless the key needs one', async () => {
     let seen: ConnectOptions | undefined;
-    const { o, prompts } = opts({ target: target({ method: 'key', keyPath: '~/.ssh/id_ed25519' }), home: '/home/tester', connect: async (c) => ((seen = c), 'ok') });
+    const { o, prompts } = opts({
+      target: target({ method: 'key', keyPath: '~/.ssh/id_ed25519' }),
+      home: '/home/tester',
+      connect: async (c) => ((seen = c), 'ok'),
+    });
     await connectWithSecrets(o);
     expect(seen?.privateKeyPath).toBe(path.join('/home/tester', '.ssh', 'id_ed25519'));
     expect(seen?.passphrase).toBeUndefined();
@@ -102,7 +119,9 @@ describe('where the secret comes from', () => {
     const { o, prompts } = opts({ connect: s.connect, remember: async () => undefined }, [{ secret: 'asked', remember: false }]);
     const login = await connectWithSecrets(o);
     expect(login.keychainWarning).toBeNull();
-    expect(prompts).toEqual([{ secret: 'password', host: 'prod.example', port: 2222, username: 'deploy', reason: 'not-stored', canRemember: true, rememberDefault: false }]);
+    expect(prompts).toEqual([
+      { secret: 'password', host: 'prod.example', port: 2222, username: 'deploy', reason: 'not-stored', canRemember: true, rememberDefault: false },
+    ]);
   });
 
   it('without a way to keep a secret, Remember is not offered', async () => {
@@ -146,7 +165,10 @@ describe('retry and remember', () => {
 
   it('gives up after maxAttempts with the server’s error', async () => {
     const s = server('never');
-    const { o } = opts({ connect: s.connect, maxAttempts: 3 }, [1, 2, 3].map(() => ({ secret: 'nope', remember: false })));
+    const { o } = opts(
+      { connect: s.connect, maxAttempts: 3 },
+      [1, 2, 3].map(() => ({ secret: 'nope', remember: false })),
+    );
     const err = await connectWithSecrets(o).catch((e: unknown) => e);
     expect(isSkiffError(err, 'AUTH_FAILED')).toBe(true);
     expect(s.tried).toHaveLength(3);
@@ -184,7 +206,11 @@ describe('retry and remember', () => {
   it('a typed password with Remember is kept once, after the server accepted it', async () => {
     const s = server('good');
     const kept: Array<[string, string, number]> = [];
-    const { o } = opts({ typed: { password: 'good', remember: true }, connect: s.connect, remember: async (kind, secret) => void kept.push([kind, secret, s.tried.length]) });
+    const { o } = opts({
+      typed: { password: 'good', remember: true },
+      connect: s.connect,
+      remember: async (kind, secret) => void kept.push([kind, secret, s.tried.length]),
+    });
     const login = await connectWithSecrets(o);
     expect(kept).toEqual([['password', 'good', 1]]);
     expect(login.remembered).toBe(true);
@@ -193,7 +219,9 @@ describe('retry and remember', () => {
   it('Remember ticked, the typed password refused: the question starts with Remember ticked and only the right one is kept', async () => {
     const s = server('right');
     const kept: string[] = [];
-    const { o, prompts } = opts({ typed: { password: 'typo', remember: true }, connect: s.connect, remember: async (_k, secret) => void kept.push(secret) }, [{ secret: 'right', remember: true }]);
+    const { o, prompts } = opts({ typed: { password: 'typo', remember: true }, connect: s.connect, remember: async (_k, secret) => void kept.push(secret) }, [
+      { secret: 'right', remember: true },
+    ]);
     await connectWithSecrets(o);
     expect(prompts).toEqual([expect.objectContaining({ reason: 'rejected', canRemember: true, rememberDefault: true })]);
     expect(kept).toEqual(['right']);
@@ -201,7 +229,15 @@ describe('retry and remember', () => {
 
   it('a wrong password is never kept', async () => {
     const kept: string[] = [];
-    const { o } = opts({ typed: { password: 'wrong', remember: true }, maxAttempts: 2, connect: server('right').connect, remember: async (_k, secret) => void kept.push(secret) }, [{ secret: 'also-wrong', remember: true }]);
+    const { o } = opts(
+      {
+        typed: { password: 'wrong', remember: true },
+        maxAttempts: 2,
+        connect: server('right').connect,
+        remember: async (_k, secret) => void kept.push(secret),
+      },
+      [{ secret: 'also-wrong', remember: true }],
+    );
     expect(isSkiffError(await connectWithSecrets(o).catch((e: unknown) => e), 'AUTH_FAILED')).toBe(true);
     expect(kept).toEqual([]);
   });
@@ -215,7 +251,11 @@ describe('retry and remember', () => {
       },
     });
     const login = await connectWithSecrets(o);
-    expect(login).toMatchObject({ session: 'session-1', remembered: false, keychainWarning: { code: 'KEYCHAIN_UNAVAILABLE', message: 'The system keychain is locked.' } });
+    expect(login).toMatchObject({
+      session: 'session-1',
+      remembered: false,
+      keychainWarning: { code: 'KEYCHAIN_UNAVAILABLE', message: 'The system keychain is locked.' },
+    });
   });
 });
 
@@ -241,7 +281,11 @@ describe('connecting again with what worked', () => {
       opts({
         target: target({ method: 'keyboard-interactive' }),
         onKeyboardInteractive: async () => ['x'],
-        connect: async (c) => (await c.verifyHostKey(hostKey('ssh-ed25519', 1)), await c.onKeyboardInteractive?.({ name: '', instructions: '', prompts: [] }), 'ok'),
+        connect: async (c) => (
+          await c.verifyHostKey(hostKey('ssh-ed25519', 1)),
+          await c.onKeyboardInteractive?.({ name: '', instructions: '', prompts: [] }),
+          'ok'
+        ),
       }).o,
     );
     expect(silentConnector(interactive.credentials, async () => 'x')).toBeUndefined();

@@ -164,7 +164,14 @@ describe('connect: ssh-agent', () => {
     ];
     const s = track(await connect({ ...base, agent: agents }));
     expect(s.authMethod).toBe('agent');
-    const e = await rejectsWith(connect({ ...base, agent: [agents[0]!, { label: 'Pageant', agent: path.join(emptyDir, 'also-nothing.sock') }], privateKeyPath: sshd.clientKeys.stranger }), 'AUTH_FAILED');
+    const e = await rejectsWith(
+      connect({
+        ...base,
+        agent: [agents[0]!, { label: 'Pageant', agent: path.join(emptyDir, 'also-nothing.sock') }],
+        privateKeyPath: sshd.clientKeys.stranger,
+      }),
+      'AUTH_FAILED',
+    );
     expect(e.message).toContain('Tried the Windows OpenSSH agent, Pageant and public key (id_stranger)');
   });
 

@@ -44,15 +44,40 @@ describe('password and keyboard-interactive', () => {
 
   it('forwards every keyboard-interactive prompt and logs in with the right answers', async () => {
     const f = await server({
-      users: { kb: { keyboard: { name: 'Two-step', instructions: 'Answer both', prompts: [{ prompt: 'Password: ', echo: false }, { prompt: 'Code: ', echo: true }], answers: ['pw', '123456'] } } },
+      users: {
+        kb: {
+          keyboard: {
+            name: 'Two-step',
+            instructions: 'Answer both',
+            prompts: [
+              { prompt: 'Password: ', echo: false },
+              { prompt: 'Code: ', echo: true },
+            ],
+            answers: ['pw', '123456'],
+          },
+        },
+      },
     });
     const asked: KeyboardInteractiveRequest[] = [];
     const s = track(
-      await connect({ host: f.host, port: f.port, username: 'kb', verifyHostKey: trustAll, onKeyboardInteractive: async (r) => (asked.push(r), ['pw', '123456']) }),
+      await connect({
+        host: f.host,
+        port: f.port,
+        username: 'kb',
+        verifyHostKey: trustAll,
+        onKeyboardInteractive: async (r) => (asked.push(r), ['pw', '123456']),
+      }),
     );
     expect(s.authMethod).toBe('keyboard-interactive');
     expect(asked).toEqual([
-      { name: 'Two-step', instructions: 'Answer both', prompts: [{ prompt: 'Password: ', echo: false }, { prompt: 'Code: ', echo: true }] },
+      {
+        name: 'Two-step',
+        instructions: 'Answer both',
+        prompts: [
+          { prompt: 'Password: ', echo: false },
+          { prompt: 'Code: ', echo: true },
+        ],
+      },
     ]);
   });
 
@@ -111,7 +136,9 @@ describe('password and keyboard-interactive', () => {
   it('multi-factor: password, then (partial success) keyboard-interactive', async () => {
     const user = { password: 'pw', keyboard: { prompts: [{ prompt: 'Verification code: ', echo: false }], answers: ['777'] } };
     const f = await server({ users: { mfa: user }, requireAll: ['password', 'keyboard-interactive'] });
-    const s = track(await connect({ host: f.host, port: f.port, username: 'mfa', password: 'pw', verifyHostKey: trustAll, onKeyboardInteractive: async () => ['777'] }));
+    const s = track(
+      await connect({ host: f.host, port: f.port, username: 'mfa', password: 'pw', verifyHostKey: trustAll, onKeyboardInteractive: async () => ['777'] }),
+    );
     // Our order puts keyboard-interactive first; the server then still wants the password.
     expect(s.authMethod).toBe('password');
     expect(f.authAttempts.filter((a) => a.accepted).map((a) => a.method)).toEqual(['keyboard-interactive', 'password']);
@@ -208,7 +235,15 @@ describe('hostile and huge listings', () => {
     const list = await s.fs.list('/evil');
     expect(list.map((e) => e.name).sort()).toEqual(['bell\x07and\x1b[31mred', 'fine.txt']);
     for (const e of list) expect(e.path.startsWith('/evil/')).toBe(true);
-    expect(list.find((e) => e.name === 'fine.txt')).toMatchObject({ type: 'file', size: 12, mode: 0o600, uid: 5, gid: 6, mtimeMs: 1_700_000_000_000, atimeMs: 1_700_000_001_000 });
+    expect(list.find((e) => e.name === 'fine.txt')).toMatchObject({
+      type: 'file',
+      size: 12,
+      mode: 0o600,
+      uid: 5,
+      gid: 6,
+      mtimeMs: 1_700_000_000_000,
+      atimeMs: 1_700_000_001_000,
+    });
   });
 
   it('streams a 20 000-entry folder in batches', async () => {
@@ -316,7 +351,15 @@ describe('connections that go away', () => {
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
     const port = (relay.address() as net.AddressInfo).port;
     try {
-      const s = await connect({ host: '127.0.0.1', port, username: 'tester', password: 'secret', verifyHostKey: trustAll, keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
+      const s = await connect({
+        host: '127.0.0.1',
+        port,
+        username: 'tester',
+        password: 'secret',
+        verifyHostKey: trustAll,
+        keepaliveIntervalMs: 100,
+        keepaliveCountMax: 2,
+      });
       const closed = closedOf(s);
       frozen = true;
       const reason = await closed;

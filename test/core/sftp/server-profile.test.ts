@@ -49,7 +49,13 @@ const cases: Array<{ name: string; hello: ServerHello; software: string; inOrder
   },
   {
     name: 'an old OpenSSH (no limits@openssh.com)',
-    hello: hello('SSH-2.0-OpenSSH_7.4', { 'posix-rename@openssh.com': '1', 'statvfs@openssh.com': '2', 'fstatvfs@openssh.com': '2', 'hardlink@openssh.com': '1', 'fsync@openssh.com': '1' }),
+    hello: hello('SSH-2.0-OpenSSH_7.4', {
+      'posix-rename@openssh.com': '1',
+      'statvfs@openssh.com': '2',
+      'fstatvfs@openssh.com': '2',
+      'hardlink@openssh.com': '1',
+      'fsync@openssh.com': '1',
+    }),
     software: 'openssh',
     inOrder: true,
     outOfOrder: true,
@@ -126,7 +132,13 @@ describe('server profile', () => {
   for (const c of cases) {
     it(`recognises ${c.name}`, () => {
       const p = new ServerProfile(c.hello);
-      expect({ software: p.software, inOrder: p.handlesInOrder, outOfOrder: p.canWriteOutOfOrder, order: p.symlinkOrder, quirks: p.quirks.map((q) => q.id) }).toEqual({
+      expect({
+        software: p.software,
+        inOrder: p.handlesInOrder,
+        outOfOrder: p.canWriteOutOfOrder,
+        order: p.symlinkOrder,
+        quirks: p.quirks.map((q) => q.id),
+      }).toEqual({
         software: c.software,
         inOrder: c.inOrder,
         outOfOrder: c.outOfOrder,

@@ -28,7 +28,18 @@ describe('BookmarkStore', () => {
   it('creates with defaults, reads back, updates, deletes — persisted across reopen', async () => {
     const store = await openStore();
     const b = await store.create({ name: ' Prod ', host: 'Prod.Example.com', username: 'deploy', remoteDir: '/srv', localDir: '' });
-    expect(b).toMatchObject({ name: 'Prod', port: 22, authMethod: 'password', keyPath: null, remoteDir: '/srv', localDir: null, group: null, notes: '', rememberPassword: false, lastConnectedAt: null });
+    expect(b).toMatchObject({
+      name: 'Prod',
+      port: 22,
+      authMethod: 'password',
+      keyPath: null,
+      remoteDir: '/srv',
+      localDir: null,
+      group: null,
+      notes: '',
+      rememberPassword: false,
+      lastConnectedAt: null,
+    });
     expect(b.id).toMatch(/^[0-9a-f-]{36}$/);
     const updated = await store.update(b.id, { port: 2222, group: 'Work' });
     expect(updated).toMatchObject({ port: 2222, group: 'Work', name: 'Prod', createdAt: b.createdAt });

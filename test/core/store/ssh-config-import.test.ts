@@ -58,7 +58,10 @@ Host *
   );
   // Globbed includes are read in sorted order; dotfiles are not matched by "*".
   writeFileSync(path.join(ssh, 'config.d', '10-db.conf'), 'Host db\n    HostName db.internal\n    User postgres\n    IdentityFile %d/.ssh/id_db\n');
-  writeFileSync(path.join(ssh, 'config.d', '20-loop.conf'), '# includes the main file again: a cycle\nInclude config\nHost git\n    HostName git.example.org\n');
+  writeFileSync(
+    path.join(ssh, 'config.d', '20-loop.conf'),
+    '# includes the main file again: a cycle\nInclude config\nHost git\n    HostName git.example.org\n',
+  );
   writeFileSync(path.join(ssh, 'config.d', '.hidden.conf'), 'Host hidden\n    HostName hidden.example\n');
   writeFileSync(path.join(ssh, 'config.d', 'notes.txt'), 'Host txt\n    HostName txt.example\n');
   writeFileSync(path.join(ssh, 'work', 'hosts'), 'Host build\n    HostName build.work.example\n    User ci\n');
@@ -78,13 +81,25 @@ describe('ssh config import', () => {
   it('finds every concrete alias, in file order, and never a wildcard or negated pattern', async () => {
     const scan = await scanSshConfig({ home, localUser: 'me', agentAvailable: false });
     expect(scan.candidates.map((c) => c.alias)).toEqual(['db', 'git', 'build', 'web1', 'web2', 'behind', 'old-nas', 'broken-port']);
-    expect(scan.files).toEqual([path.join(ssh, 'config'), path.join(ssh, 'config.d', '10-db.conf'), path.join(ssh, 'config.d', '20-loop.conf'), path.join(ssh, 'work', 'hosts')]);
+    expect(scan.files).toEqual([
+      path.join(ssh, 'config'),
+      path.join(ssh, 'config.d', '10-db.conf'),
+      path.join(ssh, 'config.d', '20-loop.conf'),
+      path.join(ssh, 'work', 'hosts'),
+    ]);
   });
 
   it('applies wildcard blocks as defaults (first value wins) and expands ~ and %-tokens', async () => {
     const scan = await scanSshConfig({ home, localUser: 'me', agentAvailable: false });
     const web1 = byAlias(scan, 'web1');
-    expect(web1.bookmark).toMatchObject({ name: 'web1', host: 'web1.example.com', port: 2200, username: 'deploy', authMethod: 'key', keyPath: path.join(ssh, 'id_web') });
+    expect(web1.bookmark).toMatchObject({
+      name: 'web1',
+      host: 'web1.example.com',
+      port: 2200,
+      username: 'deploy',
+      authMethod: 'key',
+      keyPath: path.join(ssh, 'id_web'),
+    });
     // Several IdentityFiles: all listed, in order, the Host * default last.
     expect(web1.identityFiles).toEqual([path.join(ssh, 'id_web'), path.join(ssh, 'id_rsa_legacy'), path.join(ssh, 'id_ed25519')]);
     expect(web1.bookmark.notes).toContain('id_rsa_legacy');

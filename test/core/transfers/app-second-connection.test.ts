@@ -49,7 +49,11 @@ async function ok<T>(channel: string, arg?: unknown): Promise<T> {
 async function download(sessionId: string, sources: string[], targetDir: string): Promise<TransferJobDto> {
   const since = f.events.length;
   const job = await ok<TransferJobDto>('transfer:enqueue', { sessionId, direction: 'download', sources, targetDir });
-  return f.waitForEvent<TransferJobDto>((e, p) => e === 'transfer:changed' && (p as TransferJobDto).id === job.id && ['done', 'failed', 'cancelled', 'skipped'].includes((p as TransferJobDto).state), since);
+  return f.waitForEvent<TransferJobDto>(
+    (e, p) =>
+      e === 'transfer:changed' && (p as TransferJobDto).id === job.id && ['done', 'failed', 'cancelled', 'skipped'].includes((p as TransferJobDto).state),
+    since,
+  );
 }
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -79,7 +83,13 @@ describe('extra connections in the app, scriptable server (password logins)', ()
   };
 
   it('a password typed once (direct connect) opens the second connection without asking again', async () => {
-    const q = answering((x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : x.kind === 'password' ? { kind: 'password', secret: 'right', remember: false } : null));
+    const q = answering((x) =>
+      x.kind === 'host-key'
+        ? { kind: 'host-key', decision: 'trust-once' }
+        : x.kind === 'password'
+          ? { kind: 'password', secret: 'right', remember: false }
+          : null,
+    );
     const s = await ok<SessionInfo>('session:connect', { host: server.host, port: server.port, username: 'tester', authMethod: 'password' });
     const before = { connections: server.connections, extras: extraAttempts };
     const local = tempDir();
@@ -91,7 +101,12 @@ describe('extra connections in the app, scriptable server (password logins)', ()
     expect(q.asked.map((x) => x.kind).sort()).toEqual(['host-key', 'password']);
     expect(extraAttempts - before.extras).toBe(1);
     expect(server.connections - before.connections).toBe(1);
-    expect(server.authAttempts.filter((a) => a.method === 'password' && a.accepted).slice(-2).map((a) => a.password)).toEqual(['right', 'right']);
+    expect(
+      server.authAttempts
+        .filter((a) => a.method === 'password' && a.accepted)
+        .slice(-2)
+        .map((a) => a.password),
+    ).toEqual(['right', 'right']);
     expect(extras.at(-1)!.closed).toBe(true);
     // The extra connection is not an app session.
     expect((await ok<SessionInfo[]>('session:list')).map((x) => x.sessionId)).toEqual([s.sessionId]);
@@ -99,8 +114,16 @@ describe('extra connections in the app, scriptable server (password logins)', ()
   });
 
   it('a bookmark whose password is not remembered: typed once at connect, not asked for the second connection', async () => {
-    const b = await ok<BookmarkSaveResult>('bookmarks:create', { bookmark: { name: 'Fake', host: server.host, port: server.port, username: 'tester', authMethod: 'password' } });
-    const q = answering((x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : x.kind === 'password' ? { kind: 'password', secret: 'right', remember: false } : null));
+    const b = await ok<BookmarkSaveResult>('bookmarks:create', {
+      bookmark: { name: 'Fake', host: server.host, port: server.port, username: 'tester', authMethod: 'password' },
+    });
+    const q = answering((x) =>
+      x.kind === 'host-key'
+        ? { kind: 'host-key', decision: 'trust-once' }
+        : x.kind === 'password'
+          ? { kind: 'password', secret: 'right', remember: false }
+          : null,
+    );
     const r = await f.call('session:connect', { bookmarkId: b.bookmark.id });
     if (!r.ok) throw new Error(JSON.stringify([r.error, q.asked]));
     const s = r.value as SessionInfo;
@@ -118,7 +141,13 @@ describe('extra connections in the app, scriptable server (password logins)', ()
   });
 
   it('a keyboard-interactive login gets no extra connector (its answers would have to be asked again)', async () => {
-    const q = answering((x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : x.kind === 'keyboard-interactive' ? { kind: 'keyboard-interactive', responses: ['123456'] } : null));
+    const q = answering((x) =>
+      x.kind === 'host-key'
+        ? { kind: 'host-key', decision: 'trust-once' }
+        : x.kind === 'keyboard-interactive'
+          ? { kind: 'keyboard-interactive', responses: ['123456'] }
+          : null,
+    );
     const s = await ok<SessionInfo>('session:connect', { host: otpServer.host, port: otpServer.port, username: 'otp', authMethod: 'keyboard-interactive' });
     q.stop();
     expect(s.authMethod).toBe('keyboard-interactive');
@@ -134,7 +163,13 @@ describe('extra connections in the app, real sshd (host key trusted once)', () =
     const remote = tempDir('skiff-remote-');
     for (let i = 0; i < 40; i++) writeFileSync(path.join(remote, `k${i}.bin`), patternBytes(5000 + i, i + 9));
     const q = answering((x) => (x.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : null));
-    const s = await ok<SessionInfo>('session:connect', { host: sshd.host, port: sshd.port, username: sshd.user, authMethod: 'key', keyPath: sshd.clientKeys.ed25519 });
+    const s = await ok<SessionInfo>('session:connect', {
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.user,
+      authMethod: 'key',
+      keyPath: sshd.clientKeys.ed25519,
+    });
     expect(q.asked.map((x) => x.kind)).toEqual(['host-key']);
     const before = extraAttempts;
     const local = tempDir();

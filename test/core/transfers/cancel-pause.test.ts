@@ -20,7 +20,14 @@ describe('cancel, pause and progress (real sshd)', () => {
     // An event per chunk (no throttle): the test acts right after the first bytes land.
     const q = new TransferQueue({ requestsPerFile: 4, progressIntervalMs: 0 });
     let sawBytes = 0;
-    const job = q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'big.bin')], target: sessionEndpoint(session), targetDir: dst, conflict: 'overwrite' });
+    const job = q.add({
+      direction: 'upload',
+      source: localEndpoint(),
+      sources: [path.join(src, 'big.bin')],
+      target: sessionEndpoint(session),
+      targetDir: dst,
+      conflict: 'overwrite',
+    });
     q.onEvent((e) => {
       if (e.type === 'progress' && e.job.bytesDone > 0 && sawBytes === 0) {
         sawBytes = e.job.bytesDone;
@@ -87,7 +94,9 @@ describe('cancel, pause and progress (real sshd)', () => {
     q.onEvent((e) => {
       if (e.type === 'progress') stamps.push(Date.now());
     });
-    const snap: TransferJobSnapshot = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'many')], target: sessionEndpoint(session), targetDir: dst }).id);
+    const snap: TransferJobSnapshot = await q.whenSettled(
+      q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'many')], target: sessionEndpoint(session), targetDir: dst }).id,
+    );
     expect(snap.state).toBe('done');
     expect(snap.filesDone).toBe(200);
     expect(snap.bytesDone).toBe(200 * 20_000);

@@ -16,7 +16,14 @@ describe('conflict policies (upload to the real sshd)', () => {
   let session: SftpSession;
   withSshdSession(s, (x) => (session = x));
 
-  async function run(policy: ConflictPolicy, local: Buffer, remote: Buffer, localMtime: number, remoteMtime: number, onConflict?: (q: ConflictQuestion) => Promise<{ action: 'overwrite' | 'skip' | 'rename' | 'resume' | 'cancel'; applyToAll?: boolean }>) {
+  async function run(
+    policy: ConflictPolicy,
+    local: Buffer,
+    remote: Buffer,
+    localMtime: number,
+    remoteMtime: number,
+    onConflict?: (q: ConflictQuestion) => Promise<{ action: 'overwrite' | 'skip' | 'rename' | 'resume' | 'cancel'; applyToAll?: boolean }>,
+  ) {
     const src = tempDir();
     const dst = tempDir('skiff-remote-');
     writeFile(path.join(src, 'doc.txt'), local);
@@ -28,7 +35,16 @@ describe('conflict policies (upload to the real sshd)', () => {
     q.onEvent((e) => {
       if (e.type === 'progress' && firstProgress === undefined) firstProgress = e.job.bytesDone;
     });
-    const snap = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'doc.txt')], target: sessionEndpoint(session), targetDir: dst, conflict: policy }).id);
+    const snap = await q.whenSettled(
+      q.add({
+        direction: 'upload',
+        source: localEndpoint(),
+        sources: [path.join(src, 'doc.txt')],
+        target: sessionEndpoint(session),
+        targetDir: dst,
+        conflict: policy,
+      }).id,
+    );
     return { snap, dst, firstProgress, names: readdirSync(dst).sort(), content: (n = 'doc.txt') => readFileSync(path.join(dst, n)) };
   }
 
@@ -104,7 +120,9 @@ describe('conflict policies (upload to the real sshd)', () => {
         return { action: 'rename', applyToAll: true };
       },
     });
-    const snap = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'dir')], target: sessionEndpoint(session), targetDir: dst }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'dir')], target: sessionEndpoint(session), targetDir: dst }).id,
+    );
     expect(snap.state).toBe('done');
     expect(questions).toHaveLength(1);
     expect(questions[0]!.source.size).toBe(9);
@@ -137,9 +155,28 @@ describe('conflict policies (upload to the real sshd)', () => {
     chmodSync(path.join(src, 'x.sh'), 0o751);
     chmodSync(path.join(dst, 'x.sh'), 0o600);
     const q = new TransferQueue();
-    await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'x.sh')], target: sessionEndpoint(session), targetDir: dst, conflict: 'overwrite' }).id);
+    await q.whenSettled(
+      q.add({
+        direction: 'upload',
+        source: localEndpoint(),
+        sources: [path.join(src, 'x.sh')],
+        target: sessionEndpoint(session),
+        targetDir: dst,
+        conflict: 'overwrite',
+      }).id,
+    );
     expect(statSync(path.join(dst, 'x.sh')).mode & 0o777).toBe(0o600);
-    await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'x.sh')], target: sessionEndpoint(session), targetDir: dst, conflict: 'overwrite', preservePermissions: true }).id);
+    await q.whenSettled(
+      q.add({
+        direction: 'upload',
+        source: localEndpoint(),
+        sources: [path.join(src, 'x.sh')],
+        target: sessionEndpoint(session),
+        targetDir: dst,
+        conflict: 'overwrite',
+        preservePermissions: true,
+      }).id,
+    );
     expect(statSync(path.join(dst, 'x.sh')).mode & 0o777).toBe(0o751);
     expect(readFileSync(path.join(dst, 'x.sh'), 'utf8')).toBe('echo new');
     writeFileSync(path.join(dst, 'unused'), '');

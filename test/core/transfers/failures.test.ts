@@ -32,7 +32,14 @@ describe('disk full', () => {
     writeFile(path.join(mountPoint, 'big.bin'), 'precious old version');
     const q = new TransferQueue();
     const snap = await q.whenSettled(
-      q.add({ direction: 'download', source: sessionEndpoint(session), sources: [path.join(remote, 'big.bin')], target: localEndpoint(), targetDir: mountPoint, conflict: 'overwrite' }).id,
+      q.add({
+        direction: 'download',
+        source: sessionEndpoint(session),
+        sources: [path.join(remote, 'big.bin')],
+        target: localEndpoint(),
+        targetDir: mountPoint,
+        conflict: 'overwrite',
+      }).id,
     );
     expect(snap.state).toBe('failed');
     expect(snap.fileErrors.map((e) => [e.path, e.code])).toEqual([['big.bin', 'NO_SPACE']]);
@@ -71,13 +78,22 @@ describe('sshd connection killed mid-upload', () => {
       return open();
     };
     const q = new TransferQueue({ retryBaseDelayMs: 10, requestsPerFile: 8, progressIntervalMs: 0 });
-    const job = q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'up.bin')], target: sessionEndpoint(await open(), reconnect), targetDir: remote });
+    const job = q.add({
+      direction: 'upload',
+      source: localEndpoint(),
+      sources: [path.join(src, 'up.bin')],
+      target: sessionEndpoint(await open(), reconnect),
+      targetDir: remote,
+    });
     let killed = false;
     q.onEvent((e) => {
       if (!killed && e.type === 'progress' && e.job.bytesDone > 8 * 1024 * 1024) {
         killed = true;
         // The per-connection sshd processes are the listener's children: kill them (like a network cut).
-        const kids = execFileSync('pgrep', ['-P', String(mainPid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+        const kids = execFileSync('pgrep', ['-P', String(mainPid)], { encoding: 'utf8' })
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean);
         for (const k of kids) process.kill(Number(k), 'SIGKILL');
       }
     });

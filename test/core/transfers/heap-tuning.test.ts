@@ -5,7 +5,13 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import v8 from 'node:v8';
-import { TRANSFER_HEAP_GROWING_PERCENT, TRANSFER_HEAP_HEADROOM_BYTES, growingPercentFor, holdTransferHeapTuning, setHeapFlagSetter } from '../../../electron/core/transfers/heap-tuning';
+import {
+  TRANSFER_HEAP_GROWING_PERCENT,
+  TRANSFER_HEAP_HEADROOM_BYTES,
+  growingPercentFor,
+  holdTransferHeapTuning,
+  setHeapFlagSetter,
+} from '../../../electron/core/transfers/heap-tuning';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { localEndpoint, patternBytes, tempDir, writeFile } from './helpers';
 
@@ -78,7 +84,9 @@ describe('transfer heap tuning', () => {
   it('restores the default after a failed job, and never touches the flag when turned off', async () => {
     const dst = tempDir();
     const q = new TransferQueue();
-    const failed = await q.whenSettled(q.add({ direction: 'download', source: localEndpoint(), sources: ['/nonexistent-skiff/x.bin'], target: localEndpoint(), targetDir: dst }).id);
+    const failed = await q.whenSettled(
+      q.add({ direction: 'download', source: localEndpoint(), sources: ['/nonexistent-skiff/x.bin'], target: localEndpoint(), targetDir: dst }).id,
+    );
     expect(failed.state).toBe('failed');
     expect(calls).toEqual([ON, OFF]);
 
@@ -86,7 +94,9 @@ describe('transfer heap tuning', () => {
     const src = tempDir();
     writeFile(path.join(src, 'c.bin'), 'c');
     const off = new TransferQueue({ tuneHeap: false });
-    const ok = await off.whenSettled(off.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'c.bin')], target: localEndpoint(), targetDir: dst }).id);
+    const ok = await off.whenSettled(
+      off.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'c.bin')], target: localEndpoint(), targetDir: dst }).id,
+    );
     expect(ok.state).toBe('done');
     expect(calls).toEqual([]);
   });

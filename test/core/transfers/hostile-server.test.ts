@@ -46,7 +46,9 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     mkdirSync(target);
     const passwdBefore = readFileSync('/etc/passwd');
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/evil'], target: localEndpoint(), targetDir: target }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/evil'], target: localEndpoint(), targetDir: target }).id,
+    );
     expect(snap.state).toBe('failed');
     expect(snap.filesDone).toBe(1);
     // Every hostile name is reported by name: the ones SftpFs leaves out of the listing (paths,
@@ -102,7 +104,9 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     const target = path.join(outer, 'target');
     mkdirSync(target);
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/evil'], target: localEndpoint(), targetDir: target }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/evil'], target: localEndpoint(), targetDir: target }).id,
+    );
 
     // The job fails because of the refused names, with every normal file done.
     expect(snap.state).toBe('failed');
@@ -139,7 +143,9 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     const session = await open();
     const target = tempDir();
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/d/..'], target: localEndpoint(), targetDir: target }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/d/..'], target: localEndpoint(), targetDir: target }).id,
+    );
     expect(snap.state).toBe('failed');
     expect(snap.fileErrors.map((e) => e.code)).toEqual(['INVALID_NAME']);
     expect(readdirSync(target)).toEqual([]);
@@ -153,7 +159,9 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     const session = await open();
     const target = tempDir();
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/d'], target: localEndpoint(), targetDir: target }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/d'], target: localEndpoint(), targetDir: target }).id,
+    );
     expect(snap.state).toBe('failed');
     expect(snap.fileErrors.map((e) => [e.path, e.code])).toEqual([['d/b.txt', 'PERMISSION_DENIED']]);
     expect(readdirSync(path.join(target, 'd')).sort()).toEqual(['a.txt', 'c.txt']);
@@ -172,7 +180,15 @@ describe('hostile servers (scriptable ssh2 server)', () => {
       opts.dropAfterBytesRead = undefined; // the server behaves from now on
       return open();
     };
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session, reconnect), sources: ['/home/tester/big.bin'], target: localEndpoint(), targetDir: target }).id);
+    const snap = await q.whenSettled(
+      q.add({
+        direction: 'download',
+        source: sessionEndpoint(session, reconnect),
+        sources: ['/home/tester/big.bin'],
+        target: localEndpoint(),
+        targetDir: target,
+      }).id,
+    );
     expect(snap.state).toBe('done');
     expect(snap.retries).toBe(1);
     expect(seenAtReconnect).toEqual([['big.bin.skiffpart']]);
@@ -193,7 +209,15 @@ describe('hostile servers (scriptable ssh2 server)', () => {
       return open();
     };
     const q = new TransferQueue({ retryBaseDelayMs: 5, requestsPerFile: 2 });
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(await open(), reconnect), sources: ['/home/tester/flaky.bin'], target: localEndpoint(), targetDir: target }).id);
+    const snap = await q.whenSettled(
+      q.add({
+        direction: 'download',
+        source: sessionEndpoint(await open(), reconnect),
+        sources: ['/home/tester/flaky.bin'],
+        target: localEndpoint(),
+        targetDir: target,
+      }).id,
+    );
     expect(snap.state).toBe('done');
     expect(attempts).toBe(2);
     expect(snap.retries).toBe(2);
@@ -208,7 +232,15 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     const reconnect = async (): Promise<SftpSession> => {
       throw new SkiffError('CONNECTION_REFUSED', 'down for good');
     };
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(await open(), reconnect), sources: ['/home/tester/never.bin'], target: localEndpoint(), targetDir: target }).id);
+    const snap = await q.whenSettled(
+      q.add({
+        direction: 'download',
+        source: sessionEndpoint(await open(), reconnect),
+        sources: ['/home/tester/never.bin'],
+        target: localEndpoint(),
+        targetDir: target,
+      }).id,
+    );
     expect(snap.state).toBe('failed');
     expect(snap.retries).toBe(2);
     expect(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'NOT_CONNECTED']).toContain(snap.error?.code);
@@ -221,7 +253,13 @@ describe('hostile servers (scriptable ssh2 server)', () => {
     const { open } = await fake(opts);
     const target = tempDir();
     const q = new TransferQueue({ requestsPerFile: 1 });
-    const job = q.add({ direction: 'download', source: sessionEndpoint(await open()), sources: ['/home/tester/r.bin'], target: localEndpoint(), targetDir: target });
+    const job = q.add({
+      direction: 'download',
+      source: sessionEndpoint(await open()),
+      sources: ['/home/tester/r.bin'],
+      target: localEndpoint(),
+      targetDir: target,
+    });
     const failed = await q.whenSettled(job.id);
     expect(failed.state).toBe('failed');
     expect(failed.error?.code).toBe('CONNECTION_LOST');

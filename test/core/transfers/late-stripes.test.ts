@@ -97,7 +97,10 @@ describe('stripes that open late', () => {
     let stripeOpen!: () => void;
     const stripe = new WatchedFs(() => new Promise<void>((r) => (stripeOpen = r)));
     const out = path.join(dir, 'out.bin');
-    await transferFile(context(new LocalFs(), new LocalFs(), Promise.resolve({ src: [stripe], dst: [] })), await planFile(src), { finalPath: out, overwrite: false });
+    await transferFile(context(new LocalFs(), new LocalFs(), Promise.resolve({ src: [stripe], dst: [] })), await planFile(src), {
+      finalPath: out,
+      overwrite: false,
+    });
     expect(sha256File(out)).toBe(sha256File(src));
     expect(stripe.reads).toBe(0);
     stripeOpen();
@@ -113,7 +116,10 @@ describe('stripes that open late', () => {
     const refusing = new WatchedFs(() => Promise.reject(new Error('refused')));
     const primary = new WatchedFs();
     const out = path.join(dir, 'out.bin');
-    await transferFile(context(primary, new LocalFs(), Promise.resolve({ src: [refusing], dst: [] })), await planFile(src), { finalPath: out, overwrite: false });
+    await transferFile(context(primary, new LocalFs(), Promise.resolve({ src: [refusing], dst: [] })), await planFile(src), {
+      finalPath: out,
+      overwrite: false,
+    });
     expect(sha256File(out)).toBe(sha256File(src));
     expect(refusing.opened).toBe(0);
     expect(primary.closes).toBe(1);

@@ -56,7 +56,9 @@ describe('TransferQueue LocalFs → LocalFs', () => {
     mkdirSync(path.join(dst, 'pkg'));
     symlinkSync(outside, path.join(dst, 'pkg', 'evil'));
     const q = new TransferQueue({ defaultConflict: 'overwrite' });
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'pkg')], target: localEndpoint(), targetDir: dst }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'pkg')], target: localEndpoint(), targetDir: dst }).id,
+    );
     expect(snap.state).toBe('failed');
     expect(snap.fileErrors.map((e) => [e.path, e.code])).toEqual([['pkg/evil/x.txt', 'NOT_A_DIRECTORY']]);
     expect(readdirSync(outside)).toEqual([]);

@@ -17,7 +17,12 @@ describe('pipelinedCopy', () => {
     const dst = await fs.open(path.join(d, 'dst'), 'w');
     const state = { watermark: 0 };
     let counted = 0;
-    const size = await pipelinedCopy(src, dst, { chunkSize, requests, expectedSize, budget: new ByteBudget(1 << 20), onBytes: (n) => (counted += n), ...(windowBytes ? { windowBytes } : {}) }, state);
+    const size = await pipelinedCopy(
+      src,
+      dst,
+      { chunkSize, requests, expectedSize, budget: new ByteBudget(1 << 20), onBytes: (n) => (counted += n), ...(windowBytes ? { windowBytes } : {}) },
+      state,
+    );
     await src.close();
     await dst.close();
     return { size, counted, watermark: state.watermark, out: readFileSync(path.join(d, 'dst')) };

@@ -86,7 +86,15 @@ describe('a second connection per job', () => {
     const back = tempDir();
     const c = counting();
     const q = new TransferQueue(SPREAD);
-    const d = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session, undefined, c.open), sources: [path.join(remote, 'many')], target: localEndpoint(), targetDir: back }).id);
+    const d = await q.whenSettled(
+      q.add({
+        direction: 'download',
+        source: sessionEndpoint(session, undefined, c.open),
+        sources: [path.join(remote, 'many')],
+        target: localEndpoint(),
+        targetDir: back,
+      }).id,
+    );
     expect(d.state).toBe('done');
     expect(d.filesDone).toBe(41);
     expect(treeDigest(back)).toEqual(treeDigest(remote));
@@ -109,9 +117,21 @@ describe('a second connection per job', () => {
     const c = counting();
     const q = new TransferQueue(SPREAD);
     const ep = sessionEndpoint(session, undefined, c.open);
-    const one = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 's0.txt')], target: localEndpoint(), targetDir: back }).id);
-    const few = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 's1.txt'), path.join(remote, 's2.txt')], target: localEndpoint(), targetDir: back }).id);
-    const big = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'big.bin')], target: localEndpoint(), targetDir: back }).id);
+    const one = await q.whenSettled(
+      q.add({ direction: 'download', source: ep, sources: [path.join(remote, 's0.txt')], target: localEndpoint(), targetDir: back }).id,
+    );
+    const few = await q.whenSettled(
+      q.add({
+        direction: 'download',
+        source: ep,
+        sources: [path.join(remote, 's1.txt'), path.join(remote, 's2.txt')],
+        target: localEndpoint(),
+        targetDir: back,
+      }).id,
+    );
+    const big = await q.whenSettled(
+      q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'big.bin')], target: localEndpoint(), targetDir: back }).id,
+    );
     const u = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(local, 'many')], target: ep, targetDir: up }).id);
     expect([one.state, few.state, big.state, u.state]).toEqual(['done', 'done', 'done', 'done']);
     expect(treeDigest(back)).toEqual(treeDigest(remote));
@@ -134,11 +154,15 @@ describe('a second connection per job', () => {
       },
     };
     const q = new TransferQueue();
-    const many = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'many')], target: localEndpoint(), targetDir: back }).id);
+    const many = await q.whenSettled(
+      q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'many')], target: localEndpoint(), targetDir: back }).id,
+    );
     expect(many.state).toBe('done');
     expect(treeDigest(path.join(back, 'many'))).toEqual(treeDigest(path.join(remote, 'many')));
     expect([channelsOpened, c.attempts()]).toEqual([0, 0]);
-    const big = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'big.bin')], target: localEndpoint(), targetDir: back }).id);
+    const big = await q.whenSettled(
+      q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'big.bin')], target: localEndpoint(), targetDir: back }).id,
+    );
     expect(big.state).toBe('done');
     expect(treeDigest(back)).toEqual(treeDigest(remote));
     // One stripe channel for the big file's reads, still no second connection.
@@ -149,10 +173,14 @@ describe('a second connection per job', () => {
     const remote = tempDir('skiff-remote-');
     const back = tempDir();
     for (let i = 0; i < 40; i++) writeFile(path.join(remote, 'many', `f${i}.txt`), patternBytes(2000 + i, i + 3));
-    const refused = counting(() => connect({ host: s.host, port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => false }));
+    const refused = counting(() =>
+      connect({ host: s.host, port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => false }),
+    );
     const q = new TransferQueue(SPREAD);
     const ep = sessionEndpoint(session, undefined, refused.open);
-    const many = await q.whenSettled(q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'many')], target: localEndpoint(), targetDir: back }).id);
+    const many = await q.whenSettled(
+      q.add({ direction: 'download', source: ep, sources: [path.join(remote, 'many')], target: localEndpoint(), targetDir: back }).id,
+    );
     expect(many.state).toBe('done');
     expect(many.fileErrors).toEqual([]);
     expect(treeDigest(back)).toEqual(treeDigest(remote));

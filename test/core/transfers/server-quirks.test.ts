@@ -47,7 +47,10 @@ const fileAt = (server: FakeServer, p: string): Extract<FakeNode, { type: 'file'
   return n?.type === 'file' ? n : undefined;
 };
 const namesIn = (server: FakeServer, dir: string): string[] =>
-  [...server.files.keys()].filter((k) => k.startsWith(`${dir}/`) && !k.slice(dir.length + 1).includes('/')).map((k) => k.slice(dir.length + 1)).sort();
+  [...server.files.keys()]
+    .filter((k) => k.startsWith(`${dir}/`) && !k.slice(dir.length + 1).includes('/'))
+    .map((k) => k.slice(dir.length + 1))
+    .sort();
 
 describe('request order', () => {
   it('sends every WRITE of a file in offset order, whatever order the reads came back in', async () => {
@@ -55,7 +58,9 @@ describe('request order', () => {
     const data = patternBytes(5 * 1024 * 1024 + 123, 3);
     const { paths } = localFiles({ 'ordered.bin': data });
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up' }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up' }).id,
+    );
     expect(snap.state).toBe('done');
     const offsets = server.requests.filter((r) => r.op === 'WRITE' && r.path.endsWith('ordered.bin.skiffpart')).map((r) => r.offset!);
     expect(offsets.length).toBeGreaterThan(100);
@@ -68,7 +73,13 @@ describe('request order', () => {
     expect(session.profile.handlesInOrder).toBe(false);
     const { paths } = localFiles({ 'small.bin': patternBytes(80 * 1024, 4) });
     const q = new TransferQueue();
-    expect((await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up' }).id)).state).toBe('done');
+    expect(
+      (
+        await q.whenSettled(
+          q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up' }).id,
+        )
+      ).state,
+    ).toBe('done');
     const mine = server.requests.filter((r) => r.path.endsWith('small.bin.skiffpart'));
     const lastWrite = Math.max(...mine.filter((r) => r.op === 'WRITE').map((r) => r.t));
     const fsetstat = mine.find((r) => r.op === 'FSETSTAT')!;
@@ -82,7 +93,13 @@ describe('request order', () => {
     expect(session.profile.software).toBe('openssh');
     const { paths } = localFiles({ 'small.bin': patternBytes(80 * 1024, 4) });
     const q = new TransferQueue();
-    expect((await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up' }).id)).state).toBe('done');
+    expect(
+      (
+        await q.whenSettled(
+          q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up' }).id,
+        )
+      ).state,
+    ).toBe('done');
     const mine = server.requests.filter((r) => r.path.endsWith('small.bin.skiffpart'));
     const lastWrite = Math.max(...mine.filter((r) => r.op === 'WRITE').map((r) => r.t));
     expect(mine.find((r) => r.op === 'FSETSTAT')!.t - lastWrite).toBeLessThan(40);
@@ -97,7 +114,9 @@ describe('a server that refuses times or permissions', () => {
     const big = patternBytes(3 * 1024 * 1024 + 1, 2);
     const { paths } = localFiles({ 'small.bin': small, 'big.bin': big });
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up' }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up' }).id,
+    );
     expect(snap.state).toBe('done');
     expect(snap.fileErrors).toEqual([]);
     expect(snap.warnings.map((w) => [w.path, w.code]).sort()).toEqual([
@@ -115,7 +134,14 @@ describe('a server that refuses times or permissions', () => {
     const { paths } = localFiles({ 'run.sh': Buffer.from('#!/bin/sh\n'), 'big.bin': patternBytes(2 * 1024 * 1024, 9) });
     const q = new TransferQueue();
     const snap = await q.whenSettled(
-      q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up', preservePermissions: true }).id,
+      q.add({
+        direction: 'upload',
+        source: localEndpoint(),
+        sources: paths,
+        target: sessionEndpoint(session),
+        targetDir: '/home/tester/up',
+        preservePermissions: true,
+      }).id,
     );
     expect(snap.state).toBe('done');
     expect(snap.warnings.map((w) => [w.path, w.code]).sort()).toEqual([
@@ -141,7 +167,14 @@ describe('a server that answers garbage or closes its channel mid-request', () =
       // One file at a time: the fault hits b alone (a broken channel fails whatever is in flight on it).
       const q = new TransferQueue({ filesInFlight: 1 });
       const snap = await q.whenSettled(
-        q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up', conflict: 'overwrite' }).id,
+        q.add({
+          direction: 'upload',
+          source: localEndpoint(),
+          sources: paths,
+          target: sessionEndpoint(session),
+          targetDir: '/home/tester/up',
+          conflict: 'overwrite',
+        }).id,
       );
       expect(snap.state).toBe('failed');
       expect(snap.error).toBeUndefined();
@@ -167,7 +200,15 @@ describe('a server that answers garbage or closes its channel mid-request', () =
     });
     const target = tempDir();
     const q = new TransferQueue({ filesInFlight: 1 });
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: ['/home/tester/d/x.bin', '/home/tester/d/y.bin'], target: localEndpoint(), targetDir: target }).id);
+    const snap = await q.whenSettled(
+      q.add({
+        direction: 'download',
+        source: sessionEndpoint(session),
+        sources: ['/home/tester/d/x.bin', '/home/tester/d/y.bin'],
+        target: localEndpoint(),
+        targetDir: target,
+      }).id,
+    );
     expect(snap.fileErrors.map((e) => [e.path, e.code])).toEqual([['x.bin', 'PROTOCOL_ERROR']]);
     expect(readdirSync(target)).toEqual(['y.bin']);
     expect(statSync(path.join(target, 'y.bin')).size).toBe(500_000);
@@ -184,7 +225,14 @@ describe('replacing a file on a server without posix-rename', () => {
     const { paths } = localFiles({ 'doc.txt': Buffer.from('new') });
     const q = new TransferQueue();
     const snap = await q.whenSettled(
-      q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up', conflict: 'overwrite' }).id,
+      q.add({
+        direction: 'upload',
+        source: localEndpoint(),
+        sources: paths,
+        target: sessionEndpoint(session),
+        targetDir: '/home/tester/up',
+        conflict: 'overwrite',
+      }).id,
     );
     expect(snap.fileErrors.map((e) => [e.path, e.code])).toEqual([['doc.txt', 'PERMISSION_DENIED']]);
     expect(fileAt(server, '/home/tester/up/doc.txt')!.data.toString()).toBe('the precious old version');
@@ -203,7 +251,14 @@ describe('replacing a file on a server without posix-rename', () => {
     const { paths } = localFiles({ 'doc.txt': Buffer.from('new') });
     const q = new TransferQueue();
     const snap = await q.whenSettled(
-      q.add({ direction: 'upload', source: localEndpoint(), sources: paths, target: sessionEndpoint(session), targetDir: '/home/tester/up', conflict: 'overwrite' }).id,
+      q.add({
+        direction: 'upload',
+        source: localEndpoint(),
+        sources: paths,
+        target: sessionEndpoint(session),
+        targetDir: '/home/tester/up',
+        conflict: 'overwrite',
+      }).id,
     );
     expect(snap.state).toBe('done');
     expect(fileAt(server, '/home/tester/up/doc.txt')!.data.toString()).toBe('new');
@@ -238,7 +293,10 @@ describe('SYMLINK argument order', () => {
 
   it('says “does not support symbolic links” in plain words when the server answers OP_UNSUPPORTED', async () => {
     const { server, session } = await fake({ symlinkArgs: 'none', files: { '/home/tester/l/real.txt': 'x' } });
-    const err = await session.fs.symlink('real.txt', '/home/tester/l/alias').then(() => null, (e: unknown) => e);
+    const err = await session.fs.symlink('real.txt', '/home/tester/l/alias').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'UNSUPPORTED', message: 'This server does not support symbolic links: “/home/tester/l/alias” was not created.' });
     expect(namesIn(server, '/home/tester/l')).toEqual(['real.txt']);
     expect(namesIn(server, '/home/tester')).toEqual(['l']);

@@ -29,11 +29,19 @@ describe('TransferQueue against the real sshd', () => {
       writeFile(file, patternBytes(size, size + 1));
       utimesSync(file, 1_500_000_000, 1_500_000_000);
       const q = new TransferQueue();
-      const up = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [file], target: sessionEndpoint(session), targetDir: remote }).id);
+      const up = await q.whenSettled(
+        q.add({ direction: 'upload', source: localEndpoint(), sources: [file], target: sessionEndpoint(session), targetDir: remote }).id,
+      );
       expect(up.state).toBe('done');
       expect(sha256File(path.join(remote, `${name}.bin`))).toBe(sha256File(file));
       const down = await q.whenSettled(
-        q.add({ direction: 'download', source: sessionEndpoint(session), sources: [path.join(remote, `${name}.bin`)], target: localEndpoint(), targetDir: back }).id,
+        q.add({
+          direction: 'download',
+          source: sessionEndpoint(session),
+          sources: [path.join(remote, `${name}.bin`)],
+          target: localEndpoint(),
+          targetDir: back,
+        }).id,
       );
       expect(down.state).toBe('done');
       expect(down.bytesDone).toBe(size);
@@ -53,7 +61,9 @@ describe('TransferQueue against the real sshd', () => {
     symlinkSync('.', path.join(root, 'self'));
     symlinkSync('/nonexistent/x', path.join(root, 'broken'));
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'download', source: sessionEndpoint(session), sources: [root], target: localEndpoint(), targetDir: back }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: sessionEndpoint(session), sources: [root], target: localEndpoint(), targetDir: back }).id,
+    );
     expect(snap.state).toBe('done');
     expect(readdirSync(path.join(back, 'linked')).sort()).toEqual(['alias.txt', 'real.txt']);
     expect(lstatSync(path.join(back, 'linked', 'alias.txt')).isFile()).toBe(true);
@@ -69,7 +79,9 @@ describe('TransferQueue against the real sshd', () => {
     mkdirSync(path.join(root, 'empty/nested/deeper'), { recursive: true });
     writeFile(path.join(root, 'big.bin'), patternBytes(2 * 1024 * 1024 + 1, 99));
     const q = new TransferQueue();
-    const up = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources: [root], target: sessionEndpoint(session), targetDir: remote }).id);
+    const up = await q.whenSettled(
+      q.add({ direction: 'upload', source: localEndpoint(), sources: [root], target: sessionEndpoint(session), targetDir: remote }).id,
+    );
     expect(up.state).toBe('done');
     expect(up.filesDone).toBe(61);
     expect(treeDigest(path.join(remote, 'tree'))).toEqual(treeDigest(root));

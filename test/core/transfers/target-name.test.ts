@@ -11,7 +11,15 @@ describe('targetName', () => {
     const dst = tempDir();
     writeFile(path.join(src, 'a\\b.txt'), 'content');
     const q = new TransferQueue();
-    const job = q.add({ direction: 'upload', source: localEndpoint(), target: localEndpoint(), sources: [path.join(src, 'a\\b.txt')], targetDir: dst, targetName: 'a_b.txt', conflict: 'overwrite' });
+    const job = q.add({
+      direction: 'upload',
+      source: localEndpoint(),
+      target: localEndpoint(),
+      sources: [path.join(src, 'a\\b.txt')],
+      targetDir: dst,
+      targetName: 'a_b.txt',
+      conflict: 'overwrite',
+    });
     expect(job.label).toBe('a_b.txt');
     const snap = await q.whenSettled(job.id);
     expect(snap.state).toBe('done');
@@ -24,7 +32,9 @@ describe('targetName', () => {
     const dst = tempDir();
     writeFile(path.join(src, 'f.txt'), 'x');
     const q = new TransferQueue();
-    const snap = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), target: localEndpoint(), sources: [path.join(src, 'f.txt')], targetDir: dst, targetName: name }).id);
+    const snap = await q.whenSettled(
+      q.add({ direction: 'upload', source: localEndpoint(), target: localEndpoint(), sources: [path.join(src, 'f.txt')], targetDir: dst, targetName: name }).id,
+    );
     expect(snap.state).toBe('failed');
     expect(snap.fileErrors[0]?.code).toBe('INVALID_NAME');
     expect(readdirSync(dst)).toEqual([]);
@@ -33,6 +43,8 @@ describe('targetName', () => {
 
   it('is only for a job of one source', () => {
     const q = new TransferQueue();
-    expect(() => q.add({ direction: 'upload', source: localEndpoint(), target: localEndpoint(), sources: ['/a', '/b'], targetDir: '/tmp', targetName: 'x' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() =>
+      q.add({ direction: 'upload', source: localEndpoint(), target: localEndpoint(), sources: ['/a', '/b'], targetDir: '/tmp', targetName: 'x' }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

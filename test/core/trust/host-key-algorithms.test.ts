@@ -39,7 +39,15 @@ function presentedKey(serverHostKey?: string[]): Promise<Buffer> {
 
 describe('orderHostKeyAlgorithms', () => {
   it('moves algorithms of known key types first, RSA keys covering the SHA-2 signature names', () => {
-    expect(orderHostKeyAlgorithms(SSH2_DEFAULT, ['ssh-rsa'])).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
+    expect(orderHostKeyAlgorithms(SSH2_DEFAULT, ['ssh-rsa'])).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+      'ecdsa-sha2-nistp256',
+      'ecdsa-sha2-nistp384',
+      'ecdsa-sha2-nistp521',
+    ]);
     expect(orderHostKeyAlgorithms(SSH2_DEFAULT, [])).toEqual(SSH2_DEFAULT);
     expect(orderHostKeyAlgorithms(SSH2_DEFAULT, ['ecdsa-sha2-nistp256', 'sk-unknown'])).toHaveLength(SSH2_DEFAULT.length);
   });

@@ -36,7 +36,10 @@ function dialog(...answers: Array<HostKeyAnswer | Error | string>) {
 }
 
 async function rejection(p: Promise<unknown>): Promise<SkiffError> {
-  const r = await p.then(() => null, (e: unknown) => e);
+  const r = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(isSkiffError(r)).toBe(true);
   return r as SkiffError;
 }
@@ -56,7 +59,17 @@ describe('createHostKeyVerifier', () => {
     const info = hostKeyInfo('New.Example.com', 2222, keyA.key);
     expect(await createHostKeyVerifier({ store, ask: d.ask, onDecision: (x) => decisions.push(x) })(info)).toBe(true);
     expect(d.questions).toEqual([
-      { kind: 'unknown', host: 'New.Example.com', port: 2222, name: '[new.example.com]:2222', keyType: 'ssh-ed25519', bits: 256, fingerprint: info.fingerprint, warnings: [], saveTo: file },
+      {
+        kind: 'unknown',
+        host: 'New.Example.com',
+        port: 2222,
+        name: '[new.example.com]:2222',
+        keyType: 'ssh-ed25519',
+        bits: 256,
+        fingerprint: info.fingerprint,
+        warnings: [],
+        saveTo: file,
+      },
     ]);
     expect(readFileSync(file, 'utf8')).toBe(`${line('[new.example.com]:2222', keyA)}\n`);
     expect(decisions).toEqual([{ name: '[new.example.com]:2222', status: 'unknown', outcome: 'remembered', file }]);
@@ -83,7 +96,14 @@ describe('createHostKeyVerifier', () => {
   });
 
   it('changed: default is refusal, naming file:line; "replace" alone is not enough (second confirmation)', async () => {
-    for (const answers of [['cancel'], ['replace', 'cancel'], ['replace', new Error('timeout')], ['replace', 'replace'], ['trust-once'], ['trust-remember']] as const) {
+    for (const answers of [
+      ['cancel'],
+      ['replace', 'cancel'],
+      ['replace', new Error('timeout')],
+      ['replace', 'replace'],
+      ['trust-once'],
+      ['trust-remember'],
+    ] as const) {
       const { file, store } = setup(['# first', line('srv', keyA)]);
       const before = readFileSync(file, 'utf8');
       const d = dialog(...answers);
@@ -91,7 +111,10 @@ describe('createHostKeyVerifier', () => {
       expect(err.code).toBe('HOST_KEY_CHANGED');
       expect(err.message).toContain(`${file}:2`);
       expect(readFileSync(file, 'utf8')).toBe(before);
-      expect(d.questions[0]).toMatchObject({ kind: 'changed', offending: [{ file, line: 2, keyType: 'ssh-ed25519', fingerprint: hostKeyInfo('x', 22, keyA.key).fingerprint }] });
+      expect(d.questions[0]).toMatchObject({
+        kind: 'changed',
+        offending: [{ file, line: 2, keyType: 'ssh-ed25519', fingerprint: hostKeyInfo('x', 22, keyA.key).fingerprint }],
+      });
       if (answers[0] === 'replace') expect(d.questions[1]?.kind).toBe('confirm-replace');
     }
   });
@@ -134,7 +157,9 @@ describe('createHostKeyVerifier', () => {
     const d = dialog('replace', 'confirm-replace');
     expect(await createHostKeyVerifier({ store, policy: 'accept-new', ask: d.ask })(hostKeyInfo('new', 22, keyB.key))).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(`${line('known', keyA)}\n${line('new', keyB)}\n`);
-    expect((await rejection(createHostKeyVerifier({ store, policy: 'accept-new', ask: d.ask })(hostKeyInfo('known', 22, keyB.key)))).code).toBe('HOST_KEY_CHANGED');
+    expect((await rejection(createHostKeyVerifier({ store, policy: 'accept-new', ask: d.ask })(hostKeyInfo('known', 22, keyB.key)))).code).toBe(
+      'HOST_KEY_CHANGED',
+    );
     expect(d.questions).toEqual([]);
   });
 

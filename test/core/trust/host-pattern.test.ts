@@ -5,7 +5,15 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findOpenSsh } from '../../support/sshd';
-import { decodeBase64Strict, hashName, knownHostsName, matchHashedName, matchPattern, matchPatternList, parseHashedName } from '../../../electron/core/trust/host-pattern';
+import {
+  decodeBase64Strict,
+  hashName,
+  knownHostsName,
+  matchHashedName,
+  matchPattern,
+  matchPatternList,
+  parseHashedName,
+} from '../../../electron/core/trust/host-pattern';
 import { parseKnownHosts } from '../../../electron/core/trust/known-hosts-file';
 import { newKey, tempDir } from './helpers';
 
@@ -92,14 +100,29 @@ describe('host patterns', () => {
     const parsed = parseKnownHosts(`${hostFields.map((h) => `${h} ${key}`).join('\n')}\n`, file);
     expect(parsed.entries).toHaveLength(hostFields.length);
     const names = [
-      'a.example.com', 'bad.example.com', 'example.com', '[127.0.0.1]:2222', '127.0.0.1', '[127.0.0.1]:22',
-      'host', 'hoost', '10.0.0.5', 'db.internal', '10.0.0.5.internal', '[x.example.com]:2022', 'mixed.case.org',
-      'b', 'd', '::1', '[::1]:2200', 'hashed.example.com', '[hashed.example.com]:2022', '[hashed.example.com]:22',
+      'a.example.com',
+      'bad.example.com',
+      'example.com',
+      '[127.0.0.1]:2222',
+      '127.0.0.1',
+      '[127.0.0.1]:22',
+      'host',
+      'hoost',
+      '10.0.0.5',
+      'db.internal',
+      '10.0.0.5.internal',
+      '[x.example.com]:2022',
+      'mixed.case.org',
+      'b',
+      'd',
+      '::1',
+      '[::1]:2200',
+      'hashed.example.com',
+      '[hashed.example.com]:2022',
+      '[hashed.example.com]:22',
     ];
     for (const name of names) {
-      const ours = parsed.entries
-        .filter((e) => (e.hashed ? matchHashedName(name, e.hashed) : matchPatternList(name, e.hostField) === 1))
-        .map((e) => e.line);
+      const ours = parsed.entries.filter((e) => (e.hashed ? matchHashedName(name, e.hashed) : matchPatternList(name, e.hostField) === 1)).map((e) => e.line);
       expect({ name, lines: ours }).toEqual({ name, lines: opensshMatches(file, name) });
     }
   });

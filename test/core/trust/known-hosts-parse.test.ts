@@ -60,6 +60,8 @@ describe('a file that is not a known_hosts at all', () => {
     expect(p.warnings).toHaveLength(MAX_WARNINGS_PER_FILE + 1);
     expect(p.warnings[0]!.text).toMatch(/^\/wrong\/file:1: .*skipped/);
     expect(p.warnings[MAX_WARNINGS_PER_FILE - 1]!.line).toBe(MAX_WARNINGS_PER_FILE);
-    expect(p.warnings.at(-1)!.text).toBe(`/wrong/file: ${1000 - MAX_WARNINGS_PER_FILE} more unreadable lines were skipped (is this really a known_hosts file?)`);
+    expect(p.warnings.at(-1)!.text).toBe(
+      `/wrong/file: ${1000 - MAX_WARNINGS_PER_FILE} more unreadable lines were skipped (is this really a known_hosts file?)`,
+    );
   });
 });

@@ -232,7 +232,10 @@ describe('remember (append)', () => {
     }
     const err = await store(f)
       .remember('new', 22, serverA.key)
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(isSkiffError(err, 'PERMISSION_DENIED')).toBe(true);
     expect((err as Error).message).toContain(f);
     expect((err as Error).message).toMatch(/permission denied/i);
@@ -240,7 +243,10 @@ describe('remember (append)', () => {
     // replacing a changed key in a read-only file is refused too (a rename would otherwise get around it)
     const err2 = await store(f)
       .replace('ro2', 22, serverA.key) // same key type: the in-place rewrite path
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(isSkiffError(err2, 'PERMISSION_DENIED')).toBe(true);
     expect((err2 as Error).message).toContain(f);
     expect(readFileSync(f, 'utf8')).toBe(before);

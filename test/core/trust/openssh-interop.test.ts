@@ -28,14 +28,22 @@ function strictSsh(knownHosts: string, extra: string[] = []): { status: number |
     [
       // ssh keeps the FIRST value given for an option, so the caller's overrides go first.
       ...extra,
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${knownHosts}`,
-      '-o', 'GlobalKnownHostsFile=/dev/null',
-      '-o', 'BatchMode=yes',
-      '-o', 'IdentitiesOnly=yes',
-      '-o', 'LogLevel=ERROR',
-      '-i', s.clientKeys.ed25519,
-      '-p', String(s.port),
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'LogLevel=ERROR',
+      '-i',
+      s.clientKeys.ed25519,
+      '-p',
+      String(s.port),
       `${s.user}@${s.host}`,
       'true',
     ],
@@ -66,7 +74,10 @@ describe('OpenSSH interop', () => {
       });
       writeFileSync(file, out);
       const store = new KnownHostsStore({ userFiles: [file] });
-      const types = out.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' ')[1]);
+      const types = out
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.split(' ')[1]);
       expect(types.sort()).toEqual(TYPES.map((t) => t.keyType).sort());
       for (const t of TYPES) {
         const r = await store.verify(s.host, s.port, readPub(`${s.hostKeys[t.name]}.pub`).key);
@@ -138,17 +149,40 @@ describe('OpenSSH interop', () => {
     const file = path.join(tmp.dir, 'shared-concurrent');
     writeFileSync(file, '# shared with ssh\n');
     const store = new KnownHostsStore({ userFiles: [file] });
-    const sshRuns = Array.from({ length: 4 }, (_, i) =>
-      new Promise<number | null>((resolve) => {
-        const child = spawn(
-          findOpenSsh('ssh'),
-          ['-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${file}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'HashKnownHosts=no',
-            '-o', `HostKeyAlias=ssh-added-${i}`, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'LogLevel=ERROR', '-i', s.clientKeys.ed25519,
-            '-p', String(s.port), `${s.user}@${s.host}`, 'true'],
-          { stdio: 'ignore' },
-        );
-        child.on('exit', (code) => resolve(code));
-      }),
+    const sshRuns = Array.from(
+      { length: 4 },
+      (_, i) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(
+            findOpenSsh('ssh'),
+            [
+              '-o',
+              'StrictHostKeyChecking=accept-new',
+              '-o',
+              `UserKnownHostsFile=${file}`,
+              '-o',
+              'GlobalKnownHostsFile=/dev/null',
+              '-o',
+              'HashKnownHosts=no',
+              '-o',
+              `HostKeyAlias=ssh-added-${i}`,
+              '-o',
+              'BatchMode=yes',
+              '-o',
+              'IdentitiesOnly=yes',
+              '-o',
+              'LogLevel=ERROR',
+              '-i',
+              s.clientKeys.ed25519,
+              '-p',
+              String(s.port),
+              `${s.user}@${s.host}`,
+              'true',
+            ],
+            { stdio: 'ignore' },
+          );
+          child.on('exit', (code) => resolve(code));
+        }),
     );
     const ours = readPub(`${s.hostKeys.ecdsa}.pub`).key;
     // Keep appending (4 at a time) for as long as any ssh is running, so the writes really overlap.

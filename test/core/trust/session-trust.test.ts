@@ -103,8 +103,28 @@ describe('real sshd restarted with a new host key', () => {
     expect(lines).toHaveLength(1);
     const r = spawnSync(
       findOpenSsh('ssh'),
-      ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes',
-        '-o', 'LogLevel=ERROR', '-o', `HostKeyAlgorithms=${lines[0]!.split(' ')[1]}`, '-i', sshd.clientKeys.ed25519, '-p', String(sshd.port), `${sshd.user}@${sshd.host}`, 'true'],
+      [
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${knownHosts}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'LogLevel=ERROR',
+        '-o',
+        `HostKeyAlgorithms=${lines[0]!.split(' ')[1]}`,
+        '-i',
+        sshd.clientKeys.ed25519,
+        '-p',
+        String(sshd.port),
+        `${sshd.user}@${sshd.host}`,
+        'true',
+      ],
       { encoding: 'utf8', timeout: 30_000 },
     );
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
@@ -168,38 +188,43 @@ describe('scriptable server with password auth: nothing is sent before the decis
 
 describe('a live session whose server swaps its host key on re-key', () => {
   for (const mode of ['new-key', 'same-key'] as const) {
-    it(mode === 'new-key' ? 'is closed with HOST_KEY_CHANGED and the swapped key is never remembered' : 'control: the same key on re-key keeps the session usable', async () => {
-      const fake = await startFakeServer({ users: { tester: { password: 'secret' } }, rekeyAfterAuth: mode });
-      try {
-        const file = path.join(tmp.dir, `rekey-${mode}`);
-        const d = dialog('trust-remember');
-        const outcome = await connect({
-          host: fake.host,
-          port: fake.port,
-          username: 'tester',
-          password: 'secret',
-          verifyHostKey: createHostKeyVerifier({ store: new KnownHostsStore({ userFiles: [file] }), ask: d.ask }),
-        }).then(
-          async (session) => {
-            if (mode === 'same-key') {
-              const list = await session.fs.list('.');
-              await session.close();
-              return { listed: Array.isArray(list) };
-            }
-            // The swap happens right after login: wait for the session to be closed because of it.
-            const reason = await new Promise<{ code: string; message: string }>((resolve) => session.onClosed(resolve));
-            return { code: reason.code, message: reason.message };
-          },
-          (err: unknown) => ({ code: (err as SkiffError).code, message: (err as Error).message }),
-        );
-        if (mode === 'same-key') expect(outcome).toEqual({ listed: true });
-        else expect(outcome).toMatchObject({ code: 'HOST_KEY_CHANGED' });
-        expect(d.questions.map((q) => q.kind)).toEqual(['unknown']);
-        const saved = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-        expect(saved).toEqual([`[${fake.host}]:${fake.port} ssh-ed25519 ${fake.hostKey.toString('base64')}`]);
-      } finally {
-        await fake.stop();
-      }
-    });
+    it(
+      mode === 'new-key'
+        ? 'is closed with HOST_KEY_CHANGED and the swapped key is never remembered'
+        : 'control: the same key on re-key keeps the session usable',
+      async () => {
+        const fake = await startFakeServer({ users: { tester: { password: 'secret' } }, rekeyAfterAuth: mode });
+        try {
+          const file = path.join(tmp.dir, `rekey-${mode}`);
+          const d = dialog('trust-remember');
+          const outcome = await connect({
+            host: fake.host,
+            port: fake.port,
+            username: 'tester',
+            password: 'secret',
+            verifyHostKey: createHostKeyVerifier({ store: new KnownHostsStore({ userFiles: [file] }), ask: d.ask }),
+          }).then(
+            async (session) => {
+              if (mode === 'same-key') {
+                const list = await session.fs.list('.');
+                await session.close();
+                return { listed: Array.isArray(list) };
+              }
+              // The swap happens right after login: wait for the session to be closed because of it.
+              const reason = await new Promise<{ code: string; message: string }>((resolve) => session.onClosed(resolve));
+              return { code: reason.code, message: reason.message };
+            },
+            (err: unknown) => ({ code: (err as SkiffError).code, message: (err as Error).message }),
+          );
+          if (mode === 'same-key') expect(outcome).toEqual({ listed: true });
+          else expect(outcome).toMatchObject({ code: 'HOST_KEY_CHANGED' });
+          expect(d.questions.map((q) => q.kind)).toEqual(['unknown']);
+          const saved = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+          expect(saved).toEqual([`[${fake.host}]:${fake.port} ssh-ed25519 ${fake.hostKey.toString('base64')}`]);
+        } finally {
+          await fake.stop();
+        }
+      },
+    );
   }
 });

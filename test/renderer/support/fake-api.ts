@@ -2,7 +2,18 @@
 // transport, so components see exactly the SkiffApi they get in Electron. Handlers are
 // per channel; events are pushed with emit(); every call is recorded.
 import { createApi } from '../../../electron/ipc/create-api';
-import type { BookmarkDto, SettingsDto, TransferJobDto, EventChannel, EventPayloads, FileEntryDto, RequestArg, RequestChannel, RequestResult, SkiffApi } from '../../../electron/ipc/contract';
+import type {
+  BookmarkDto,
+  SettingsDto,
+  TransferJobDto,
+  EventChannel,
+  EventPayloads,
+  FileEntryDto,
+  RequestArg,
+  RequestChannel,
+  RequestResult,
+  SkiffApi,
+} from '../../../electron/ipc/contract';
 
 type Handler<C extends RequestChannel> = (arg: RequestArg<C>) => RequestResult<C> | Promise<RequestResult<C>>;
 export type Handlers = { [C in RequestChannel]?: Handler<C> };
@@ -148,7 +159,9 @@ export function fakeBridge(opts: { tree?: Record<string, FileEntryDto[]>; handle
       calls.push({ channel, arg });
       // Replies arrive as separate tasks, like IPC and WebSocket messages do.
       await new Promise((r) => setTimeout(r, 0));
-      const h = (opts.handlers as Record<string, ((a: unknown) => unknown) | undefined>)?.[channel] ?? (defaults as Record<string, ((a: unknown) => unknown) | undefined>)[channel];
+      const h =
+        (opts.handlers as Record<string, ((a: unknown) => unknown) | undefined>)?.[channel] ??
+        (defaults as Record<string, ((a: unknown) => unknown) | undefined>)[channel];
       if (!h) return { ok: false, error: { code: 'UNSUPPORTED', message: `fake bridge: no handler for ${channel}` } };
       try {
         return { ok: true, value: await h(arg) };

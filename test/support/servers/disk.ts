@@ -85,7 +85,11 @@ export function fakeDisk(files: Map<string, FakeNode>, owner: { uid: number; gid
     lstat: (p): DiskEntry | null => {
       const n = files.get(norm(p));
       if (!n) return null;
-      const base = { mtimeMs: n.mtime * 1000, uid: (n.type === 'symlink' ? undefined : n.uid) ?? owner.uid, gid: (n.type === 'symlink' ? undefined : n.gid) ?? owner.gid };
+      const base = {
+        mtimeMs: n.mtime * 1000,
+        uid: (n.type === 'symlink' ? undefined : n.uid) ?? owner.uid,
+        gid: (n.type === 'symlink' ? undefined : n.gid) ?? owner.gid,
+      };
       if (n.type === 'file') return { ...base, type: 'file', size: n.data.length, mode: n.mode };
       if (n.type === 'dir') return { ...base, type: 'directory', size: 4096, mode: n.mode };
       return { ...base, type: 'symlink', size: n.target.length, mode: 0o777 };
@@ -97,7 +101,10 @@ export function fakeDisk(files: Map<string, FakeNode>, owner: { uid: number; gid
     list: (p) => {
       const dir = norm(p);
       const prefix = dir === '/' ? '/' : `${dir}/`;
-      return [...files.keys()].filter((k) => k !== dir && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).map((k) => k.slice(prefix.length)).sort();
+      return [...files.keys()]
+        .filter((k) => k !== dir && k.startsWith(prefix) && !k.slice(prefix.length).includes('/'))
+        .map((k) => k.slice(prefix.length))
+        .sort();
     },
     write: (p, data, mtimeSec) => {
       ensureDirs(path.posix.dirname(norm(p)));

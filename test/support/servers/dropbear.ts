@@ -43,7 +43,8 @@ export const dropbearStarter: ServerStarter = {
     if (process.getuid?.() !== 0) {
       return 'Dropbear logs in only real system accounts, and the test bed makes a dedicated one only when it runs as root (as CI does); it never uses your own account or ~/.ssh.';
     }
-    if (!findProgram(['useradd']) || !findProgram(['chpasswd']) || !findProgram(['userdel'])) return 'useradd, chpasswd and userdel are needed to make the test account (Debian/Ubuntu: package passwd).';
+    if (!findProgram(['useradd']) || !findProgram(['chpasswd']) || !findProgram(['userdel']))
+      return 'useradd, chpasswd and userdel are needed to make the test account (Debian/Ubuntu: package passwd).';
     return null;
   },
   async start(): Promise<MatrixServer> {
@@ -76,7 +77,12 @@ export const dropbearStarter: ServerStarter = {
       const hostKey = path.join(dir, 'hostkey');
       execFileSync(findProgram(['dropbearkey'])!, ['-t', 'ed25519', '-f', hostKey], { stdio: 'ignore' });
       const port = await freePort();
-      const running = await startServerProcess('dropbear', dropbear, ['-F', '-E', '-p', `127.0.0.1:${port}`, '-r', hostKey, '-P', path.join(dir, 'dropbear.pid'), '-c', findOpenSsh('sftp-server')], port);
+      const running = await startServerProcess(
+        'dropbear',
+        dropbear,
+        ['-F', '-E', '-p', `127.0.0.1:${port}`, '-r', hostKey, '-P', path.join(dir, 'dropbear.pid'), '-c', findOpenSsh('sftp-server')],
+        port,
+      );
       started = true;
       const version = programVersion(dropbear, ['-V'], /Dropbear (v\S+)/i);
       return {

@@ -10,7 +10,13 @@ import { findProgram } from './process';
 import type { MatrixServer, ServerStarter } from './types';
 import { programVersion } from './versions';
 
-const GESFTPSERVER = ['/usr/libexec/gesftpserver', '/usr/lib/gesftpserver', '/usr/lib/sftp-server/gesftpserver', '/usr/local/libexec/gesftpserver', 'gesftpserver'];
+const GESFTPSERVER = [
+  '/usr/libexec/gesftpserver',
+  '/usr/lib/gesftpserver',
+  '/usr/lib/sftp-server/gesftpserver',
+  '/usr/local/libexec/gesftpserver',
+  'gesftpserver',
+];
 
 function opensshMissing(): string | null {
   try {
@@ -43,7 +49,8 @@ async function startWith(kind: 'openssh' | 'gesftpserver', sftpServer?: string):
     home,
     account: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
     disk: localDisk((p) => p),
-    connect: (o = {}) => connect({ host: '127.0.0.1', port: o.port ?? sshd.port, username: sshd.user, privateKeyPath: sshd.clientKeys.ed25519, verifyHostKey: async () => true }),
+    connect: (o = {}) =>
+      connect({ host: '127.0.0.1', port: o.port ?? sshd.port, username: sshd.user, privateKeyPath: sshd.clientKeys.ed25519, verifyHostKey: async () => true }),
     stop: async () => {
       await sshd.stop();
       rmSync(sshd.dir, { recursive: true, force: true });
@@ -63,7 +70,9 @@ export const gesftpserverStarter: ServerStarter = {
   unavailable: () => {
     const o = opensshMissing();
     if (o) return o;
-    return findProgram(GESFTPSERVER) ? null : 'gesftpserver (the Green End SFTP server) is not installed: Debian/Ubuntu `sudo apt-get install gesftpserver` (no Homebrew package).';
+    return findProgram(GESFTPSERVER)
+      ? null
+      : 'gesftpserver (the Green End SFTP server) is not installed: Debian/Ubuntu `sudo apt-get install gesftpserver` (no Homebrew package).';
   },
   start: () => startWith('gesftpserver', findProgram(GESFTPSERVER)!),
 };

@@ -36,7 +36,15 @@ export function ownDir(dir: string): () => void {
 
 /** The first of `candidates` (absolute paths, or names looked up on PATH and in the sbin/bin folders) that exists. */
 export function findProgram(candidates: string[]): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', '/opt/homebrew/sbin'];
+  const dirs = [
+    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean),
+    '/usr/sbin',
+    '/usr/local/sbin',
+    '/usr/bin',
+    '/usr/local/bin',
+    '/opt/homebrew/bin',
+    '/opt/homebrew/sbin',
+  ];
   for (const c of candidates) {
     if (path.isAbsolute(c)) {
       if (existsSync(c)) return c;

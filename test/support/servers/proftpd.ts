@@ -11,7 +11,13 @@ import { findProgram, passwordLogin, ownDir, startServerProcess } from './proces
 import type { MatrixServer, ServerStarter } from './types';
 import { programVersion } from './versions';
 
-const MOD_SFTP = ['/usr/lib/proftpd/mod_sftp.so', '/usr/lib64/proftpd/mod_sftp.so', '/usr/libexec/proftpd/mod_sftp.so', '/usr/local/libexec/proftpd/mod_sftp.so', '/opt/homebrew/libexec/proftpd/mod_sftp.so'];
+const MOD_SFTP = [
+  '/usr/lib/proftpd/mod_sftp.so',
+  '/usr/lib64/proftpd/mod_sftp.so',
+  '/usr/libexec/proftpd/mod_sftp.so',
+  '/usr/local/libexec/proftpd/mod_sftp.so',
+  '/opt/homebrew/libexec/proftpd/mod_sftp.so',
+];
 const HINT = 'Debian/Ubuntu `sudo apt-get install proftpd-core proftpd-mod-crypto`, macOS `brew install proftpd`';
 
 export const PROFTPD_PASSWORD = 'skiff-proftpd-test';
@@ -26,7 +32,7 @@ export const proftpdStarter: ServerStarter = {
   unavailable: () => {
     if (!findProgram(['proftpd'])) return `ProFTPD is not installed: ${HINT}.`;
     if (!findProgram(MOD_SFTP)) return `ProFTPD's mod_sftp is not installed: ${HINT}.`;
-    if (!findProgram(['openssl'])) return 'openssl is needed to hash the test account\'s password for ProFTPD: Debian/Ubuntu `sudo apt-get install openssl`.';
+    if (!findProgram(['openssl'])) return "openssl is needed to hash the test account's password for ProFTPD: Debian/Ubuntu `sudo apt-get install openssl`.";
     return null;
   },
   async start(): Promise<MatrixServer> {
@@ -46,7 +52,7 @@ export const proftpdStarter: ServerStarter = {
     for (const f of ['passwd', 'group', 'hostkey']) chmodSync(path.join(dir, f), 0o600);
     const port = await freePort();
     const me = os.userInfo();
-    const group = uid === 0 ? 'root' : (execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim() || String(gid));
+    const group = uid === 0 ? 'root' : execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim() || String(gid);
     const conf = path.join(dir, 'proftpd.conf');
     writeFileSync(
       conf,

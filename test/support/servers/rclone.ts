@@ -30,9 +30,28 @@ export const rcloneStarter: ServerStarter = {
     const running = await startServerProcess(
       'rclone serve sftp',
       rclone,
-      ['serve', 'sftp', root, '--addr', `127.0.0.1:${port}`, '--user', user, '--pass', RCLONE_PASSWORD, '--key', hostKey, '--config', '/dev/null', '--log-level', 'NOTICE',
+      [
+        'serve',
+        'sftp',
+        root,
+        '--addr',
+        `127.0.0.1:${port}`,
+        '--user',
+        user,
+        '--pass',
+        RCLONE_PASSWORD,
+        '--key',
+        hostKey,
+        '--config',
+        '/dev/null',
+        '--log-level',
+        'NOTICE',
         // Tests put files straight into the served folder: rclone must not answer from a cached listing.
-        '--dir-cache-time', '0s', '--poll-interval', '0'],
+        '--dir-cache-time',
+        '0s',
+        '--poll-interval',
+        '0',
+      ],
       port,
     ).catch((err: unknown) => {
       cleanup();

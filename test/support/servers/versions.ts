@@ -9,5 +9,10 @@ export function programVersion(cmd: string, args: string[], re?: RegExp): string
     const m = re.exec(text);
     if (m) return (m[1] ?? m[0]).trim();
   }
-  return text.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown version';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? 'unknown version'
+  );
 }

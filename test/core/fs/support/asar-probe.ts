@@ -27,7 +27,14 @@ const out = {
   }),
   written: await attempt(async () => {
     const data = new Uint8Array(Buffer.from('copied'));
-    await fsys.writeWholeFile({ partPath: path.join(dir, 'copy.asar.skiffpart'), finalPath: path.join(dir, 'copy.asar'), data, atimeMs: Date.now(), mtimeMs: Date.now(), overwrite: false });
+    await fsys.writeWholeFile({
+      partPath: path.join(dir, 'copy.asar.skiffpart'),
+      finalPath: path.join(dir, 'copy.asar'),
+      data,
+      atimeMs: Date.now(),
+      mtimeMs: Date.now(),
+      overwrite: false,
+    });
     return 'ok';
   }),
 };
