@@ -9,6 +9,7 @@ import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOption
 import { describeEntries, readWholeFile } from './local-reader';
 import { userFs as fs, userFsPromises as fsp } from './user-fs';
 import { writeWholeFile } from './whole-file-writer';
+import { unlessMissing } from './stat-or-null';
 
 /** Local reads/writes are cheap syscalls; 1 MiB keeps the remote side's limit the one that counts. */
 const LOCAL_IO_SIZE = 1024 * 1024;
@@ -245,13 +246,8 @@ export class LocalFs implements FileSystem {
     }
   }
 
-  async statOrNull(p: string): Promise<FileStat | null> {
-    try {
-      return toFileStat(await fsp.stat(p));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw fromNodeError(err, p);
-    }
+  statOrNull(p: string): Promise<FileStat | null> {
+    return unlessMissing(this.stat(p));
   }
 
   async mkdir(p: string, opts: { recursive?: boolean; mode?: number } = {}): Promise<void> {

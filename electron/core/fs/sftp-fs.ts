@@ -13,6 +13,7 @@ import { SFTP_STATUS, fromSftpError, refine, sftpStatus, type SftpOp } from '../
 // The one escaping rule for names in messages (a pure string helper; it imports nothing of the engine).
 import { printableName } from '../transfers/safe-name';
 import type { AttrsKept, EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags, WholeFileWrite } from './file-system';
+import { unlessMissing } from './stat-or-null';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -391,22 +392,12 @@ export class SftpFs implements FileSystem {
     return typeof link === 'string' ? { ...out, type: 'symlink', size: Buffer.byteLength(link), mode: 0o777 } : out;
   }
 
-  async statOrNull(p: string): Promise<FileStat | null> {
-    try {
-      return await this.stat(p);
-    } catch (err) {
-      if (isSkiffError(err, 'NO_SUCH_FILE')) return null;
-      throw err;
-    }
+  statOrNull(p: string): Promise<FileStat | null> {
+    return unlessMissing(this.stat(p));
   }
 
-  private async lstatOrNull(p: string): Promise<FileStat | null> {
-    try {
-      return await this.lstat(p);
-    } catch (err) {
-      if (isSkiffError(err, 'NO_SUCH_FILE')) return null;
-      throw err;
-    }
+  private lstatOrNull(p: string): Promise<FileStat | null> {
+    return unlessMissing(this.lstat(p));
   }
 
   async list(dir: string, opts: ListOptions = {}): Promise<FileEntry[]> {

@@ -1,6 +1,6 @@
 // A queued transfer as the queue's parts see it, and the small helpers they share.
-import { SkiffError, fromNodeError, isSkiffError } from '../errors';
-import type { FileEntry, FileStat, FileSystem } from '../fs/file-system';
+import { SkiffError, fromNodeError } from '../errors';
+import type { FileEntry } from '../fs/file-system';
 import type { ConflictDecision } from './conflict';
 import type { PauseGate } from './flow-control';
 import type { RateMeter } from './rate-meter';
@@ -90,16 +90,6 @@ export function delay(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** lstat that answers null for a missing path. */
-export async function lstatOrNull(fs: FileSystem, p: string): Promise<FileStat | null> {
-  try {
-    return await fs.lstat(p);
-  } catch (err) {
-    if (isSkiffError(err, 'NO_SUCH_FILE')) return null;
-    throw err;
-  }
 }
 
 /** Runs `fn` over `items`, at most `limit` at once. */

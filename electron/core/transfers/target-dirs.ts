@@ -3,7 +3,8 @@
 import { SkiffError, isSkiffError } from '../errors';
 import type { FileEntry, FileStat, FileSystem } from '../fs/file-system';
 import { isConnectionError } from './file-transfer';
-import { type Job, type TargetDirInfo, asSkiff, lstatOrNull, mapLimit, relKey } from './job';
+import { lstatOrNull } from '../fs/stat-or-null';
+import { type Job, type TargetDirInfo, asSkiff, mapLimit, relKey } from './job';
 import { resolveInside } from './safe-name';
 
 const META_PARALLEL = 16;
