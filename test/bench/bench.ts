@@ -2,7 +2,7 @@
 // same real sshd and the same data, alternating A B A B so machine noise hits both alike.
 // Every Skiff run is verified (size + sha256) so a fast but wrong engine cannot win.
 //
-//   npm run bench -- [--quick | --scale 0.1] [--pairs 3] [--only large-download,small-upload] [--no-warmup] [--reuse-out] [--json out.json]
+//   npm run bench -- [--quick | --scale 0.1] [--rtt 40 [--rate 1000]] [--pairs 3] [--only large-download,small-upload] [--no-warmup] [--reuse-out] [--json out.json]
 //
 // Small-file runs each write into a folder no earlier run used, and nothing is deleted until the
 // bench ends. Deleting thousands of files and then creating thousands in the same place is a
@@ -17,53 +17,15 @@ import { createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs as parseCli } from 'node:util';
 import { LocalFs } from '../../electron/core/fs/local-fs';
 import { connect } from '../../electron/core/sftp/session';
 import type { SftpSession } from '../../electron/core/sftp/types';
 import { TransferQueue } from '../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../electron/core/transfers/session-endpoint';
+import { startLinkProxy, type LinkProxy } from '../support/link-proxy';
 import { findOpenSsh, startSshd, type SshdHandle } from '../support/sshd';
+import { parseBenchArgs, type CaseName } from './args';
 import { uploadRequestFloor } from './request-floor';
-
-type CaseName = 'large-download' | 'large-upload' | 'small-download' | 'small-upload';
-const ALL_CASES: CaseName[] = ['large-download', 'large-upload', 'small-download', 'small-upload'];
-
-interface Args {
-  warmup: boolean;
-  scale: number;
-  pairs: number;
-  json?: string;
-  only: CaseName[];
-  /** Empty and reuse one output folder for every run (the old method; see freshFolders in main). */
-  reuseOut: boolean;
-}
-
-/** Command-line options, parsed with node:util's parseArgs (unknown flags are errors). */
-function parseArgs(argv: string[]): Args {
-  const { values } = parseCli({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      quick: { type: 'boolean', default: false },
-      scale: { type: 'string' },
-      pairs: { type: 'string', default: '3' },
-      json: { type: 'string' },
-      only: { type: 'string' },
-      'no-warmup': { type: 'boolean', default: false },
-      'reuse-out': { type: 'boolean', default: false },
-    },
-  });
-  const scale = values.scale !== undefined ? Number(values.scale) : values.quick ? 0.1 : 1;
-  if (!(scale > 0 && scale <= 1)) throw new Error('--scale must be in (0, 1]');
-  const pairs = Number(values.pairs);
-  if (!Number.isInteger(pairs) || pairs < 1) throw new Error('--pairs must be a whole number ≥ 1');
-  const only = values.only === undefined ? ALL_CASES : values.only.split(',');
-  const unknown = only.filter((c) => !(ALL_CASES as string[]).includes(c));
-  if (unknown.length) throw new Error(`--only: unknown case(s) ${unknown.join(', ')}; known: ${ALL_CASES.join(', ')}`);
-  return { warmup: !values['no-warmup'], scale, pairs, only: only as CaseName[], reuseOut: values['reuse-out'], ...(values.json ? { json: values.json } : {}) };
-}
 
 const MiB = 1024 * 1024;
 
@@ -116,7 +78,8 @@ function dirSize(dir: string): number {
   return readdirSync(dir).reduce((a, n) => a + statSync(path.join(dir, n)).size, 0);
 }
 
-function runSftp(s: SshdHandle, batch: string[]): Promise<void> {
+/** `port`: where the client connects (sshd's own, or the link proxy in front of it). */
+function runSftp(s: SshdHandle, port: number, batch: string[]): Promise<void> {
   const file = path.join(s.dir, `batch-${process.pid}-${Date.now()}`);
   writeFileSync(file, batch.join('\n') + '\n');
   const args = [
@@ -126,7 +89,7 @@ function runSftp(s: SshdHandle, batch: string[]): Promise<void> {
     '-i',
     s.clientKeys.ed25519,
     '-P',
-    String(s.port),
+    String(port),
     '-o',
     'StrictHostKeyChecking=no',
     '-o',
@@ -175,12 +138,13 @@ function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
  */
 async function skiffRun(
   s: SshdHandle,
+  port: number,
   direction: 'upload' | 'download',
   source: string,
   targetDir: string,
 ): Promise<{ connectMs: number; seconds: number; transferSeconds: number }> {
   const t0 = performance.now();
-  const open = () => connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+  const open = () => connect({ host: '127.0.0.1', port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
   const session: SftpSession = await open();
   const connectMs = performance.now() - t0;
   let transferSeconds: number;
@@ -224,15 +188,25 @@ interface CaseResult {
   skiff_connect_ms: number;
   /** Throughput on an already-open session (as in the app); informational, not used for ratios. */
   skiff_transfer_only_mibps: number;
+  /**
+   * Ratio with login left out for both clients: OpenSSH's time minus the median of its empty
+   * batches (connect + login + exit), against Skiff's time on its open session. Median of pairs.
+   */
+  ratio_transfer_only: number;
+  skiff_transfer_seconds: number[];
+  openssh_transfer_seconds: number[];
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const largeSize = Math.round(1024 * MiB * args.scale);
-  const smallCount = Math.max(10, Math.round(2000 * args.scale));
+  const args = parseBenchArgs(process.argv.slice(2));
+  const { largeSize, smallCount } = args;
   const smallSize = 16 * 1024;
 
   const s = await startSshd();
+  // A delay link in front of sshd for both clients (its copying runs in a child process).
+  let link: LinkProxy | null = null;
+  if (args.rttMs > 0 || args.rateMbit !== null) link = await startLinkProxy({ targetPort: s.port, delayMs: args.rttMs / 2, rateMbit: args.rateMbit });
+  const port = link ? link.port : s.port;
   const work = mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-'));
   const remote = path.join(s.scratch, 'bench');
   mkdirSync(remote, { recursive: true });
@@ -240,6 +214,9 @@ async function main(): Promise<void> {
   try {
     console.log(
       `Skiff bench: sshd on port ${s.port} (OpenSSH ${execFileSync(findOpenSsh('ssh'), ['-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || 'version on stderr'}), ${os.cpus().length} CPUs`,
+    );
+    console.log(
+      `link: ${link ? `proxy with ${args.rttMs} ms round trip${args.rateMbit ? `, ${args.rateMbit} Mbit/s per direction` : ''}` : 'loopback, no proxy'}`,
     );
     console.log(
       `data: large ${(largeSize / MiB).toFixed(0)} MiB, small ${smallCount} × ${smallSize / 1024} KiB, ${args.pairs} pairs A B per case${args.warmup ? ' after one untimed run of each' : ''}`,
@@ -268,7 +245,7 @@ async function main(): Promise<void> {
     const sshConnect: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
-      await runSftp(s, ['pwd']);
+      await runSftp(s, port, ['pwd']);
       sshConnect.push(performance.now() - t);
     }
     // The floor for the small-file cases on this disk: a plain local `cp -r` of the same folder
@@ -329,15 +306,15 @@ async function main(): Promise<void> {
       // download of a cold process took 9–19 s against ~5 s for the later ones.
       if (args.warmup) {
         reset();
-        await skiffRun(s, isUp ? 'upload' : 'download', src, outDir);
+        await skiffRun(s, port, isUp ? 'upload' : 'download', src, outDir);
         reset();
-        await runSftp(s, [command()]);
+        await runSftp(s, port, [command()]);
       }
       for (let p = 0; p < args.pairs; p++) {
         reset();
         running = name;
         sampleRss();
-        const run = await skiffRun(s, isUp ? 'upload' : 'download', src, outDir).finally(() => {
+        const run = await skiffRun(s, port, isUp ? 'upload' : 'download', src, outDir).finally(() => {
           sampleRss();
           running = null;
         });
@@ -348,7 +325,7 @@ async function main(): Promise<void> {
 
         reset();
         const t = performance.now();
-        await runSftp(s, [command()]);
+        await runSftp(s, port, [command()]);
         sshT.push((performance.now() - t) / 1000);
         const got = isLarge ? statSync(produced).size : dirSize(produced);
         if (got !== bytes) throw new Error(`${name}: OpenSSH sftp produced ${got} bytes, expected ${bytes}`);
@@ -362,6 +339,8 @@ async function main(): Promise<void> {
         floor = { safe: median(runs.safe), openssh: median(runs.openssh) };
       }
       const ratios = skiffT.map((t, i) => sshT[i]! / t);
+      const sshLogin = median(sshConnect) / 1000;
+      const sshTransfer = sshT.map((t) => Math.max(1e-3, t - sshLogin));
       results.push({
         name,
         skiff_mibps: bytes / MiB / median(skiffT),
@@ -373,15 +352,18 @@ async function main(): Promise<void> {
         openssh_seconds: sshT,
         skiff_connect_ms: median(connects),
         skiff_transfer_only_mibps: bytes / MiB / median(transferOnly),
+        ratio_transfer_only: median(transferOnly.map((t, i) => sshTransfer[i]! / t)),
+        skiff_transfer_seconds: transferOnly,
+        openssh_transfer_seconds: sshTransfer,
       });
     }
 
     const peak = Math.max(0, ...enginePeak.values()) / MiB;
     console.log('');
-    console.log('case              Skiff MiB/s  OpenSSH MiB/s  ratio (median, min–max)');
+    console.log('case              Skiff MiB/s  OpenSSH MiB/s  ratio (median, min–max)  ratio without login (both)');
     for (const r of results) {
       console.log(
-        `${r.name.padEnd(18)}${r.skiff_mibps.toFixed(1).padStart(11)}  ${r.openssh_mibps.toFixed(1).padStart(13)}  ${r.ratio.toFixed(2)}× (${r.ratio_min.toFixed(2)}–${r.ratio_max.toFixed(2)})`,
+        `${r.name.padEnd(18)}${r.skiff_mibps.toFixed(1).padStart(11)}  ${r.openssh_mibps.toFixed(1).padStart(13)}  ${`${r.ratio.toFixed(2)}× (${r.ratio_min.toFixed(2)}–${r.ratio_max.toFixed(2)})`.padEnd(23)}  ${r.ratio_transfer_only.toFixed(2)}×`,
       );
     }
     console.log(
@@ -419,7 +401,10 @@ async function main(): Promise<void> {
               ratio: round(r.ratio),
               ratio_min: round(r.ratio_min),
               ratio_max: round(r.ratio_max),
+              ratio_transfer_only: round(r.ratio_transfer_only),
             })),
+            rtt_ms: args.rttMs,
+            rate_mbit: args.rateMbit,
             peak_rss_mb: Math.round(peak),
             peak_rss_mb_by_case: Object.fromEntries(results.map((r) => [r.name, Math.round((enginePeak.get(r.name) ?? 0) / MiB)])),
             process_peak_rss_mb: Math.round(peakRss / MiB),
@@ -439,6 +424,7 @@ async function main(): Promise<void> {
     clearInterval(rss);
     rmSync(work, { recursive: true, force: true });
     rmSync(remote, { recursive: true, force: true });
+    await link?.stop();
     await s.stop();
   }
 }
