@@ -11,6 +11,7 @@ import { BookmarkStore } from '../core/store/bookmark-store';
 import { BookmarkService as CoreBookmarkService } from '../core/store/bookmark-service';
 import type { Bookmark } from '../core/store/bookmark-schema';
 import { SettingsStore, type Settings } from '../core/store/settings';
+import { keepaliveFor } from '../core/sftp/reconnect-policy';
 import { defaultKnownHostsPaths } from '../core/trust/default-paths';
 import { createHostKeyVerifier, type HostKeyAnswer, type HostKeyQuestion } from '../core/trust/host-key-verifier';
 import { KnownHostsStore } from '../core/trust/known-hosts-store';
@@ -117,7 +118,9 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     // Every connect (first, by bookmark, reconnect) asks for the key types known_hosts already holds first.
     connect: async (o) => {
       const knownHostKeyTypes = o.knownHostKeyTypes ?? (await knownHosts(settingsStore.get()).knownKeyTypes(o.host, o.port ?? 22));
-      return (opts.connect ?? sftpConnect)({ ...o, knownHostKeyTypes });
+      // The dead-link setting bounds keepalive and handshake (issue 13); explicit connectDefaults (tests) still win.
+      const deadLink = keepaliveFor(settingsStore.get().deadLinkSeconds);
+      return (opts.connect ?? sftpConnect)({ ...deadLink, ...opts.connectDefaults, ...o, knownHostKeyTypes });
     },
     hostKeyVerifier: () => {
       const s = settingsStore.get();

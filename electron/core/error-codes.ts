@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'EXECUTABLE_REFUSED',
   /** The editor command could not be started (not found, not allowed, malformed). */
   'EDITOR_FAILED',
+  /** The session dropped and is reconnecting by itself; browsing fails at once until it is back. */
+  'RECONNECTING',
   'INTERNAL',
 ] as const;
 

@@ -336,6 +336,8 @@ export const SettingsPatch = z.strictObject({
   editorCommand: z.string().max(MAX_TEXT).refine(noNul, 'contains a NUL byte').optional(),
   editLargeFileMiB: z.number().int().min(1).max(1_048_576).optional(),
   sftpLinkHandler: SftpLinkHandler.optional(),
+  /** Seconds of silence (unanswered keepalives) before a link counts as dropped (core/sftp/reconnect-policy.ts). */
+  deadLinkSeconds: z.number().int().min(5).max(120).optional(),
 });
 export type SettingsPatch = z.input<typeof SettingsPatch>;
 export interface SettingsDto {
@@ -351,6 +353,7 @@ export interface SettingsDto {
   editorCommand: string;
   editLargeFileMiB: number;
   sftpLinkHandler: z.infer<typeof SftpLinkHandler>;
+  deadLinkSeconds: number;
 }
 
 /** One remote file being edited (core's snapshot as is). Times are ms since the epoch. */

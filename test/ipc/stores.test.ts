@@ -40,6 +40,13 @@ describe('settings', () => {
     expect(await f.call('settings:set', { hostKeyPolicy: 'no' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(await f.call('settings:set', { extraKnownHostsFiles: ['relative/known_hosts'] })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
+
+  it('keeps the dead-link time (default 15 s) within 5–120 s', async () => {
+    expect((await ok<SettingsDto>('settings:get')).deadLinkSeconds).toBe(15);
+    expect((await ok<SettingsDto>('settings:set', { deadLinkSeconds: 30 })).deadLinkSeconds).toBe(30);
+    expect(await f.call('settings:set', { deadLinkSeconds: 2 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await f.call('settings:set', { deadLinkSeconds: 121 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
 });
 
 describe('bookmarks', () => {

@@ -143,6 +143,11 @@ describe('settings', () => {
     fireEvent.change(big, { target: { value: '0' } });
     expect(within(dialog).getByRole('alert').textContent).toContain('at least 1');
     fireEvent.change(big, { target: { value: '50' } });
+    const dead = within(dialog).getByLabelText('Treat a silent connection as dropped after (seconds)');
+    fireEvent.change(dead, { target: { value: '2' } });
+    expect(within(dialog).getByRole('alert').textContent).toContain('from 5 to 120');
+    expect(dead.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(dead, { target: { value: '15' } });
     fireEvent.change(within(dialog).getByLabelText('Extra known_hosts files (one path per line)'), { target: { value: 'known_hosts.team' } });
     expect(within(dialog).getByRole('alert').textContent).toContain('“known_hosts.team” is not an absolute path');
     fireEvent.change(within(dialog).getByLabelText('Extra known_hosts files (one path per line)'), { target: { value: '' } });

@@ -9,6 +9,7 @@ import { SFTP_LINK_HANDLER_CHOICES } from './sftp-link-handler';
 import { DEFAULT_CONFLICT_POLICIES } from '../transfer-shapes';
 import { HOST_KEY_POLICIES } from '../trust/host-key-decisions';
 import { THEMES } from './setting-choices';
+import { DEAD_LINK_SECONDS } from '../sftp/reconnect-policy';
 
 export const SETTINGS_VERSION = 1;
 export const SETTINGS_FILE = 'settings.json';
@@ -38,6 +39,8 @@ const fields = {
   editLargeFileMiB: z.number().int().min(1).max(1_048_576).default(DEFAULT_EDIT_LARGE_FILE_MIB),
   /** Whether the installed app opens sftp:// links (asked once, see sftp-link-handler.ts). */
   sftpLinkHandler: z.enum(SFTP_LINK_HANDLER_CHOICES).default('ask'),
+  /** A link silent this long (keepalives unanswered, no RST) counts as dropped (issue 13). */
+  deadLinkSeconds: z.number().int().min(DEAD_LINK_SECONDS.min).max(DEAD_LINK_SECONDS.max).default(DEAD_LINK_SECONDS.default),
 };
 
 export const settingsSchema = z.object({ version: z.literal(SETTINGS_VERSION), ...fields });

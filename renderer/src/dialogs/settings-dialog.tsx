@@ -50,6 +50,7 @@ interface Form {
   sftpLinkHandler: LinkHandler;
   editorCommand: string;
   editLargeFileMiB: string;
+  deadLinkSeconds: string;
 }
 
 function toForm(s: SettingsDto): Form {
@@ -65,6 +66,7 @@ function toForm(s: SettingsDto): Form {
     sftpLinkHandler: s.sftpLinkHandler,
     editorCommand: s.editorCommand,
     editLargeFileMiB: String(s.editLargeFileMiB),
+    deadLinkSeconds: String(s.deadLinkSeconds),
   };
 }
 
@@ -89,6 +91,7 @@ function patchOf(before: SettingsDto, f: Form): SettingsPatch {
   if (f.sftpLinkHandler !== before.sftpLinkHandler) p.sftpLinkHandler = f.sftpLinkHandler;
   if (f.editorCommand.trim() !== before.editorCommand) p.editorCommand = f.editorCommand.trim();
   if (Number(f.editLargeFileMiB) !== before.editLargeFileMiB) p.editLargeFileMiB = Number(f.editLargeFileMiB);
+  if (Number(f.deadLinkSeconds) !== before.deadLinkSeconds) p.deadLinkSeconds = Number(f.deadLinkSeconds);
   return p;
 }
 
@@ -101,6 +104,9 @@ function formProblem(f: Form): string | null {
   const mib = Number(f.editLargeFileMiB);
   if (!/^\d+$/.test(f.editLargeFileMiB.trim()) || mib < 1 || mib > 1_048_576)
     return 'The size to ask before editing must be a whole number of MiB, at least 1.';
+  const dead = Number(f.deadLinkSeconds);
+  if (!/^\d+$/.test(f.deadLinkSeconds.trim()) || dead < 5 || dead > 120)
+    return 'A silent connection counts as dropped after a whole number of seconds from 5 to 120.';
   return null;
 }
 
@@ -236,6 +242,18 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
                 value={f.concurrency}
                 aria-invalid={problem?.startsWith('Simultaneous') || undefined}
                 onChange={(e) => set('concurrency', e.target.value)}
+              />
+            </label>
+            <label className="field">
+              <span>Treat a silent connection as dropped after (seconds)</span>
+              <input
+                type="number"
+                min={5}
+                max={120}
+                step={1}
+                value={f.deadLinkSeconds}
+                aria-invalid={problem?.startsWith('A silent connection') || undefined}
+                onChange={(e) => set('deadLinkSeconds', e.target.value)}
               />
             </label>
             <label className="field">

@@ -38,6 +38,7 @@ export function defaultSettings(over: Partial<SettingsDto> = {}): SettingsDto {
     preservePermissions: true,
     windowBounds: null,
     sftpLinkHandler: 'ask',
+    deadLinkSeconds: 15,
     editorCommand: '',
     editLargeFileMiB: 50,
     ...over,
