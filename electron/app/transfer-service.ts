@@ -5,7 +5,8 @@ import { sessionEndpoint } from '../core/transfers/session-endpoint';
 import { TransferQueue } from '../core/transfers/transfer-queue';
 import type { ConflictAnswer, ConflictPolicy, TransferJobSnapshot, TransferQueueOptions, TransferSpec } from '../core/transfers/types';
 import type { Settings } from '../core/store/settings';
-import type { TransferJobDto, TransferProgressDto } from '../ipc/contract';
+import { SkiffError } from '../core/errors';
+import type { SessionInfo, TransferJobDto, TransferProgressDto, TransferServerDto } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
 import type { Emit, TransferService } from '../ipc/services';
 import type { SessionManager } from './session-manager';
@@ -37,9 +38,11 @@ export function createTransferService(
   deps: TransferServiceDeps,
 ): TransferService & { queue: TransferQueue; runJob(sessionId: string, job: SingleFileJob): Promise<TransferJobSnapshot> } {
   const s = deps.settings();
+  // A job belongs to its server; the session is only where it last ran (a Retry may move it).
   const sessionOf = new Map<string, string>();
+  const serverOf = new Map<string, TransferServerDto>();
   // queue.add() announces the new job synchronously, before its id is known here.
-  let adding: string | undefined;
+  let adding: { sessionId: string; server: TransferServerDto } | undefined;
   const queue = new TransferQueue({
     ...deps.tuning,
     maxConcurrentJobs: s.transferConcurrency,
@@ -50,8 +53,38 @@ export function createTransferService(
     },
   });
 
-  // A snapshot is already a fresh, plain copy: the DTO is it plus the session it runs on.
-  const dto = (j: TransferJobSnapshot): TransferJobDto => ({ ...j, sessionId: sessionOf.get(j.id) ?? adding ?? '' });
+  const serverOfInfo = (i: SessionInfo): TransferServerDto => ({
+    ...(i.bookmarkId !== undefined ? { bookmarkId: i.bookmarkId } : {}),
+    host: i.host,
+    port: i.port,
+    username: i.username,
+  });
+  // The same server: the same saved bookmark, or (Quick Connect) the same host, port and user.
+  const sameServer = (a: TransferServerDto, b: TransferServerDto): boolean =>
+    a.bookmarkId !== undefined && b.bookmarkId !== undefined
+      ? a.bookmarkId === b.bookmarkId
+      : a.host === b.host && a.port === b.port && a.username === b.username;
+  const alive = (sessionId: string): boolean => {
+    try {
+      deps.sessions.session(sessionId);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** The session a job of `server` runs on now: the one it last ran on if it is still open, else any open one to that server. */
+  const currentSession = (server: TransferServerDto, last: string | undefined): string | undefined => {
+    if (last !== undefined && alive(last)) return last;
+    return deps.sessions.list().find((i) => sameServer(serverOfInfo(i), server) && alive(i.sessionId))?.sessionId;
+  };
+  const NO_SERVER: TransferServerDto = { host: '', port: 0, username: '' };
+
+  // A snapshot is already a fresh, plain copy: the DTO is it plus its server and the session it runs on.
+  const dto = (j: TransferJobSnapshot): TransferJobDto => {
+    const server = serverOf.get(j.id) ?? adding?.server ?? NO_SERVER;
+    const sessionId = sessionOf.get(j.id) ?? adding?.sessionId ?? '';
+    return { ...j, sessionId, server, serverConnected: currentSession(server, sessionId) !== undefined };
+  };
   const progress = (j: TransferJobSnapshot): TransferProgressDto => {
     const p: TransferProgressDto = {
       id: j.id,
@@ -70,21 +103,28 @@ export function createTransferService(
     if (e.type === 'progress') deps.emit('transfer:progress', [progress(e.job)]);
     else if (e.type === 'changed') deps.emit('transfer:changed', dto(e.job));
     else {
-      for (const id of e.ids) sessionOf.delete(id);
+      for (const id of e.ids) {
+        sessionOf.delete(id);
+        serverOf.delete(id);
+      }
       deps.emit('transfer:removed', { ids: e.ids });
     }
   });
+
+  const remoteEndpoint = (sessionId: string) =>
+    // Extra connections (for big files and many files) only where they need no question.
+    sessionEndpoint(deps.sessions.session(sessionId), deps.sessions.reconnector(sessionId), deps.sessions.extraConnector(sessionId));
 
   const add = (
     sessionId: string,
     req: Pick<TransferSpec, 'direction' | 'sources' | 'targetDir' | 'conflict' | 'targetName' | 'preservePermissions'>,
   ): TransferJobSnapshot => {
-    const session = deps.sessions.session(sessionId);
-    // Extra connections (for big files and many files) only where they need no question.
-    const remote = sessionEndpoint(session, deps.sessions.reconnector(sessionId), deps.sessions.extraConnector(sessionId));
+    const remote = remoteEndpoint(sessionId);
+    const info = deps.sessions.list().find((i) => i.sessionId === sessionId);
+    const server = info ? serverOfInfo(info) : NO_SERVER;
     const local = { fs: deps.local };
     const spec: TransferSpec = { ...req, source: req.direction === 'upload' ? local : remote, target: req.direction === 'upload' ? remote : local };
-    adding = sessionId;
+    adding = { sessionId, server };
     let snap: TransferJobSnapshot;
     try {
       snap = queue.add(spec);
@@ -92,8 +132,18 @@ export function createTransferService(
       adding = undefined;
     }
     sessionOf.set(snap.id, sessionId);
+    serverOf.set(snap.id, server);
     return snap;
   };
+
+  // A server connected again: its failed jobs can be retried now (the renderer's button changes).
+  deps.sessions.onConnected((info) => {
+    const server = serverOfInfo(info);
+    for (const j of queue.list()) {
+      const own = serverOf.get(j.id);
+      if (own && (j.state === 'failed' || j.state === 'cancelled') && sameServer(own, server)) deps.emit('transfer:changed', dto(j));
+    }
+  });
 
   return {
     queue,
@@ -125,7 +175,28 @@ export function createTransferService(
       queue.resume(jobId);
     },
     async retry(jobId) {
-      queue.retry(jobId);
+      const job = queue.list().find((j) => j.id === jobId);
+      const server = serverOf.get(jobId);
+      if (!job || !server) {
+        queue.retry(jobId); // unknown ids fail there, with the queue's own error
+        return;
+      }
+      if (job.state !== 'failed' && job.state !== 'cancelled') return;
+      const last = sessionOf.get(jobId);
+      const now = currentSession(server, last);
+      if (now === undefined) {
+        const name = `${server.username}@${server.host}${server.port === 22 ? '' : `:${server.port}`}`;
+        throw new SkiffError('NOT_CONNECTED', `${name} is not connected. Connect to it, then retry.`);
+      }
+      if (now === last) {
+        queue.retry(jobId);
+        return;
+      }
+      // The old session is gone: the job moves to the server's current one and resumes from its
+      // part files (the engine compares, then continues).
+      const remote = remoteEndpoint(now);
+      sessionOf.set(jobId, now);
+      queue.retry(jobId, job.direction === 'upload' ? { target: remote } : { source: remote });
     },
     list() {
       return queue.list().map(dto);

@@ -218,7 +218,19 @@ export type ConflictPolicy = z.infer<typeof ConflictPolicy>;
 export type { ConflictAction, HostKeyAnswer as HostKeyDecision, TransferDirection, TransferFileError, TransferState };
 
 /** A job as core's queue reports it (core/transfer-shapes.ts), and the session it runs on. */
-export type TransferJobDto = TransferJobSnapshot & { sessionId: string };
+/** The server a transfer job belongs to (it outlives the session it started on). */
+export interface TransferServerDto {
+  bookmarkId?: string;
+  host: string;
+  port: number;
+  username: string;
+}
+
+/**
+ * A job plus the session it last ran on and its server. `serverConnected`: some session to that
+ * server is open now, so Retry resumes there; false means the renderer offers “Connect and retry”.
+ */
+export type TransferJobDto = TransferJobSnapshot & { sessionId: string; server: TransferServerDto; serverConnected: boolean };
 
 /** The fields of a job that change while it runs (sent throttled, ≤ ~10/s per job). */
 export type TransferProgressDto = Pick<TransferJobDto, 'id' | 'bytesDone' | 'bytesTotal' | 'filesDone' | 'filesTotal' | 'rate' | 'etaSeconds' | 'currentFile'>;

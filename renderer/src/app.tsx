@@ -28,6 +28,7 @@ import { usePanes } from './state/use-panes';
 import { useQuestions } from './state/use-questions';
 import { useSession } from './state/use-session';
 import { useTransfers } from './state/use-transfers';
+import { useConnectRetry } from './state/use-connect-retry';
 import { useWindowSettings } from './state/use-window-settings';
 
 /** The Skiff main window over a SkiffApi (window.skiff, the web bridge, or a test fake); `onCommandRan` lets tests watch commands run. */
@@ -60,6 +61,7 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
     const pane = job.direction === 'upload' ? remote : local;
     if (pane.path === job.targetDir) pane.refresh();
   });
+  const connectAndRetry = useConnectRetry(api, session, notify);
   const edits = useEdits(api, notify);
   const ops = useFileOps(api, s, panes, transfers.upsert, notify, edits.open);
 
@@ -201,7 +203,11 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
           max={0.6}
           onChange={(v) => setLayout((l) => ({ ...l, queue: v }))}
         />
-        <TransferQueue jobs={transfers.jobs} onAction={transfers.act} onClearFinished={transfers.clearFinished} />
+        <TransferQueue
+          jobs={transfers.jobs}
+          onAction={(job, action) => (action === 'connect-retry' ? connectAndRetry(job) : transfers.act(job, action))}
+          onClearFinished={transfers.clearFinished}
+        />
         <Notices notices={notices} onDismiss={dismiss} />
 
         {menu ? (

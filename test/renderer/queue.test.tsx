@@ -12,6 +12,8 @@ function job(id: string, over: Partial<TransferJobDto> = {}): TransferJobDto {
   return {
     id,
     sessionId: 's1',
+    server: { host: 'example.org', port: 22, username: 'me' },
+    serverConnected: true,
     direction: 'upload',
     sources: ['/home/me/a.bin'],
     targetDir: '/srv',

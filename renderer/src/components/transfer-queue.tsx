@@ -16,7 +16,8 @@ const STATE_LABEL: Record<TransferJobDto['state'], string> = {
   skipped: 'Skipped',
 };
 
-export type JobAction = 'cancel' | 'pause' | 'resume' | 'retry';
+/** 'connect-retry': the job's server is not connected; connect to it (the normal flow), then retry. */
+export type JobAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'connect-retry';
 
 const isFinished = (j: TransferJobDto): boolean => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled' || j.state === 'skipped';
 
@@ -92,9 +93,20 @@ export function TransferQueue(props: {
                       Resume
                     </button>
                   ) : null}
-                  {j.state === 'failed' || j.state === 'cancelled' ? (
+                  {(j.state === 'failed' || j.state === 'cancelled') && j.serverConnected ? (
                     <button type="button" className="small-button" aria-label={`Retry ${label}`} onClick={() => props.onAction(j, 'retry')}>
                       Retry
+                    </button>
+                  ) : null}
+                  {(j.state === 'failed' || j.state === 'cancelled') && !j.serverConnected ? (
+                    <button
+                      type="button"
+                      className="small-button"
+                      aria-label={`Connect and retry ${label}`}
+                      title={`Connects to ${j.server.username}@${j.server.host}, then retries`}
+                      onClick={() => props.onAction(j, 'connect-retry')}
+                    >
+                      Connect and retry
                     </button>
                   ) : null}
                   {!isFinished(j) ? (

@@ -14,6 +14,8 @@ export interface SessionModel {
   /** Connects (closing the current session first); `startPath` is where the remote pane starts instead of the home folder. */
   connect(args: ConnectArgs, startPath?: string | null): Promise<SessionInfo | null>;
   disconnect(): void;
+  /** Fills Quick Connect in (host, port, user) for the user to finish; nothing connects by itself. */
+  prefillQuickConnect(url: OpenUrlDto): void;
 }
 
 /** `onConnected` runs after a login, `onLost` when the session ends (by the user or not). */
@@ -98,5 +100,7 @@ export function useSession(api: SkiffApi, notify: Notify, on: { connected(s: Ses
     api.session.disconnect({ sessionId: s.sessionId }).catch(notify);
   }, [api, notify]);
 
-  return { session, connecting, prefill, connect, disconnect };
+  const prefillQuickConnect = useCallback((u: OpenUrlDto) => setPrefill((p) => ({ n: (p?.n ?? 0) + 1, url: u })), []);
+
+  return { session, connecting, prefill, connect, disconnect, prefillQuickConnect };
 }

@@ -80,7 +80,8 @@ export function useTransfers(api: SkiffApi, onFinished: (job: TransferJobDto) =>
             ? api.transfer.pause({ jobId: job.id })
             : action === 'resume'
               ? api.transfer.resume({ jobId: job.id })
-              : api.transfer.retry({ jobId: job.id });
+              : // 'connect-retry' is the app's to handle (it connects first); here it is a plain retry.
+                api.transfer.retry({ jobId: job.id });
       call.catch(() => undefined);
     },
     [api],

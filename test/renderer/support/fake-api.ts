@@ -50,6 +50,8 @@ export function jobDto(over: Partial<TransferJobDto> = {}): TransferJobDto {
   return {
     id: 'j1',
     sessionId: 's1',
+    server: { host: 'example.org', port: 22, username: 'me' },
+    serverConnected: true,
     direction: 'upload',
     sources: [],
     targetDir: '/srv',
