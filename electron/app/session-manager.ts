@@ -4,7 +4,7 @@
 // reconnect (wait for that) and silent extra connections, close them all on quit.
 // Secrets only flow INTO main (typed by the user, or read from the keychain in core).
 import os from 'node:os';
-import { SkiffError } from '../core/errors';
+import { SkiffError, isSkiffError } from '../core/errors';
 import type { FileSystem } from '../core/fs/file-system';
 import type { HostKeyInfo } from '../core/trust/host-key';
 import type { ConnectOptions, KeyboardInteractiveRequest, ServerInfo, SftpSession } from '../core/sftp/types';
@@ -174,7 +174,14 @@ export class SessionManager implements SessionService {
     return async () => {
       const e = this.sessions.get(sessionId);
       if (!e) throw new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
-      if (e.back) return e.back;
+      if (e.back) {
+        return e.back.catch((err: unknown) => {
+          // The user's Cancel stopped the session, not the job: it waits for a Connect and Retry.
+          if (isSkiffError(err, 'CANCELLED'))
+            throw new SkiffError('NOT_CONNECTED', `You disconnected from ${labelOf(e.info)} while it was reconnecting. Connect again, then retry.`);
+          throw err;
+        });
+      }
       if (e.session.closed) throw new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
       return e.session;
     };
