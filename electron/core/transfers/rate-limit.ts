@@ -36,7 +36,6 @@ interface Waiter {
   resolve: () => void;
   reject: (err: unknown) => void;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 const normalize = (bytesPerSec: number | null | undefined): number | null =>
@@ -53,6 +52,7 @@ export class RateLimiter {
   private last: number;
   private readonly waiters: Waiter[] = [];
   private timer: unknown = null;
+  private readonly watched = new Map<AbortSignal, number>();
   /** Bytes granted while a limit was on (tests, diagnostics). */
   granted = 0;
 
@@ -112,20 +112,38 @@ export class RateLimiter {
     }
     if (signal?.aborted) return Promise.reject(new SkiffError('CANCELLED', 'Cancelled.'));
     return new Promise<void>((resolve, reject) => {
-      const w: Waiter = { n, resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        w.onAbort = () => {
-          const i = this.waiters.indexOf(w);
-          if (i >= 0) this.waiters.splice(i, 1);
-          reject(new SkiffError('CANCELLED', 'Cancelled.'));
-          this.serve();
-        };
-        signal.addEventListener('abort', w.onAbort, { once: true });
-      }
-      this.waiters.push(w);
+      this.waiters.push({ n, resolve, reject, signal });
+      if (signal) this.watch(signal);
       this.schedule();
     });
   }
+
+  /** One abort listener per signal, however many of its requests wait (a file has up to 64). */
+  private watch(signal: AbortSignal): void {
+    const count = this.watched.get(signal);
+    if (count !== undefined) {
+      this.watched.set(signal, count + 1);
+      return;
+    }
+    this.watched.set(signal, 1);
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private unwatch(signal: AbortSignal): void {
+    const count = (this.watched.get(signal) ?? 1) - 1;
+    if (count > 0) return void this.watched.set(signal, count);
+    this.watched.delete(signal);
+    signal.removeEventListener('abort', this.onAbort);
+  }
+
+  private readonly onAbort = (e: Event): void => {
+    const signal = e.target as AbortSignal;
+    this.watched.delete(signal);
+    const gone = this.waiters.filter((w) => w.signal === signal);
+    this.waiters.splice(0, this.waiters.length, ...this.waiters.filter((w) => w.signal !== signal));
+    for (const w of gone) w.reject(new SkiffError('CANCELLED', 'Cancelled.'));
+    this.serve();
+  };
 
   /** Gives back bytes taken but not moved (a read that hit the end of the file). */
   refund(n: number): void {
@@ -162,7 +180,7 @@ export class RateLimiter {
       const w = this.waiters[0]!;
       if (this.bps !== null && !this.fits(w.n)) break;
       this.waiters.shift();
-      if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
+      if (w.signal) this.unwatch(w.signal);
       if (this.bps !== null) this.grant(w.n);
       w.resolve();
     }
