@@ -11,7 +11,7 @@ import { BookmarkStore } from '../core/store/bookmark-store';
 import { BookmarkService as CoreBookmarkService } from '../core/store/bookmark-service';
 import type { Bookmark } from '../core/store/bookmark-schema';
 import { SettingsStore, speedLimitsOf, type Settings } from '../core/store/settings';
-import { keepaliveFor } from '../core/sftp/reconnect-policy';
+import { keepaliveFor, type ReconnectPolicy } from '../core/sftp/reconnect-policy';
 import { defaultKnownHostsPaths } from '../core/trust/default-paths';
 import { createHostKeyVerifier, type HostKeyAnswer, type HostKeyQuestion } from '../core/trust/host-key-verifier';
 import { KnownHostsStore } from '../core/trust/known-hosts-store';
@@ -41,6 +41,8 @@ export interface AppContextOptions {
   secretStore?: SecretStore;
   connect?: (opts: ConnectOptions) => Promise<SftpSession>;
   connectDefaults?: Partial<Pick<ConnectOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>;
+  /** How a dropped session comes back (tests shorten it; giveUpAfterMs 0 = do not reconnect). */
+  reconnectPolicy?: ReconnectPolicy;
   /** Transfer engine tuning beyond its measured defaults (e.g. a second connection per job). */
   transferTuning?: TransferTuning;
   /** Opens a file with the system's default application (Electron's shell.openPath); default: xdg-open / open / explorer. */
@@ -132,6 +134,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     home: opts.home,
     bookmarks: bookmarkCore,
     ...(opts.connectDefaults ? { connectDefaults: opts.connectDefaults } : {}),
+    ...(opts.reconnectPolicy ? { reconnectPolicy: opts.reconnectPolicy } : {}),
   });
 
   const bookmarks: BookmarkService = {

@@ -69,7 +69,9 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     a.bookmarkId !== undefined && b.bookmarkId !== undefined
       ? a.bookmarkId === b.bookmarkId
       : a.host === b.host && a.port === b.port && a.username === b.username;
+  // A session that is reconnecting by itself still counts: its jobs wait for it.
   const alive = (sessionId: string): boolean => {
+    if (deps.sessions.reconnecting(sessionId)) return true;
     try {
       deps.sessions.session(sessionId);
       return true;
@@ -117,8 +119,9 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
   });
 
   const remoteEndpoint = (sessionId: string) =>
-    // Extra connections (for big files and many files) only where they need no question.
-    sessionEndpoint(deps.sessions.session(sessionId), deps.sessions.reconnector(sessionId), deps.sessions.extraConnector(sessionId));
+    // Extra connections (for big files and many files) only where they need no question; after a
+    // drop the job waits for the session's own reconnection.
+    sessionEndpoint(deps.sessions.sessionForTransfers(sessionId), deps.sessions.reconnector(sessionId), deps.sessions.extraConnector(sessionId), true);
 
   const add = (
     sessionId: string,

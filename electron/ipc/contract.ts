@@ -710,6 +710,13 @@ export interface EventPayloads {
   'transfer:changed': TransferJobDto;
   'transfer:removed': { ids: string[] };
   'session:closed': { sessionId: string; code: ApiErrorCode; message: string; byUser: boolean };
+  /**
+   * A session that dropped without the user asking is reconnecting by itself (same session id):
+   * `attempt` counts from 1, `retryInMs` is the wait before the next one after a failed attempt,
+   * `message` says why it dropped or why the last attempt failed. `connected`: it is back.
+   */
+  'session:state':
+    { sessionId: string; state: 'reconnecting'; attempt: number; retryInMs?: number; message: string } | { sessionId: string; state: 'connected' };
   'sftp:find-result': { findId: string; matches: FileEntryDto[]; done: boolean; error?: ApiErrorData };
   'question:ask': QuestionDto;
   'question:closed': { id: string; reason: 'answered' | 'timeout' | 'cancelled' };
@@ -726,6 +733,7 @@ export const EVENT_CHANNELS = [
   'transfer:changed',
   'transfer:removed',
   'session:closed',
+  'session:state',
   'sftp:find-result',
   'question:ask',
   'question:closed',

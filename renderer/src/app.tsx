@@ -50,6 +50,8 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
       setTimeout(() => panes.grids.remote.current?.focus(), 0);
       bookmarks.reload();
     },
+    // Back after a drop: the remote pane is still in the user's folder; show it as it is now.
+    reconnected: () => panes.panes.remote.refresh(),
     ended: () => panes.setActive('local'),
   });
   const s = session.session;
@@ -92,7 +94,7 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
       canDrop={(e: DragEvent) => acceptsDrag(e.dataTransfer, side)}
       gridRef={panes.grids[side]}
       pathInputRef={panes.pathInputs[side]}
-      extraTools={side === 'local' ? <LocalBar /> : <ConnectionBar session={s} bindings={bindings} />}
+      extraTools={side === 'local' ? <LocalBar /> : <ConnectionBar session={s} reconnecting={session.reconnecting} onCancelReconnect={session.disconnect} bindings={bindings} />}
       {...(side === 'remote' && !s
         ? {
             placeholder: (

@@ -25,7 +25,7 @@ export interface AppFixture {
 }
 
 export async function createAppFixture(
-  options: Pick<AppContextOptions, 'transferTuning' | 'secretStore' | 'openPath' | 'editTempParent'> = {},
+  options: Pick<AppContextOptions, 'transferTuning' | 'secretStore' | 'openPath' | 'editTempParent' | 'reconnectPolicy' | 'connectDefaults'> = {},
 ): Promise<AppFixture> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-ipc-'));
   const home = path.join(tmp, 'home');
@@ -63,8 +63,8 @@ export async function createAppFixture(
         throw new SkiffError('UNSUPPORTED', 'no pickers in tests');
       },
     },
-    connectDefaults: { readyTimeoutMs: 15_000 },
     ...options,
+    connectDefaults: { readyTimeoutMs: 15_000, ...options.connectDefaults },
   });
   const dispatch = createDispatcher(createHandlers(ctx.services), { allowedOrigins: ['app://skiff'] }, () => undefined);
   Object.assign(fixture, {

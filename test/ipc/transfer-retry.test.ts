@@ -17,7 +17,11 @@ describe('Retry after a lost connection binds to the server’s new session', ()
   let link: LinkProxy;
   beforeAll(async () => {
     // Engine retries kept short: the link stays cut, so the job fails instead of waiting.
-    f = await createAppFixture({ transferTuning: { maxAutoRetries: 1, retryBaseDelayMs: 50, retryMaxDelayMs: 50 } });
+    // The session does not reconnect by itself here (giveUpAfterMs 0): the server stays gone.
+    f = await createAppFixture({
+      transferTuning: { maxAutoRetries: 1, retryBaseDelayMs: 50, retryMaxDelayMs: 50 },
+      reconnectPolicy: { firstDelayMs: 50, maxDelayMs: 50, giveUpAfterMs: 0 },
+    });
     link = await startLinkProxy({ targetPort: sshd.port, rateMbit: 80 });
     answering(f, (q) => (q.kind === 'host-key' ? { kind: 'host-key', decision: 'trust-once' } : null));
   });

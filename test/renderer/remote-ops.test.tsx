@@ -30,7 +30,7 @@ async function connectedApp() {
 describe('remote operations', () => {
   it('lands in the remote pane after connecting; Tab switches panes', async () => {
     const { remote, local } = await connectedApp();
-    await waitFor(() => expect(document.activeElement).toBe(remote));
+    await waitFor(() => expect(document.activeElement).toBe(remote), { timeout: 5000 });
     fireEvent.keyDown(remote, { key: 'Tab' });
     expect(document.activeElement).toBe(local);
     fireEvent.keyDown(local, { key: 'Tab' });

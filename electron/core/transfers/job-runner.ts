@@ -122,6 +122,10 @@ export class JobRunner {
   /** Waits (backoff) and reconnects the side a lost connection is blamed on. */
   private async reconnectAfter(job: Job, err: unknown, signal: AbortSignal): Promise<void> {
     const side = sideOf(err);
+    // Only drops without progress in between count towards maxAutoRetries: a long transfer over a
+    // flaky link may be cut many times and still finish.
+    if (job.bytesAtDrop !== undefined && job.bytesDone > job.bytesAtDrop) job.retries = 0;
+    job.bytesAtDrop = job.bytesDone;
     const backoff = Math.min(this.opts.retryMaxDelayMs, this.opts.retryBaseDelayMs * 2 ** job.retries);
     job.retries++;
     this.deps.events.changed(job);
@@ -134,7 +138,7 @@ export class JobRunner {
       // The server may still be down: the next round fails fast on the dead endpoint and
       // comes back here, until maxAutoRetries is used up.
       const blamed = side === 'source' ? job.source : side === 'target' ? job.target : job.source.reconnect ? job.source : job.target;
-      if (job.retries >= this.opts.maxAutoRetries || !blamed.reconnect) throw reconnectErr;
+      if (job.retries >= this.opts.maxAutoRetries || !blamed.reconnect || blamed.reconnectWaits) throw reconnectErr;
     }
     // Folders made before the drop exist now; re-list them rather than trust stale state.
     job.dirs.clear();

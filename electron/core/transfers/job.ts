@@ -54,6 +54,8 @@ export interface Job {
   gate: PauseGate;
   rate: RateMeter;
   retries: number;
+  /** bytesDone at the last lost connection: a drop after progress since then starts the retry count afresh. */
+  bytesAtDrop?: number;
   error?: SkiffError;
   createdAt: number;
   finishedAt?: number;

@@ -8,7 +8,7 @@
 import { SkiffError, fromNodeError } from '../errors';
 import type { FileEntry, FileStat, FileSystem, ListOptions, RefusedEntry } from '../fs/file-system';
 import { assertSafeName, printableName } from './safe-name';
-import type { TransferFileError, TransferSkip } from './types';
+import { CONNECTION_ERROR_CODES, type TransferFileError, type TransferSkip } from './types';
 
 export type PlanFileState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
 
@@ -105,7 +105,7 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
           entries = await fs.list(dir.srcPath, opts);
         } catch (err) {
           const e = asSkiff(err, dir.srcPath);
-          if (e.code === 'CANCELLED' || e.code === 'CONNECTION_LOST' || e.code === 'NOT_CONNECTED') throw e;
+          if (e.code === 'CANCELLED' || CONNECTION_ERROR_CODES.includes(e.code)) throw e;
           plan.errors.push({ ...e.toData(), path: dir.rel.join('/') });
           continue;
         }

@@ -8,11 +8,19 @@ import type { TransferEndpoint } from './types';
  * A TransferEndpoint over `session`; `reconnect` (optional) must resolve to a fresh, authenticated
  * session; `openConnection` (optional) opens an extra one without asking any question.
  */
-export function sessionEndpoint(session: SftpSession, reconnect?: () => Promise<SftpSession>, openConnection?: () => Promise<SftpSession>): TransferEndpoint {
+export function sessionEndpoint(
+  session: SftpSession,
+  reconnect?: () => Promise<SftpSession>,
+  openConnection?: () => Promise<SftpSession>,
+  /** `reconnect` waits for the session's own reconnection (see TransferEndpoint.reconnectWaits). */
+  waits = false,
+): TransferEndpoint {
   return {
     fs: session.fs,
     openChannel: () => session.openChannel(),
-    ...(reconnect ? { reconnect: async () => sessionEndpoint(await reconnect(), reconnect, openConnection) } : {}),
+    ...(reconnect
+      ? { reconnect: async () => sessionEndpoint(await reconnect(), reconnect, openConnection, waits), ...(waits ? { reconnectWaits: true } : {}) }
+      : {}),
     ...(openConnection
       ? {
           openConnection: async () => {

@@ -42,6 +42,11 @@ export interface TransferEndpoint {
    * Absent means a lost connection fails the job (retry() can still be called later).
    */
   reconnect?: () => Promise<TransferEndpoint>;
+  /**
+   * `reconnect` waits for the connection to come back by itself (the session manager's own
+   * reconnect, with its backoff and give-up time): its rejection is final, not retried here.
+   */
+  reconnectWaits?: boolean;
 }
 
 /** What the caller asks the queue to do. */
@@ -129,4 +134,4 @@ export interface TransferQueueOptions {
 }
 
 /** Error codes that mean "the connection is gone": the engine reconnects and resumes instead of failing the file. */
-export const CONNECTION_ERROR_CODES: readonly ErrorCode[] = ['CONNECTION_LOST', 'NOT_CONNECTED'];
+export const CONNECTION_ERROR_CODES: readonly ErrorCode[] = ['CONNECTION_LOST', 'NOT_CONNECTED', 'RECONNECTING'];

@@ -6,8 +6,19 @@ import type { ConnectArgs, OpenUrlDto, SessionInfo, SkiffApi } from '../../../el
 import { displayName } from '../model/display-name';
 import type { Notify } from './use-notices';
 
+/** A session that dropped and is coming back by itself (main's session:state). */
+export interface Reconnecting {
+  attempt: number;
+  /** Why it dropped, or why the last attempt failed. */
+  message: string;
+  /** The wait before the next attempt, after a failed one. */
+  retryInMs?: number;
+}
+
 export interface SessionModel {
   session: SessionInfo | null;
+  /** Non-null while `session` is reconnecting; the pane keeps its folder and shows the state. */
+  reconnecting: Reconnecting | null;
   connecting: boolean;
   /** The last sftp:// launch, to prefill Quick Connect with (`n` changes with every new one); it never connects by itself. */
   prefill: { n: number; url: OpenUrlDto } | null;
@@ -18,9 +29,14 @@ export interface SessionModel {
   prefillQuickConnect(url: OpenUrlDto): void;
 }
 
-/** `onConnected` runs after a login, `onLost` when the session ends (by the user or not). */
-export function useSession(api: SkiffApi, notify: Notify, on: { connected(s: SessionInfo): void; ended(): void }): SessionModel {
+/** `connected` runs after a login, `reconnected` when a dropped session is back, `ended` when the session ends (by the user or not). */
+export function useSession(
+  api: SkiffApi,
+  notify: Notify,
+  on: { connected(s: SessionInfo): void; reconnected?(s: SessionInfo): void; ended(): void },
+): SessionModel {
   const [session, setSession] = useState<SessionInfo | null>(null);
+  const [reconnecting, setReconnecting] = useState<Reconnecting | null>(null);
   const [connecting, setConnecting] = useState(false);
   const [prefill, setPrefill] = useState<SessionModel['prefill']>(null);
   // Event handlers outlive renders: they read the live session and callbacks from refs.
@@ -39,16 +55,28 @@ export function useSession(api: SkiffApi, notify: Notify, on: { connected(s: Ses
       .then((u) => live && u && prefillWith(u))
       .catch(() => undefined);
     const offUrl = api.on('app:open-url', prefillWith);
+    const offState = api.on('session:state', (s) => {
+      const current = sessionRef.current;
+      if (current?.sessionId !== s.sessionId) return;
+      if (s.state === 'reconnecting') {
+        setReconnecting({ attempt: s.attempt, message: s.message, ...(s.retryInMs !== undefined ? { retryInMs: s.retryInMs } : {}) });
+      } else {
+        setReconnecting(null);
+        onRef.current.reconnected?.(current);
+      }
+    });
     const offClosed = api.on('session:closed', (s) => {
       if (sessionRef.current?.sessionId !== s.sessionId) return;
       sessionRef.current = null;
       setSession(null);
+      setReconnecting(null);
       onRef.current.ended();
       if (!s.byUser) notify({ code: s.code, message: s.message });
     });
     return () => {
       live = false;
       offUrl();
+      offState();
       offClosed();
     };
   }, [api, notify]);
@@ -79,6 +107,7 @@ export function useSession(api: SkiffApi, notify: Notify, on: { connected(s: Ses
         const shown = startPath ? { ...s, home: startPath } : s;
         sessionRef.current = shown;
         setSession(shown);
+        setReconnecting(null);
         onRef.current.connected(shown);
         return shown;
       } catch (err) {
@@ -96,11 +125,12 @@ export function useSession(api: SkiffApi, notify: Notify, on: { connected(s: Ses
     if (!s) return;
     sessionRef.current = null;
     setSession(null);
+    setReconnecting(null);
     onRef.current.ended();
     api.session.disconnect({ sessionId: s.sessionId }).catch(notify);
   }, [api, notify]);
 
   const prefillQuickConnect = useCallback((u: OpenUrlDto) => setPrefill((p) => ({ n: (p?.n ?? 0) + 1, url: u })), []);
 
-  return { session, connecting, prefill, connect, disconnect, prefillQuickConnect };
+  return { session, reconnecting, connecting, prefill, connect, disconnect, prefillQuickConnect };
 }

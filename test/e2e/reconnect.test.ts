@@ -1,0 +1,99 @@
+// End to end in headless Chromium through the `npm run web` bridge: a 96 MiB upload to the real
+// sshd through the fault proxy; the link is cut for 2 s a third of the way in (a Wi-Fi hand-over).
+// The remote pane shows "Reconnecting… (attempt n)" and keeps its folder, the session comes back
+// by itself and the job finishes byte-identical without a single click.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startLinkProxy, type LinkProxy } from '../support/link-proxy';
+import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
+
+const sshd = inject('sshd');
+const POLL = { timeout: 90_000, interval: 100 };
+const SIZE = 96 * 1024 * 1024;
+const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+let server: WebServer;
+let browser: Browser;
+let page: Page;
+let staticDir: string;
+let link: LinkProxy;
+let localDir: string;
+let remoteDir: string;
+
+const localGrid = () => page.getByRole('grid', { name: 'Local files' });
+const remoteGrid = () => page.getByRole('grid', { name: 'Remote files' });
+const row = (grid: ReturnType<typeof localGrid>, name: string) => grid.getByRole('row', { name: new RegExp(`^${escapeRe(name)},`) });
+
+async function goTo(which: 'Local path' | 'Remote path', dir: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: which });
+  await box.fill(dir);
+  await box.press('Enter');
+  await expect.poll(() => box.inputValue(), POLL).toBe(dir);
+}
+
+beforeAll(async () => {
+  staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-renderer-'));
+  await buildRenderer(staticDir);
+  server = await startWebServer(staticDir);
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  // 320 Mbit/s: the upload takes a few seconds, so the cut lands in its middle.
+  link = await startLinkProxy({ targetPort: sshd.port, rateMbit: 320 });
+  localDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-reconnect-local-'));
+  remoteDir = mkdtempSync(path.join(sshd.scratch, 'e2e-reconnect-'));
+  writeFileSync(path.join(localDir, 'big.bin'), randomBytes(SIZE));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await link?.stop();
+  for (const d of [staticDir, localDir, remoteDir]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+describe.sequential('a dropped link in the browser', () => {
+  it('shows Reconnecting… and finishes the upload by itself after a 2 s cut', async () => {
+    await page.goto(server.url);
+    await page.getByLabel('Host', { exact: true }).fill(link.host);
+    await page.getByLabel('Port', { exact: true }).fill(String(link.port));
+    await page.getByLabel('Username', { exact: true }).fill(sshd.user);
+    await page.getByLabel('Key file', { exact: true }).fill(sshd.clientKeys.ed25519);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    const trust = page.getByRole('dialog', { name: /host key/i });
+    await trust.waitFor({ timeout: 60_000 });
+    await trust.getByRole('button', { name: 'Trust and remember' }).click();
+    await page.getByRole('button', { name: 'Disconnect' }).waitFor({ timeout: 60_000 });
+    await goTo('Local path', localDir);
+    await goTo('Remote path', remoteDir);
+
+    await row(localGrid(), 'big.bin').dragTo(remoteGrid());
+    const part = () => readdirSync(remoteDir).find((n) => n.endsWith('.skiffpart'));
+    await expect.poll(() => (part() ? statSync(path.join(remoteDir, part()!)).size : 0), POLL).toBeGreaterThan(SIZE / 3);
+
+    const cut = link.cutFor(2000);
+    const status = page.getByRole('status').filter({ hasText: /Reconnecting… \(attempt \d+\)/ });
+    await status.waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Cancel', exact: true }).waitFor();
+    await cut;
+
+    // Back by itself: the header returns to the connection's own commands, the folder is the same.
+    await page.getByRole('button', { name: 'Disconnect' }).waitFor({ timeout: 90_000 });
+    expect(await page.getByRole('textbox', { name: 'Remote path' }).inputValue()).toBe(remoteDir);
+    const target = path.join(remoteDir, 'big.bin');
+    await expect.poll(() => existsSync(target) && statSync(target).size, POLL).toBe(SIZE);
+    expect(sha256(target)).toBe(sha256(path.join(localDir, 'big.bin')));
+    expect(readdirSync(remoteDir)).toEqual(['big.bin']);
+    const transfers = page.getByRole('region', { name: 'Transfers' });
+    await expect.poll(() => transfers.getByText('Done').count(), POLL).toBe(1);
+    expect(await transfers.getByText(/Failed/).count()).toBe(0);
+    await row(remoteGrid(), 'big.bin').waitFor({ timeout: 30_000 });
+    // The proxy saw a second connection: the session really reconnected (not a stale socket).
+    expect((await link.stats()).connections).toBeGreaterThanOrEqual(2);
+  }, 240_000);
+});
