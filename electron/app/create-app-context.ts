@@ -10,7 +10,7 @@ import type { SecretStore } from '../core/secrets/secret-store';
 import { BookmarkStore } from '../core/store/bookmark-store';
 import { BookmarkService as CoreBookmarkService } from '../core/store/bookmark-service';
 import type { Bookmark } from '../core/store/bookmark-schema';
-import { SettingsStore, type Settings } from '../core/store/settings';
+import { SettingsStore, speedLimitsOf, type Settings } from '../core/store/settings';
 import { keepaliveFor, type ReconnectPolicy } from '../core/sftp/reconnect-policy';
 import { defaultKnownHostsPaths } from '../core/trust/default-paths';
 import { createHostKeyVerifier, type HostKeyAnswer, type HostKeyQuestion } from '../core/trust/host-key-verifier';
@@ -186,7 +186,10 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
       const { windowBounds, ...rest } = patch;
       const p: Parameters<SettingsStore['update']>[0] = { ...rest };
       if (windowBounds !== undefined) p.windowBounds = windowBounds === null ? null : { ...windowBounds, maximized: windowBounds.maximized ?? false };
-      const stored = settingsDto(await settingsStore.update(p));
+      const saved = await settingsStore.update(p);
+      // Running jobs follow a new speed limit at once (the queue re-times its waiting requests).
+      transfers.setSpeedLimits(speedLimitsOf(saved));
+      const stored = settingsDto(saved);
       opts.onSettingsChanged?.(stored);
       return stored;
     },

@@ -4,7 +4,8 @@ import type { FileSystem } from '../core/fs/file-system';
 import { sessionEndpoint } from '../core/transfers/session-endpoint';
 import { TransferQueue } from '../core/transfers/transfer-queue';
 import type { ConflictAnswer, ConflictPolicy, TransferJobSnapshot, TransferQueueOptions, TransferSpec } from '../core/transfers/types';
-import type { Settings } from '../core/store/settings';
+import { speedLimitsOf, type Settings } from '../core/store/settings';
+import type { SpeedLimits } from '../core/transfers/rate-limit';
 import { SkiffError } from '../core/errors';
 import type { SessionInfo, TransferJobDto, TransferProgressDto, TransferServerDto } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
@@ -34,9 +35,12 @@ export interface SingleFileJob {
   conflict: ConflictPolicy;
 }
 
-export function createTransferService(
-  deps: TransferServiceDeps,
-): TransferService & { queue: TransferQueue; runJob(sessionId: string, job: SingleFileJob): Promise<TransferJobSnapshot> } {
+export function createTransferService(deps: TransferServiceDeps): TransferService & {
+  queue: TransferQueue;
+  runJob(sessionId: string, job: SingleFileJob): Promise<TransferJobSnapshot>;
+  /** Applies new speed limits (bytes per second, null = off) to the running queue. */
+  setSpeedLimits(limits: SpeedLimits): void;
+} {
   const s = deps.settings();
   // A job belongs to its server; the session is only where it last ran (a Retry may move it).
   const sessionOf = new Map<string, string>();
@@ -46,6 +50,7 @@ export function createTransferService(
   const queue = new TransferQueue({
     ...deps.tuning,
     maxConcurrentJobs: s.transferConcurrency,
+    speedLimits: speedLimitsOf(s),
     onConflict: async (q): Promise<ConflictAnswer> => {
       const a = await deps.questions.ask({ kind: 'conflict', ...q });
       // No answer (timeout, closed window) never destroys data: skip this file.
@@ -150,6 +155,7 @@ export function createTransferService(
 
   return {
     queue,
+    setSpeedLimits: (limits) => queue.setSpeedLimits(limits),
     async enqueue(req) {
       const { sessionId, conflict, ...rest } = req;
       return dto(add(sessionId, { ...rest, preservePermissions: deps.settings().preservePermissions, ...(conflict !== undefined ? { conflict } : {}) }));

@@ -7,6 +7,9 @@ import type { TransferWarningCode } from './transfers/warning-codes';
 export const TRANSFER_DIRECTIONS = ['upload', 'download'] as const;
 export type TransferDirection = (typeof TRANSFER_DIRECTIONS)[number];
 
+/** Bounds of a speed limit setting, KiB/s (1 KiB/s up to 10 GiB/s); null in settings = no limit. */
+export const SPEED_LIMIT_KIBPS = { min: 1, max: 10 * 1024 * 1024 } as const;
+
 export const TRANSFER_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled', 'skipped'] as const;
 export type TransferState = (typeof TRANSFER_STATES)[number];
 

@@ -49,6 +49,7 @@ import {
   CONFLICT_ACTIONS,
   CONFLICT_POLICIES,
   DEFAULT_CONFLICT_POLICIES,
+  SPEED_LIMIT_KIBPS,
   TRANSFER_DIRECTIONS,
   type ConflictAction,
   type ConflictQuestion,
@@ -332,6 +333,8 @@ export const WindowBounds = z.strictObject({
   maximized: z.boolean().optional(),
 });
 
+const SpeedLimitKiBps = z.number().int().min(SPEED_LIMIT_KIBPS.min).max(SPEED_LIMIT_KIBPS.max).nullable();
+
 /** User settings (persisted by main; mirrors core settings). `settings:set` takes a partial patch. */
 export const SettingsPatch = z.strictObject({
   theme: Theme.optional(),
@@ -350,6 +353,9 @@ export const SettingsPatch = z.strictObject({
   sftpLinkHandler: SftpLinkHandler.optional(),
   /** Seconds of silence (unanswered keepalives) before a link counts as dropped (core/sftp/reconnect-policy.ts). */
   deadLinkSeconds: z.number().int().min(5).max(120).optional(),
+  /** Queue-wide speed limits in KiB/s; null = no limit. */
+  uploadLimitKiBps: SpeedLimitKiBps.optional(),
+  downloadLimitKiBps: SpeedLimitKiBps.optional(),
 });
 export type SettingsPatch = z.input<typeof SettingsPatch>;
 export interface SettingsDto {
@@ -366,6 +372,8 @@ export interface SettingsDto {
   editLargeFileMiB: number;
   sftpLinkHandler: z.infer<typeof SftpLinkHandler>;
   deadLinkSeconds: number;
+  uploadLimitKiBps: number | null;
+  downloadLimitKiBps: number | null;
 }
 
 /** One remote file being edited (core's snapshot as is). Times are ms since the epoch. */

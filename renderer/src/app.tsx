@@ -207,6 +207,7 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
         />
         <TransferQueue
           jobs={transfers.jobs}
+          speedLimits={settings.speedLimits}
           onAction={(job, action) => (action === 'connect-retry' ? connectAndRetry(job) : transfers.act(job, action))}
           onClearFinished={transfers.clearFinished}
         />

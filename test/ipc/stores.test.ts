@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookmarkList, BookmarkSaveResult, QuestionDto, SessionInfo, SettingsDto } from '../../electron/ipc/contract';
 import { KeytarSecretStore } from '../../electron/core/secrets/keytar-secret-store';
+import type { TransferQueue } from '../../electron/core/transfers/transfer-queue';
 import { startFakeServer, type FakeServer } from '../support/fake-server';
 import { answering, createAppFixture, type AppFixture } from './app-fixture';
 
@@ -46,6 +47,21 @@ describe('settings', () => {
     expect((await ok<SettingsDto>('settings:set', { deadLinkSeconds: 30 })).deadLinkSeconds).toBe(30);
     expect(await f.call('settings:set', { deadLinkSeconds: 2 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(await f.call('settings:set', { deadLinkSeconds: 121 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+
+  it('speed limits are off by default, bounded, and reach the running transfer queue when saved', async () => {
+    const queue = (f.ctx.services.transfers as unknown as { queue: TransferQueue }).queue;
+    expect(await ok<SettingsDto>('settings:get')).toMatchObject({ uploadLimitKiBps: null, downloadLimitKiBps: null });
+    expect(queue.speedLimits).toEqual({ uploadBytesPerSec: null, downloadBytesPerSec: null });
+    expect(await ok<SettingsDto>('settings:set', { uploadLimitKiBps: 256 })).toMatchObject({ uploadLimitKiBps: 256, downloadLimitKiBps: null });
+    expect(queue.speedLimits).toEqual({ uploadBytesPerSec: 256 * 1024, downloadBytesPerSec: null });
+    await ok<SettingsDto>('settings:set', { uploadLimitKiBps: null, downloadLimitKiBps: 2048 });
+    expect(queue.speedLimits).toEqual({ uploadBytesPerSec: null, downloadBytesPerSec: 2048 * 1024 });
+    for (const bad of [0, 2.5, 10 * 1024 * 1024 + 1, 'fast']) {
+      expect(await f.call('settings:set', { downloadLimitKiBps: bad })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    }
+    expect(queue.speedLimits.downloadBytesPerSec).toBe(2048 * 1024);
+    await ok<SettingsDto>('settings:set', { downloadLimitKiBps: null });
   });
 });
 

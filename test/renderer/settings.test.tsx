@@ -157,4 +157,55 @@ describe('settings', () => {
     expect(fake.callsOf('settings:set')).toEqual([{ transferConcurrency: 3 }]);
     expect(screen.getByRole('dialog', { name: 'Settings' })).toBeTruthy();
   });
+
+  it('speed limits: a number and a unit each, empty = no limit, validated before sending; the transfer panel says when one is on', async () => {
+    const fake = setup();
+    render(<App api={fake.api} />);
+    await screen.findByRole('grid', { name: 'Local files' });
+    const panel = screen.getByRole('region', { name: 'Transfers' });
+    expect(panel.textContent).not.toContain('limited');
+    fireEvent.click(screen.getByRole('button', { name: 'Settings…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    const up = (await within(dialog).findByLabelText('Upload speed limit')) as HTMLInputElement;
+    const down = within(dialog).getByLabelText('Download speed limit') as HTMLInputElement;
+    const upUnit = within(dialog).getByLabelText('Upload speed limit unit') as HTMLSelectElement;
+    const downUnit = within(dialog).getByLabelText('Download speed limit unit') as HTMLSelectElement;
+    expect([up.value, down.value]).toEqual(['', '']);
+    expect([...upUnit.options].map((o) => o.text)).toEqual(['KiB/s', 'MiB/s']);
+    expect(downUnit.value).toBe('MiB');
+
+    // Refused before anything is sent, naming the field.
+    fireEvent.change(up, { target: { value: '0' } });
+    expect(within(dialog).getByRole('alert').textContent).toContain('The upload speed limit must be a number from 1 KiB/s');
+    expect(within(dialog).getByRole('alert').textContent).toContain('empty for no limit');
+    expect(up.getAttribute('aria-invalid')).toBe('true');
+    expect(within(dialog).getByRole('button', { name: 'Save' }).hasAttribute('disabled')).toBe(true);
+    fireEvent.change(upUnit, { target: { value: 'KiB' } });
+    fireEvent.change(up, { target: { value: '1.5' } }); // not whole KiB/s
+    expect(within(dialog).getByRole('alert').textContent).toContain('upload speed limit');
+    fireEvent.change(down, { target: { value: '20000' } }); // 20,000 MiB/s: above 10 GiB/s
+    fireEvent.change(up, { target: { value: '256' } });
+    expect(within(dialog).getByRole('alert').textContent).toContain('The download speed limit');
+    expect(down.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(down, { target: { value: '1.5' } }); // 1.5 MiB/s is fine
+
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(fake.callsOf('settings:set')).toEqual([{ uploadLimitKiBps: 256, downloadLimitKiBps: 1536 }]);
+    expect(within(panel).getByRole('status').textContent).toBe('Uploads limited to 256 KiB/s · downloads limited to 1.5 MiB/s');
+
+    // Reopened: the stored values in their units; emptying one turns it off.
+    fireEvent.keyDown(window, { key: ',', ctrlKey: true });
+    const again = await screen.findByRole('dialog', { name: 'Settings' });
+    const up2 = (await within(again).findByLabelText('Upload speed limit')) as HTMLInputElement;
+    expect([up2.value, (within(again).getByLabelText('Upload speed limit unit') as HTMLSelectElement).value]).toEqual(['256', 'KiB']);
+    expect((within(again).getByLabelText('Download speed limit') as HTMLInputElement).value).toBe('1536');
+    fireEvent.change(up2, { target: { value: '' } });
+    fireEvent.change(within(again).getByLabelText('Download speed limit') as HTMLInputElement, { target: { value: '2' } });
+    fireEvent.change(within(again).getByLabelText('Download speed limit unit'), { target: { value: 'MiB' } });
+    fireEvent.click(within(again).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(fake.callsOf('settings:set')[1]).toEqual({ uploadLimitKiBps: null, downloadLimitKiBps: 2048 });
+    expect(within(panel).getByRole('status').textContent).toBe('Downloads limited to 2 MiB/s');
+  });
 });

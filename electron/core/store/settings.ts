@@ -6,7 +6,7 @@ import { JsonFileStore, zodIssues, type LoadProblem, type StoreIssue } from './j
 import { InvalidFieldsError } from './invalid-fields-error';
 import { DEFAULT_EDIT_LARGE_FILE_MIB } from '../edit/edit-values';
 import { SFTP_LINK_HANDLER_CHOICES } from './sftp-link-handler';
-import { DEFAULT_CONFLICT_POLICIES } from '../transfer-shapes';
+import { DEFAULT_CONFLICT_POLICIES, SPEED_LIMIT_KIBPS } from '../transfer-shapes';
 import { HOST_KEY_POLICIES } from '../trust/host-key-decisions';
 import { THEMES } from './setting-choices';
 import { DEAD_LINK_SECONDS } from '../sftp/reconnect-policy';
@@ -21,6 +21,10 @@ const windowBoundsSchema = z.object({
   height: z.number().int().min(150).max(100_000),
   maximized: z.boolean().default(false),
 });
+
+function speedLimit() {
+  return z.number().int().min(SPEED_LIMIT_KIBPS.min).max(SPEED_LIMIT_KIBPS.max).nullable().default(null);
+}
 
 const fields = {
   theme: z.enum(THEMES).default('system'),
@@ -41,12 +45,24 @@ const fields = {
   sftpLinkHandler: z.enum(SFTP_LINK_HANDLER_CHOICES).default('ask'),
   /** A link silent this long (keepalives unanswered, no RST) counts as dropped (issue 13). */
   deadLinkSeconds: z.number().int().min(DEAD_LINK_SECONDS.min).max(DEAD_LINK_SECONDS.max).default(DEAD_LINK_SECONDS.default),
+  /** Queue-wide speed limits, KiB/s; null = no limit (the default). */
+  uploadLimitKiBps: speedLimit(),
+  downloadLimitKiBps: speedLimit(),
 };
 
 export const settingsSchema = z.object({ version: z.literal(SETTINGS_VERSION), ...fields });
 export type Settings = z.output<typeof settingsSchema>;
 /** A partial edit as the UI sends it. */
 export type SettingsPatch = Partial<z.input<z.ZodObject<typeof fields>>>;
+
+/** The engine's speed limits (bytes per second, null = off) from the settings. */
+export function speedLimitsOf(s: Pick<Settings, 'uploadLimitKiBps' | 'downloadLimitKiBps'>): {
+  uploadBytesPerSec: number | null;
+  downloadBytesPerSec: number | null;
+} {
+  const bytes = (kib: number | null): number | null => (kib === null ? null : kib * 1024);
+  return { uploadBytesPerSec: bytes(s.uploadLimitKiBps), downloadBytesPerSec: bytes(s.downloadLimitKiBps) };
+}
 
 const defaults = (): Settings => settingsSchema.parse({ version: SETTINGS_VERSION });
 

@@ -11,6 +11,7 @@ import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import type { FileHandle, FileStat, FileSystem } from '../fs/file-system';
 import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
 import { pipelinedCopy } from './pipelined-copy';
+import type { RateLimiter } from './rate-limit';
 import type { PlanFile } from './scan';
 import { CONNECTION_ERROR_CODES, type TransferWarningCode } from './types';
 
@@ -70,6 +71,8 @@ export interface FileTransferContext {
    */
   stripes?: Promise<{ src: FileSystem[]; dst: FileSystem[] }>;
   budget: ByteBudget;
+  /** The queue's speed limit for this job's direction (off: rate null). */
+  rateLimit?: RateLimiter;
   gate: PauseGate;
   signal: AbortSignal;
   requests: number;
@@ -120,6 +123,11 @@ async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ da
   const { src } = ctx;
   const size = file.stat.size;
   const len = size + 1;
+  const turn = ctx.rateLimit?.take(size, ctx.signal);
+  if (turn) {
+    await turn;
+    await ctx.gate.wait(ctx.signal);
+  }
   await ctx.budget.acquire(len);
   const release = (): void => ctx.budget.release(len);
   let closing: Promise<void> = Promise.resolve();
@@ -297,6 +305,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
         startAt,
         windowBytes: MAX_FILE_WINDOW,
         budget: ctx.budget,
+        ...(ctx.rateLimit ? { rateLimit: ctx.rateLimit } : {}),
         gate: ctx.gate,
         signal: ctx.signal,
         onBytes: (n) => {

@@ -10,6 +10,7 @@ import type { ByteBudget } from './flow-control';
 import { type Job, asSkiff, delay, relKey } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
+import type { SpeedLimiter } from './rate-limit';
 import { type Plan, type PlanFile, scanSources } from './scan';
 import { finishDirs, prepareDirs, targetPath } from './target-dirs';
 import type { TransferEndpoint, TransferQueueOptions, TransferState } from './types';
@@ -27,6 +28,8 @@ export type RunnerOptions = Required<Omit<TransferQueueOptions, 'onConflict'>> &
 export interface RunnerDeps {
   opts: RunnerOptions;
   budget: ByteBudget;
+  /** The queue-wide speed limits, one bucket per direction. */
+  limits: SpeedLimiter;
   events: JobEvents;
   /** Cancels the whole job (a conflict answered "cancel"). */
   cancel(jobId: string): void;
@@ -296,6 +299,7 @@ export class JobRunner {
           dst,
           ...(stripe ? { stripes: stripe } : {}),
           budget: this.deps.budget,
+          rateLimit: this.deps.limits[job.spec.direction],
           gate: job.gate,
           signal,
           requests: this.opts.requestsPerFile,

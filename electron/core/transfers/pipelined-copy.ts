@@ -4,6 +4,7 @@
 import { SkiffError } from '../errors';
 import type { FileHandle } from '../fs/file-system';
 import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
+import type { RateLimiter } from './rate-limit';
 import { WriteTurns } from './write-order';
 
 export interface PipelinedCopyOptions {
@@ -21,6 +22,8 @@ export interface PipelinedCopyOptions {
    */
   windowBytes?: number;
   budget: ByteBudget;
+  /** The queue's speed limit for this direction: taken before each read is issued. */
+  rateLimit?: RateLimiter;
   gate?: PauseGate;
   signal?: AbortSignal;
   /** Called with each chunk's length once it is written. */
@@ -156,7 +159,9 @@ async function copy(
   const take = (): { pos: number; len: number } | null => {
     if (next >= limit || next >= eof) return null;
     const pos = next;
-    const len = limit === Number.POSITIVE_INFINITY ? Math.min(chunk, PROBE_BYTES) : Math.min(chunk, limit - pos);
+    // Under a low limit, smaller requests: several grants a second instead of one big burst.
+    const c = opts.rateLimit ? Math.min(chunk, opts.rateLimit.requestCap) : chunk;
+    const len = limit === Number.POSITIVE_INFINITY ? Math.min(c, PROBE_BYTES) : Math.min(c, limit - pos);
     next = pos + len;
     return { pos, len };
   };
@@ -170,6 +175,13 @@ async function copy(
       if (failure !== null) return;
       const r = take();
       if (r === null) return;
+      // Tokens before buffer memory: a limited direction must not hold the budget the other one needs.
+      const limited = opts.rateLimit !== undefined && opts.rateLimit.rate !== null;
+      const turn = opts.rateLimit?.take(r.len, opts.signal);
+      if (turn) {
+        await turn;
+        if (opts.gate) await opts.gate.wait(opts.signal);
+      }
       await opts.budget.acquire(r.len);
       const src = srcs[w % srcs.length]!;
       const dst = dsts[w % dsts.length]!;
@@ -215,6 +227,7 @@ async function copy(
             break;
           }
         }
+        if (limited && at < end) opts.rateLimit!.refund(end - at); // the end of the file came first
       } finally {
         // Both requests on this buffer have settled (awaited above), so nobody else holds it.
         giveBuffer(buf);

@@ -11,6 +11,7 @@ import { type Job, TERMINAL, relKey } from './job';
 import { JobEvents } from './job-events';
 import { JobRunner, type RunnerOptions } from './job-runner';
 import { RateMeter } from './rate-meter';
+import { SpeedLimiter, type SpeedLimits, systemClock } from './rate-limit';
 import type { TransferEndpoint, TransferEvent, TransferJobSnapshot, TransferQueueOptions, TransferSpec, TransferState } from './types';
 
 /** A queue of upload/download jobs with pause, cancel, retry, conflict handling and throttled progress. */
@@ -19,6 +20,8 @@ export class TransferQueue {
   private readonly opts: RunnerOptions;
   private readonly events: JobEvents;
   private readonly runner: JobRunner;
+  /** One bucket per direction, shared by every job and channel (diagnostics and tests may read them). */
+  readonly speed: SpeedLimiter;
 
   constructor(options: TransferQueueOptions = {}) {
     this.opts = {
@@ -36,15 +39,34 @@ export class TransferQueue {
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 10_000,
       tuneHeap: options.tuneHeap ?? true,
+      speedLimits: options.speedLimits ?? {},
+      rateClock: options.rateClock ?? systemClock,
       onConflict: options.onConflict,
     };
+    this.speed = new SpeedLimiter(this.opts.speedLimits, this.opts.rateClock);
     this.events = new JobEvents(this.opts.progressIntervalMs);
-    this.runner = new JobRunner({ opts: this.opts, budget: new ByteBudget(this.opts.bufferBudget), events: this.events, cancel: (id) => this.cancel(id) });
+    this.runner = new JobRunner({
+      opts: this.opts,
+      budget: new ByteBudget(this.opts.bufferBudget),
+      limits: this.speed,
+      events: this.events,
+      cancel: (id) => this.cancel(id),
+    });
   }
 
   /** Requests in flight per file (and their byte cap) and files at once per job, as configured. */
   get limits(): { requestsPerFile: number; maxFileWindow: number; filesInFlight: number } {
     return { requestsPerFile: this.opts.requestsPerFile, maxFileWindow: MAX_FILE_WINDOW, filesInFlight: this.opts.filesInFlight };
+  }
+
+  /** Changes the speed limits (bytes per second, null = off); running jobs follow at once. */
+  setSpeedLimits(limits: Partial<SpeedLimits>): void {
+    this.speed.set(limits);
+  }
+
+  /** The speed limits now (bytes per second, null = off). */
+  get speedLimits(): SpeedLimits {
+    return this.speed.get();
   }
 
   /** Subscribes to job events; returns the unsubscribe function. */

@@ -3,6 +3,7 @@
 // this file adds what only core sees (endpoints, specs, options).
 import type { ErrorCode } from '../errors';
 import type { FileSystem } from '../fs/file-system';
+import type { RateClock, SpeedLimits } from './rate-limit';
 import type { ConflictAction, ConflictPolicy, ConflictQuestion, TransferDirection, TransferJobSnapshot } from '../transfer-shapes';
 
 export {
@@ -124,6 +125,10 @@ export interface TransferQueueOptions {
   maxAutoRetries?: number;
   retryBaseDelayMs?: number;
   retryMaxDelayMs?: number;
+  /** Queue-wide speed limits per direction (default off); change them with `setSpeedLimits`. */
+  speedLimits?: Partial<SpeedLimits>;
+  /** The speed limits' clock (tests move it by hand). */
+  rateClock?: RateClock;
   /** Let V8's heap grow further between full GCs while jobs run (default true; see heap-tuning.ts). */
   tuneHeap?: boolean;
 }

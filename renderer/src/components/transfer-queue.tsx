@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import type { TransferJobDto } from '../../../electron/ipc/contract';
 import { displayName } from '../model/display-name';
-import { formatEta, formatRate, formatSize } from '../model/format';
+import { formatEta, formatRate, formatSize, formatSpeedLimit } from '../model/format';
+import type { SpeedLimitsKiB } from '../state/use-window-settings';
 import { JobWarningsButton, JobWarningsList } from './job-warnings';
 
 const STATE_LABEL: Record<TransferJobDto['state'], string> = {
@@ -21,9 +22,29 @@ export type JobAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'connect-retry
 
 const isFinished = (j: TransferJobDto): boolean => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled' || j.state === 'skipped';
 
+/** "Uploads limited to 256 KiB/s · downloads limited to 2 MiB/s", or nothing when no limit is on. */
+function SpeedLimitNote(props: { limits: SpeedLimitsKiB | undefined }) {
+  const up = props.limits?.upload ?? null;
+  const down = props.limits?.download ?? null;
+  if (up === null && down === null) return null;
+  const parts: string[] = [];
+  if (up !== null && up === down) parts.push(`Limited to ${formatSpeedLimit(up)} each way`);
+  else {
+    if (up !== null) parts.push(`Uploads limited to ${formatSpeedLimit(up)}`);
+    if (down !== null) parts.push(`${parts.length > 0 ? 'downloads' : 'Downloads'} limited to ${formatSpeedLimit(down)}`);
+  }
+  return (
+    <span className="queue-limits" role="status" title="Speed limits: change them in Settings">
+      {parts.join(' · ')}
+    </span>
+  );
+}
+
 /** The queue panel (region "Transfers"). */
 export function TransferQueue(props: {
   jobs: readonly TransferJobDto[];
+  /** The speed limits in force (KiB/s), shown in the header while any is on. */
+  speedLimits?: SpeedLimitsKiB;
   onAction: (job: TransferJobDto, action: JobAction) => void;
   onClearFinished: () => void;
 }) {
@@ -43,6 +64,7 @@ export function TransferQueue(props: {
         <span className="badge" aria-label={`${active} active, ${props.jobs.length} total`}>
           {active > 0 ? `${active} active` : `${props.jobs.length}`}
         </span>
+        <SpeedLimitNote limits={props.speedLimits} />
         <span className="spacer" />
         <button type="button" className="small-button" disabled={finished === 0} onClick={props.onClearFinished}>
           Clear finished

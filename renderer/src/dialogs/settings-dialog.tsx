@@ -38,6 +38,27 @@ const LINK_HANDLERS: Array<[LinkHandler, string]> = [
   ['no', 'Leave them to other apps'],
 ];
 
+type SpeedUnit = 'KiB' | 'MiB';
+/** Bounds of a speed limit, KiB/s (core's SPEED_LIMIT_KIBPS; the renderer imports no values from main). */
+const LIMIT_MAX_KIBPS = 10 * 1024 * 1024;
+
+/** A stored limit as the form shows it: whole MiB/s in MiB, anything else in KiB; empty = no limit. */
+function limitToForm(kib: number | null): [string, SpeedUnit] {
+  if (kib === null) return ['', 'MiB'];
+  return kib % 1024 === 0 ? [String(kib / 1024), 'MiB'] : [String(kib), 'KiB'];
+}
+
+/** The form's limit in KiB/s: null for empty, undefined when it is not a valid limit. */
+function limitOf(value: string, unit: SpeedUnit): number | null | undefined {
+  const v = value.trim();
+  if (v === '') return null;
+  if (!/^\d+(\.\d+)?$/.test(v)) return undefined;
+  // 1.5 MiB/s is fine (1,536 KiB/s); the setting is kept in whole KiB/s.
+  const kib = unit === 'MiB' ? Math.round(Number(v) * 1024) : Number(v);
+  if (!Number.isInteger(kib) || kib < 1 || kib > LIMIT_MAX_KIBPS) return undefined;
+  return kib;
+}
+
 interface Form {
   theme: Theme;
   showHidden: boolean;
@@ -51,10 +72,20 @@ interface Form {
   editorCommand: string;
   editLargeFileMiB: string;
   deadLinkSeconds: string;
+  uploadLimit: string;
+  uploadUnit: SpeedUnit;
+  downloadLimit: string;
+  downloadUnit: SpeedUnit;
 }
 
 function toForm(s: SettingsDto): Form {
+  const [uploadLimit, uploadUnit] = limitToForm(s.uploadLimitKiBps);
+  const [downloadLimit, downloadUnit] = limitToForm(s.downloadLimitKiBps);
   return {
+    uploadLimit,
+    uploadUnit,
+    downloadLimit,
+    downloadUnit,
     theme: s.theme,
     showHidden: s.showHidden,
     hostKeyPolicy: s.hostKeyPolicy,
@@ -92,6 +123,10 @@ function patchOf(before: SettingsDto, f: Form): SettingsPatch {
   if (f.editorCommand.trim() !== before.editorCommand) p.editorCommand = f.editorCommand.trim();
   if (Number(f.editLargeFileMiB) !== before.editLargeFileMiB) p.editLargeFileMiB = Number(f.editLargeFileMiB);
   if (Number(f.deadLinkSeconds) !== before.deadLinkSeconds) p.deadLinkSeconds = Number(f.deadLinkSeconds);
+  const up = limitOf(f.uploadLimit, f.uploadUnit);
+  if (up !== undefined && up !== before.uploadLimitKiBps) p.uploadLimitKiBps = up;
+  const down = limitOf(f.downloadLimit, f.downloadUnit);
+  if (down !== undefined && down !== before.downloadLimitKiBps) p.downloadLimitKiBps = down;
   return p;
 }
 
@@ -107,6 +142,13 @@ function formProblem(f: Form): string | null {
   const dead = Number(f.deadLinkSeconds);
   if (!/^\d+$/.test(f.deadLinkSeconds.trim()) || dead < 5 || dead > 120)
     return 'A silent connection counts as dropped after a whole number of seconds from 5 to 120.';
+  for (const [name, value, unit] of [
+    ['upload', f.uploadLimit, f.uploadUnit],
+    ['download', f.downloadLimit, f.downloadUnit],
+  ] as const) {
+    if (limitOf(value, unit) === undefined)
+      return `The ${name} speed limit must be a number from 1 KiB/s to 10,240 MiB/s (whole KiB/s), or empty for no limit.`;
+  }
   return null;
 }
 
@@ -256,6 +298,37 @@ export function SettingsDialog(props: { api: SkiffApi; onSaved: (s: SettingsDto)
                 onChange={(e) => set('deadLinkSeconds', e.target.value)}
               />
             </label>
+            {(
+              [
+                ['upload', 'Upload speed limit', 'uploadLimit', 'uploadUnit'],
+                ['download', 'Download speed limit', 'downloadLimit', 'downloadUnit'],
+              ] as const
+            ).map(([name, label, value, unit]) => (
+              <div key={name} className="field speed-limit">
+                <label htmlFor={`settings-${name}-limit`}>{label}</label>
+                <div className="speed-limit-row">
+                  <input
+                    id={`settings-${name}-limit`}
+                    type="number"
+                    min={0}
+                    step="any"
+                    inputMode="decimal"
+                    placeholder="No limit"
+                    value={f[value]}
+                    aria-describedby="settings-limit-why"
+                    aria-invalid={problem?.startsWith(`The ${name} speed limit`) || undefined}
+                    onChange={(e) => set(value, e.target.value)}
+                  />
+                  <select aria-label={`${label} unit`} value={f[unit]} onChange={(e) => set(unit, e.target.value as SpeedUnit)}>
+                    <option value="KiB">KiB/s</option>
+                    <option value="MiB">MiB/s</option>
+                  </select>
+                </div>
+              </div>
+            ))}
+            <p id="settings-limit-why" className="small muted">
+              Empty means no limit. Each limit is shared by all uploads (or all downloads) at once and applies to running transfers too.
+            </p>
             <label className="field">
               <span id="settings-conflict-label">When a file already exists</span>
               <select aria-labelledby="settings-conflict-label" value={f.conflictDefault} onChange={(e) => set('conflictDefault', e.target.value as Conflict)}>

@@ -63,6 +63,13 @@ export function formatRate(bytesPerSecond: number): string {
   return `${formatSize(bytesPerSecond)}/s`;
 }
 
+/** A speed limit in KiB/s: "256 KiB/s", "2 MiB/s", "1.5 MiB/s". */
+export function formatSpeedLimit(kibps: number): string {
+  if (kibps < 1024) return `${kibps} KiB/s`;
+  const mib = kibps / 1024;
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB/s`;
+}
+
 /** "1:05", "2:03:04" or "" when unknown. */
 export function formatEta(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '';

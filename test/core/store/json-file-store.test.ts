@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { BookmarkStore } from '../../../electron/core/store/bookmark-store';
-import { SettingsStore } from '../../../electron/core/store/settings';
+import { SettingsStore, speedLimitsOf } from '../../../electron/core/store/settings';
 import { isSkiffError } from '../../../electron/core/errors';
 
 const dirs: string[] = [];
@@ -326,6 +326,30 @@ describe('settings.json on the same machinery', () => {
     writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ version: 1, theme: 'light' }));
     const s = await SettingsStore.open({ configDir: dir });
     expect(s.problems).toEqual([]);
-    expect(s.get()).toMatchObject({ theme: 'light', conflictDefault: 'ask' });
+    expect(s.get()).toMatchObject({ theme: 'light', conflictDefault: 'ask', uploadLimitKiBps: null, downloadLimitKiBps: null });
+  });
+
+  it('speed limits: off by default, whole KiB/s from 1 to 10 GiB/s, null turns one off again', async () => {
+    const dir = tempDir();
+    const s = await SettingsStore.open({ configDir: dir });
+    expect(speedLimitsOf(s.get())).toEqual({ uploadBytesPerSec: null, downloadBytesPerSec: null });
+    await s.update({ uploadLimitKiBps: 256, downloadLimitKiBps: 2048 });
+    const reopened = await SettingsStore.open({ configDir: dir });
+    expect(reopened.get()).toMatchObject({ uploadLimitKiBps: 256, downloadLimitKiBps: 2048 });
+    expect(speedLimitsOf(reopened.get())).toEqual({ uploadBytesPerSec: 256 * 1024, downloadBytesPerSec: 2048 * 1024 });
+    for (const bad of [0, -1, 1.5, 10 * 1024 * 1024 + 1, '256']) {
+      const err = await s.update({ uploadLimitKiBps: bad as never }).catch((e: unknown) => e);
+      expect((err as { field: string }).field).toBe('uploadLimitKiBps');
+    }
+    expect(await s.update({ downloadLimitKiBps: 10 * 1024 * 1024 })).toMatchObject({ downloadLimitKiBps: 10 * 1024 * 1024 });
+    expect(await s.update({ uploadLimitKiBps: null })).toMatchObject({ uploadLimitKiBps: null, downloadLimitKiBps: 10 * 1024 * 1024 });
+  });
+
+  it('a damaged speed limit in the file falls back to no limit and is reported', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ version: 1, uploadLimitKiBps: -3, downloadLimitKiBps: 512 }));
+    const s = await SettingsStore.open({ configDir: dir, now: fixedNow });
+    expect(s.get()).toMatchObject({ uploadLimitKiBps: null, downloadLimitKiBps: 512 });
+    expect(s.problems[0]?.issues?.[0]?.path).toBe('uploadLimitKiBps');
   });
 });

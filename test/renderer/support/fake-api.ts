@@ -41,6 +41,8 @@ export function defaultSettings(over: Partial<SettingsDto> = {}): SettingsDto {
     deadLinkSeconds: 15,
     editorCommand: '',
     editLargeFileMiB: 50,
+    uploadLimitKiBps: null,
+    downloadLimitKiBps: null,
     ...over,
   };
 }
