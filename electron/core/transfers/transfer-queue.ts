@@ -162,14 +162,15 @@ export class TransferQueue {
 
   /**
    * Stops every unfinished job because the app quits: like cancel, except that part files stay
-   * (for a resume at the next start); nothing starts afterwards. Resolves once every job has stopped.
+   * (for a resume at the next start) where `keepParts` says so (default: every job); nothing starts
+   * afterwards. Resolves once every job has stopped.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(keepParts: (id: string) => boolean = () => true): Promise<void> {
     this.stopped = true;
     const runs: Array<Promise<void>> = [];
     for (const job of this.jobs.values()) {
       if (TERMINAL.has(job.state)) continue;
-      job.keepParts = true;
+      job.keepParts = keepParts(job.id);
       this.cancel(job.id);
       if (job.runPromise) runs.push(job.runPromise);
     }
