@@ -7,7 +7,7 @@ import { ChannelSet } from './channel-set';
 import { freeName } from './conflict';
 import { type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
 import type { ByteBudget } from './flow-control';
-import { type Job, asSkiff, delay, relKey } from './job';
+import { type Job, type TargetDirInfo, asSkiff, delay, relKey } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
 import { type Plan, type PlanFile, scanSources } from './scan';
@@ -265,6 +265,12 @@ export class JobRunner {
     try {
       const name = f.rel[f.rel.length - 1]!;
       let finalPath = targetPath(job, f.rel);
+      if (await this.landedBeforeStop(job, f, parent, name, finalPath, meta)) {
+        f.state = 'done';
+        events.progress(job, f.stat.size - f.bytesDone);
+        f.bytesDone = f.stat.size;
+        return;
+      }
       const { decision, target } = await decideConflict(job, f, parent, name, finalPath, meta, this.opts.onConflict);
       if (decision.kind === 'skip') {
         await this.removePart(job, meta, finalPath + PART_SUFFIX);
@@ -344,6 +350,22 @@ export class JobRunner {
       releaseTarget?.();
       job.running.delete(f);
     }
+  }
+
+  /**
+   * A restored file whose part is gone and whose target has the source's size and mtime (which
+   * the rename gave it) was landed by the earlier run just before it stopped, after the journal's
+   * last write: it is done, not a conflict to ask about.
+   */
+  private async landedBeforeStop(job: Job, f: PlanFile, parent: TargetDirInfo, name: string, finalPath: string, meta: FileSystem): Promise<boolean> {
+    const part = finalPath + PART_SUFFIX;
+    if (!job.parts.has(part) || f.resumeFrom !== undefined || parent.fresh) return false;
+    const stat = async (n: string, p: string) => (parent.entries ? (parent.entries.get(n) ?? null) : await meta.statOrNull(p));
+    const [target, left] = await Promise.all([stat(name, finalPath), stat(name + PART_SUFFIX, part)]);
+    if (left || !target || target.type !== 'file' || target.size !== f.stat.size) return false;
+    if (Math.floor(target.mtimeMs / 1000) !== Math.floor(f.stat.mtimeMs / 1000)) return false;
+    job.parts.delete(part);
+    return true;
   }
 
   /** Removes a part file this job wrote (never anyone else's). */

@@ -102,12 +102,14 @@ export class TransferJournal {
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
   private writeError: Error | null = null;
+  private gap: number;
 
   private constructor(
     private readonly store: JsonFileStore<JournalDoc>,
     private readonly delayMs: number,
     private readonly schedule: Scheduler,
   ) {
+    this.gap = delayMs;
     for (const e of store.peek().jobs) this.entries.set(e.id, e);
   }
 
@@ -188,7 +190,7 @@ export class TransferJournal {
     this.cancelTimer = this.schedule(() => {
       this.cancelTimer = undefined;
       void this.flush();
-    }, this.delayMs);
+    }, this.gap);
   }
 
   private apply(): void {
@@ -215,9 +217,12 @@ export class TransferJournal {
     this.apply();
     if (!this.dirty) return;
     this.dirty = false;
+    const started = Date.now();
     try {
       await this.store.update(() => ({ version: JOURNAL_VERSION, jobs: [...this.entries.values()] }));
       this.writeError = null;
+      // A huge journal (a tree of 100,000 files lists every finished one) is written less often: at most a tenth of the time.
+      this.gap = Math.max(this.delayMs, Math.min(60_000, 10 * (Date.now() - started)));
     } catch (err) {
       // Kept in memory and tried again with the next change; the app goes on either way.
       this.dirty = true;

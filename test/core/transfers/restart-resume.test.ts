@@ -149,6 +149,37 @@ describe('a job restored after a restart, in a fresh queue', () => {
     ).toEqual(['tree/a.txt', 'tree/b.txt', 'tree/c.txt']);
   });
 
+  it('a file landed just after the journal’s last write (part gone, target with the source’s size and mtime) counts as done, unasked', async () => {
+    const src = tempDir();
+    const dst = tempDir();
+    const file = path.join(src, 'a.bin');
+    writeFile(file, patternBytes(3 * MiB, 5));
+    utimesSync(file, 1_600_000_000.25, 1_600_000_000.25);
+    writeFile(path.join(dst, 'a.bin'), patternBytes(3 * MiB, 5));
+    utimesSync(path.join(dst, 'a.bin'), 1_600_000_000, 1_600_000_000); // what SFTP's whole seconds keep
+    const ino = statSync(path.join(dst, 'a.bin')).ino;
+    const asked: string[] = [];
+    const q = new TransferQueue({
+      onConflict: async (c) => {
+        asked.push(c.target.path);
+        return { action: 'skip' };
+      },
+    });
+    const done = await q.whenSettled(
+      q.add({
+        direction: 'upload',
+        source: localEndpoint(),
+        sources: [file],
+        target: localEndpoint(),
+        targetDir: dst,
+        restore: { finished: [], parts: [path.join(dst, 'a.bin' + PART_SUFFIX)] },
+      }).id,
+    );
+    expect(done).toMatchObject({ state: 'done', filesDone: 1, bytesDone: 3 * MiB });
+    expect(asked).toEqual([]);
+    expect(statSync(path.join(dst, 'a.bin')).ino).toBe(ino);
+  });
+
   it('a restored job that is only shown (addFailed) does not run until retried with live endpoints', async () => {
     const { dst, file, part } = setup(12 * MiB, 4 * MiB);
     const q = new TransferQueue({ maxAutoRetries: 0 });
