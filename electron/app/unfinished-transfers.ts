@@ -35,9 +35,11 @@ export function createUnfinishedTransfers(deps: UnfinishedTransfersDeps): Unfini
   const discarded = new Map<string, JournalEntry>();
   for (const e of journal.list()) (e.discarded ? discarded : offered).set(e.id, e);
   // Live jobs this run journals.
-  const tracked = new Map<string, { server: TransferServerDto; request: JobRequest; addedAt: number }>();
+  const tracked = new Map<string, { server: TransferServerDto; request: JobRequest; addedAt: number; shown?: { bytesDone: number; filesDone: number } }>();
   let stopping = false;
   let restoringAddedAt: number | undefined;
+  // Discarded parts being removed after a connection (a quit waits for them before the journal's last write).
+  const removing = new Set<Promise<void>>();
 
   const describe = (id: string): JournalEntry | undefined => {
     const t = tracked.get(id);
@@ -45,6 +47,8 @@ export function createUnfinishedTransfers(deps: UnfinishedTransfersDeps): Unfini
     if (!t || !snap) return undefined;
     const { finished, parts } = queue.resumeState(id);
     const r = t.request;
+    // A quit's stop uncounts the files it interrupted; the prompt shows how far the job had come.
+    const shown = stopping && t.shown ? t.shown : snap;
     return {
       id,
       server: { ...t.server },
@@ -57,9 +61,9 @@ export function createUnfinishedTransfers(deps: UnfinishedTransfersDeps): Unfini
       label: snap.label,
       parts,
       finished,
-      bytesDone: snap.bytesDone,
+      bytesDone: shown.bytesDone,
       bytesTotal: snap.bytesTotal,
-      filesDone: snap.filesDone,
+      filesDone: shown.filesDone,
       filesTotal: snap.filesTotal,
       addedAt: t.addedAt,
     };
@@ -77,7 +81,9 @@ export function createUnfinishedTransfers(deps: UnfinishedTransfersDeps): Unfini
       return;
     }
     const id = e.job.id;
-    if (!tracked.has(id)) return;
+    const t = tracked.get(id);
+    if (!t) return;
+    if (!stopping) t.shown = { bytesDone: e.job.bytesDone, filesDone: e.job.filesDone };
     const s = e.job.state;
     // Finished, or cancelled by the user (a quit's stop is not theirs): nothing left to resume.
     if (s === 'done' || s === 'skipped' || (s === 'cancelled' && !stopping)) journal.remove(id);
@@ -124,7 +130,9 @@ export function createUnfinishedTransfers(deps: UnfinishedTransfersDeps): Unfini
         discarded.set(e.id, e);
         continue;
       }
-      void removeParts(fs, e).then(() => journal.remove(e.id));
+      const p = removeParts(fs, e).then(() => journal.remove(e.id));
+      removing.add(p);
+      void p.finally(() => removing.delete(p));
     }
   });
 
@@ -216,6 +224,7 @@ export function createUnfinishedTransfers(deps: UnfinishedTransfersDeps): Unfini
       stopping = true;
       // Only journaled jobs keep their parts: nobody would resume the others (the edit feature's).
       await queue.shutdown((id) => tracked.has(id));
+      await Promise.allSettled([...removing]);
       await journal.close();
     },
   };
