@@ -15,6 +15,7 @@ import { keepaliveFor, type ReconnectPolicy } from '../core/sftp/reconnect-polic
 import { defaultKnownHostsPaths } from '../core/trust/default-paths';
 import { createHostKeyVerifier, type HostKeyAnswer, type HostKeyQuestion } from '../core/trust/host-key-verifier';
 import { KnownHostsStore } from '../core/trust/known-hosts-store';
+import { TransferJournal } from '../core/transfers/transfer-journal';
 import type { AppInfo, BookmarkDto, KnownHostEntryDto, OpenUrlDto, SettingsDto } from '../ipc/contract';
 import { FindRegistry } from '../ipc/find-registry';
 import { ListRegistry } from '../ipc/list-registry';
@@ -25,6 +26,7 @@ import { findEntries } from './find';
 import { SessionManager } from './session-manager';
 import { createEditService } from './edit-service';
 import { createTransferService, type TransferTuning } from './transfer-service';
+import { createUnfinishedTransfers } from './unfinished-transfers';
 
 export interface AppContextOptions {
   /** $XDG_CONFIG_HOME/Skiff (or the platform's equivalent). */
@@ -56,7 +58,10 @@ export interface AppContextOptions {
 export interface AppContext {
   services: Services;
   sessions: SessionManager;
-  /** Stops everything: stops editing (unsent copies are kept), cancels questions and listings, stops transfers, closes sessions. */
+  /**
+   * Stops everything: stops editing (unsent copies are kept), cancels questions and listings, stops
+   * transfers (unfinished ones keep their part files and journal entries, for the next start), closes sessions.
+   */
   dispose(): Promise<void>;
 }
 
@@ -204,6 +209,14 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     ...(opts.transferTuning ? { tuning: opts.transferTuning } : {}),
   });
 
+  // Unfinished transfers survive a quit or a crash (transfers.json); the next start offers them.
+  const unfinished = createUnfinishedTransfers({
+    journal: await TransferJournal.open({ configDir: opts.configDir }),
+    transfers,
+    sessions,
+    local,
+  });
+
   const edits = createEditService({
     sessions,
     transfers,
@@ -230,6 +243,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
     lists,
     finds,
     transfers,
+    unfinished,
     edits,
     bookmarks,
     secrets,
@@ -248,7 +262,7 @@ export async function createAppContext(opts: AppContextOptions): Promise<AppCont
       questions.cancelAll();
       lists.cancelAll();
       finds.cancelAll();
-      await transfers.cancelAll().catch(() => undefined);
+      await unfinished.shutdown().catch((err: unknown) => console.warn('[skiff] stopping transfers:', err));
       await sessions.closeAll();
     },
   };

@@ -130,12 +130,13 @@ export function runApp(electron: ElectronModule, opts: RunAppOptions): void {
     if (!ctx?.services.transfers.hasActive()) return true;
     const box = {
       type: 'question' as const,
-      buttons: ['Keep Transfers Running', 'Cancel Transfers and Quit'],
+      buttons: ['Keep Transfers Running', 'Stop Transfers and Quit'],
       defaultId: 0,
       cancelId: 0,
       title: 'Transfers are running',
       message: 'Transfers are still running. Quit anyway?',
-      detail: 'Quitting cancels them. Finished files stay; an unfinished file never appears under its final name.',
+      detail:
+        'Quitting stops them; the next time Skiff starts it offers to resume them where they stopped. Finished files stay; an unfinished file never appears under its final name.',
     };
     confirmed = messageBox(box) === 1;
     return confirmed;

@@ -1,16 +1,18 @@
 // The IPC face of core's TransferQueue: endpoints built from live sessions (with reconnect),
 // conflicts asked through the question broker, engine events forwarded as contract events.
 import type { FileSystem } from '../core/fs/file-system';
+import { offlineEndpoint } from '../core/transfers/offline-endpoint';
 import { sessionEndpoint } from '../core/transfers/session-endpoint';
 import { TransferQueue } from '../core/transfers/transfer-queue';
 import type { ConflictAnswer, ConflictPolicy, TransferJobSnapshot, TransferQueueOptions, TransferSpec } from '../core/transfers/types';
 import { speedLimitsOf, type Settings } from '../core/store/settings';
 import type { SpeedLimits } from '../core/transfers/rate-limit';
 import { SkiffError } from '../core/errors';
-import type { SessionInfo, TransferJobDto, TransferProgressDto, TransferServerDto } from '../ipc/contract';
+import type { TransferJobDto, TransferProgressDto, TransferServerDto } from '../ipc/contract';
 import type { QuestionBroker } from '../ipc/questions';
 import type { Emit, TransferService } from '../ipc/services';
 import type { SessionManager } from './session-manager';
+import { sameServer, serverName, serverOfInfo } from './transfer-server';
 
 export interface TransferServiceDeps {
   sessions: SessionManager;
@@ -26,6 +28,12 @@ export type TransferTuning = Omit<TransferQueueOptions, 'maxConcurrentJobs' | 'o
 
 const ACTIVE = new Set(['queued', 'running', 'paused']);
 
+/** What a job was asked to do (the spec without its endpoints), as the journal keeps it. */
+export type JobRequest = Pick<TransferSpec, 'direction' | 'sources' | 'targetDir' | 'conflict' | 'targetName' | 'preservePermissions' | 'restore'>;
+
+/** A job was added that outlives a restart (every job except the edit feature's). */
+export type JobAddedListener = (job: { id: string; server: TransferServerDto; request: JobRequest; addedAt: number }) => void;
+
 /** One single-file job of the edit feature: renamed on the way, an explicit conflict policy, permission bits never copied. */
 export interface SingleFileJob {
   direction: 'upload' | 'download';
@@ -40,6 +48,14 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
   runJob(sessionId: string, job: SingleFileJob): Promise<TransferJobSnapshot>;
   /** Applies new speed limits (bytes per second, null = off) to the running queue. */
   setSpeedLimits(limits: SpeedLimits): void;
+  /** Puts back a job an earlier run did not finish, failed with `error` until retried (on its server's session, when there is one). */
+  restore(
+    server: TransferServerDto,
+    request: JobRequest,
+    error: SkiffError,
+    shown: { bytesDone: number; bytesTotal: number; filesTotal: number },
+  ): TransferJobDto;
+  onJobAdded(listener: JobAddedListener): () => void;
 } {
   const s = deps.settings();
   // A job belongs to its server; the session is only where it last ran (a Retry may move it).
@@ -58,17 +74,6 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     },
   });
 
-  const serverOfInfo = (i: SessionInfo): TransferServerDto => ({
-    ...(i.bookmarkId !== undefined ? { bookmarkId: i.bookmarkId } : {}),
-    host: i.host,
-    port: i.port,
-    username: i.username,
-  });
-  // The same server: the same saved bookmark, or (Quick Connect) the same host, port and user.
-  const sameServer = (a: TransferServerDto, b: TransferServerDto): boolean =>
-    a.bookmarkId !== undefined && b.bookmarkId !== undefined
-      ? a.bookmarkId === b.bookmarkId
-      : a.host === b.host && a.port === b.port && a.username === b.username;
   // A session that is reconnecting by itself still counts: its jobs wait for it.
   const alive = (sessionId: string): boolean => {
     if (deps.sessions.reconnecting(sessionId)) return true;
@@ -118,29 +123,33 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
     }
   });
 
+  const addedListeners = new Set<JobAddedListener>();
   const remoteEndpoint = (sessionId: string) =>
     // Extra connections (for big files and many files) only where they need no question; after a
     // drop the job waits for the session's own reconnection.
     sessionEndpoint(deps.sessions.sessionForTransfers(sessionId), deps.sessions.reconnector(sessionId), deps.sessions.extraConnector(sessionId), true);
 
+  // A job with `failed` set is a restored one: no session yet, shown failed until retried.
   const add = (
-    sessionId: string,
-    req: Pick<TransferSpec, 'direction' | 'sources' | 'targetDir' | 'conflict' | 'targetName' | 'preservePermissions'>,
+    sessionId: string | undefined,
+    req: JobRequest,
+    opts: { journal?: boolean; server?: TransferServerDto; failed?: { error: SkiffError; shown: Parameters<TransferQueue['addFailed']>[2] } } = {},
   ): TransferJobSnapshot => {
-    const remote = remoteEndpoint(sessionId);
-    const info = deps.sessions.list().find((i) => i.sessionId === sessionId);
-    const server = info ? serverOfInfo(info) : NO_SERVER;
+    const info = sessionId === undefined ? undefined : deps.sessions.list().find((i) => i.sessionId === sessionId);
+    const server = opts.server ?? (info ? serverOfInfo(info) : NO_SERVER);
+    const remote = sessionId === undefined ? offlineEndpoint(serverName(server)) : remoteEndpoint(sessionId);
     const local = { fs: deps.local };
     const spec: TransferSpec = { ...req, source: req.direction === 'upload' ? local : remote, target: req.direction === 'upload' ? remote : local };
-    adding = { sessionId, server };
+    adding = { sessionId: sessionId ?? '', server };
     let snap: TransferJobSnapshot;
     try {
-      snap = queue.add(spec);
+      snap = opts.failed ? queue.addFailed(spec, opts.failed.error, opts.failed.shown) : queue.add(spec);
     } finally {
       adding = undefined;
     }
-    sessionOf.set(snap.id, sessionId);
+    if (sessionId !== undefined) sessionOf.set(snap.id, sessionId);
     serverOf.set(snap.id, server);
+    if (opts.journal !== false) for (const l of addedListeners) l({ id: snap.id, server, request: req, addedAt: snap.createdAt });
     return snap;
   };
 
@@ -161,15 +170,27 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
       return dto(add(sessionId, { ...rest, preservePermissions: deps.settings().preservePermissions, ...(conflict !== undefined ? { conflict } : {}) }));
     },
     async runJob(sessionId, job) {
-      const snap = add(sessionId, {
-        direction: job.direction,
-        sources: [job.source],
-        targetDir: job.targetDir,
-        targetName: job.targetName,
-        conflict: job.conflict,
-        preservePermissions: false,
-      });
+      // The edit feature keeps its own state (and its copies) across restarts: not journaled.
+      const snap = add(
+        sessionId,
+        {
+          direction: job.direction,
+          sources: [job.source],
+          targetDir: job.targetDir,
+          targetName: job.targetName,
+          conflict: job.conflict,
+          preservePermissions: false,
+        },
+        { journal: false },
+      );
       return queue.whenSettled(snap.id);
+    },
+    restore(server, request, error, shown) {
+      return dto(add(undefined, request, { server, failed: { error, shown } }));
+    },
+    onJobAdded(listener) {
+      addedListeners.add(listener);
+      return () => addedListeners.delete(listener);
     },
     async cancel(jobId) {
       queue.cancel(jobId);
@@ -194,8 +215,7 @@ export function createTransferService(deps: TransferServiceDeps): TransferServic
       const last = sessionOf.get(jobId);
       const now = currentSession(server, last);
       if (now === undefined) {
-        const name = `${server.username}@${server.host}${server.port === 22 ? '' : `:${server.port}`}`;
-        throw new SkiffError('NOT_CONNECTED', `${name} is not connected. Connect to it, then retry.`);
+        throw new SkiffError('NOT_CONNECTED', `${serverName(server)} is not connected. Connect to it, then retry.`);
       }
       if (now === last) {
         queue.retry(jobId);

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'EDITOR_FAILED',
   /** The session dropped and is reconnecting by itself; browsing fails at once until it is back. */
   'RECONNECTING',
+  /** Skiff stopped (quit or crashed) before a transfer finished; it can be resumed from what it left. */
+  'INTERRUPTED',
   'INTERNAL',
 ] as const;
 

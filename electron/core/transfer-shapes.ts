@@ -25,6 +25,10 @@ export type DefaultConflictPolicy = (typeof DEFAULT_CONFLICT_POLICIES)[number];
 export const CONFLICT_ACTIONS = ['overwrite', 'skip', 'rename', 'resume', 'overwrite-if-newer', 'overwrite-if-size-differs', 'cancel'] as const;
 export type ConflictAction = (typeof CONFLICT_ACTIONS)[number];
 
+/** What the user may do with the transfers an earlier run did not finish: put them back and run them, put them back only, or remove what they left. */
+export const UNFINISHED_CHOICES = ['resume', 'review', 'discard'] as const;
+export type UnfinishedChoice = (typeof UNFINISHED_CHOICES)[number];
+
 /** Per-file failure inside a job; `path` is relative to the job's target folder. */
 export interface TransferFileError extends SkiffErrorData {
   path: string;

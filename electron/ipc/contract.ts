@@ -51,6 +51,7 @@ import {
   DEFAULT_CONFLICT_POLICIES,
   SPEED_LIMIT_KIBPS,
   TRANSFER_DIRECTIONS,
+  UNFINISHED_CHOICES,
   type ConflictAction,
   type ConflictQuestion,
   type TransferDirection,
@@ -232,6 +233,44 @@ export interface TransferServerDto {
  * server is open now, so Retry resumes there; false means the renderer offers “Connect and retry”.
  */
 export type TransferJobDto = TransferJobSnapshot & { sessionId: string; server: TransferServerDto; serverConnected: boolean };
+
+/** A transfer an earlier run of Skiff did not finish (it quit or crashed), as kept in transfers.json. */
+export interface UnfinishedTransferDto {
+  id: string;
+  direction: TransferDirection;
+  label: string;
+  sources: string[];
+  targetDir: string;
+  server: TransferServerDto;
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+  /** Part files it left (what Discard removes, and nothing else). */
+  parts: number;
+  /** When it was added (ms since the epoch). */
+  addedAt: number;
+}
+
+/** What the start-up prompt shows: the transfers that did not finish, and problems reading their journal. */
+export interface UnfinishedTransfersDto {
+  jobs: UnfinishedTransferDto[];
+  /** transfers.json did not load cleanly (a corrupt file is kept aside, as for saved servers). */
+  problems: ConfigProblemDto[];
+}
+
+export const UnfinishedChoice = z.enum(UNFINISHED_CHOICES);
+export type UnfinishedChoice = z.infer<typeof UnfinishedChoice>;
+
+/** The outcome of the user's choice in the prompt. */
+export interface UnfinishedResolution {
+  /** Jobs put back in the queue (resume: those whose server is connected run; review: none runs). */
+  jobs: TransferJobDto[];
+  /** Part files removed (discard). */
+  removedParts: number;
+  /** Servers not connected now whose part files are removed at the next connection to them (discard). */
+  laterServers: TransferServerDto[];
+}
 
 /** The fields of a job that change while it runs (sent throttled, ≤ ~10/s per job). */
 export type TransferProgressDto = Pick<TransferJobDto, 'id' | 'bytesDone' | 'bytesTotal' | 'filesDone' | 'filesTotal' | 'rate' | 'etaSeconds' | 'currentFile'>;
@@ -603,6 +642,10 @@ export const requests = {
   'transfer:retry': z.strictObject({ jobId: Id }),
   'transfer:list': Empty,
   'transfer:clear-finished': Empty,
+  /** The transfers an earlier run did not finish (until the user chooses what to do with them). */
+  'transfer:unfinished': Empty,
+  /** Resume all, Review (listed in the queue as failed, not started) or Discard (their part files removed). */
+  'transfer:resolve-unfinished': z.strictObject({ choice: UnfinishedChoice }),
 
   // editing remote files in a local editor (uploaded on save)
   /** Downloads each file into a private folder and opens it: `edit` in the Editor command, `open` with the system's default application. */
@@ -679,6 +722,8 @@ export interface RequestResults {
   'transfer:retry': void;
   'transfer:list': TransferJobDto[];
   'transfer:clear-finished': void;
+  'transfer:unfinished': UnfinishedTransfersDto;
+  'transfer:resolve-unfinished': UnfinishedResolution;
   'edit:open-files': EditOpenResultDto;
   'edit:list-files': EditedFileDto[];
   'edit:stop-editing': { keptAt: string | null };

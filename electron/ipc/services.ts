@@ -24,6 +24,9 @@ import type {
   SettingsPatch,
   SshConfigScanDto,
   TransferJobDto,
+  UnfinishedChoice,
+  UnfinishedResolution,
+  UnfinishedTransfersDto,
 } from './contract';
 import type { QuestionBroker } from './questions';
 import type { ListRegistry } from './list-registry';
@@ -62,6 +65,12 @@ export interface TransferService {
   hasActive(): boolean;
   /** The engine's limits in use (shown with a server's information). */
   limits(): { requestsPerFile: number; maxFileWindow: number; filesInFlight: number };
+}
+
+/** The transfers an earlier run did not finish (the journal in the config dir) and the user's choice about them. */
+export interface UnfinishedTransferService {
+  list(): UnfinishedTransfersDto;
+  resolve(choice: UnfinishedChoice): Promise<UnfinishedResolution>;
 }
 
 export interface EditService {
@@ -123,6 +132,7 @@ export interface Services {
   lists: ListRegistry;
   finds: FindRegistry;
   transfers: TransferService;
+  unfinished: UnfinishedTransferService;
   edits: EditService;
   bookmarks: BookmarkService;
   secrets: SecretService;

@@ -15,6 +15,7 @@ import { QuickConnect } from './components/quick-connect';
 import { SavedServers } from './components/saved-servers';
 import { Splitter } from './components/splitter';
 import { TransferQueue } from './components/transfer-queue';
+import { UnfinishedPrompt } from './components/unfinished-prompt';
 import type { Side } from './model/types';
 import { CommandEnvContext, contextMenuItems, platformOf, runCommand, type CommandEnv } from './state/commands';
 import { acceptsDrag, encodeDrag } from './state/drag-drop';
@@ -29,6 +30,7 @@ import { useQuestions } from './state/use-questions';
 import { useSession } from './state/use-session';
 import { useTransfers } from './state/use-transfers';
 import { useConnectRetry } from './state/use-connect-retry';
+import { useUnfinished } from './state/use-unfinished';
 import { useWindowSettings } from './state/use-window-settings';
 
 /** The Skiff main window over a SkiffApi (window.skiff, the web bridge, or a test fake); `onCommandRan` lets tests watch commands run. */
@@ -64,6 +66,7 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
     if (pane.path === job.targetDir) pane.refresh();
   });
   const connectAndRetry = useConnectRetry(api, session, notify);
+  const unfinished = useUnfinished(api, notify, connectAndRetry);
   const edits = useEdits(api, notify);
   const ops = useFileOps(api, s, panes, transfers.upsert, notify, edits.open);
 
@@ -211,6 +214,7 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
           onAction={(job, action) => (action === 'connect-retry' ? connectAndRetry(job) : transfers.act(job, action))}
           onClearFinished={transfers.clearFinished}
         />
+        <UnfinishedPrompt model={unfinished} />
         <Notices notices={notices} onDismiss={dismiss} />
 
         {menu ? (

@@ -21,15 +21,20 @@ export interface AppFixture {
   waitForEvent<T = unknown>(pred: (event: EventChannel, payload: unknown) => boolean, since?: number): Promise<T>;
   tmp: string;
   home: string;
+  configDir: string;
+  /** Disposes the context (as quitting does) and removes the temp dir. */
   close(): Promise<void>;
 }
 
+/** `reuse.tmp`: a new context on an earlier fixture's dirs (the app started again); dispose the earlier one's ctx, not close() it. */
 export async function createAppFixture(
   options: Pick<AppContextOptions, 'transferTuning' | 'secretStore' | 'openPath' | 'editTempParent' | 'reconnectPolicy' | 'connectDefaults'> = {},
+  reuse?: { tmp: string },
 ): Promise<AppFixture> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-ipc-'));
+  const tmp = reuse?.tmp ?? mkdtempSync(path.join(os.tmpdir(), 'skiff-ipc-'));
   const home = path.join(tmp, 'home');
-  mkdirSync(home);
+  mkdirSync(home, { recursive: true });
+  const configDir = path.join(tmp, 'config', 'Skiff');
   const events: AppFixture['events'] = [];
   const fixture = {} as AppFixture;
   const waiters = new Set<(event: EventChannel, payload: unknown) => void>();
@@ -51,7 +56,7 @@ export async function createAppFixture(
     });
   };
   const ctx = await createAppContext({
-    configDir: path.join(tmp, 'config', 'Skiff'),
+    configDir,
     home,
     emit,
     info: { name: 'Skiff', version: 'test', mode: 'web', nativeDialogs: false },
@@ -73,6 +78,7 @@ export async function createAppFixture(
     events,
     tmp,
     home,
+    configDir,
     call: (channel: string, ...args: unknown[]) => dispatch(channel, APP_SENDER, args) as ReturnType<AppFixture['call']>,
     close: async () => {
       await ctx.dispose();

@@ -80,6 +80,10 @@ export interface FileTransferContext {
   onBytes(n: number): void;
   /** The file landed, but something of it was not kept (its modification time, its permissions). */
   onWarning?(code: TransferWarningCode, message: string): void;
+  /** A part file of ours now exists (true: created or written to) or is gone (false: renamed onto the final name, removed). */
+  onPart?(partPath: string, present: boolean): void;
+  /** True when the job is being stopped for a quit: a cancelled file keeps its part for a later resume. */
+  keepParts?(): boolean;
 }
 
 export interface FileTransferPlan {
@@ -190,6 +194,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
         const bytes = whole.data.length; // the data may be handed over (detached) by the write
         try {
           throwIfAborted(ctx.signal);
+          ctx.onPart?.(partPath, true);
           const kept = await onSide(
             'target',
             dst.writeWholeFile({
@@ -208,6 +213,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
         } finally {
           whole.release();
         }
+        ctx.onPart?.(partPath, false);
         ctx.onBytes(bytes - file.bytesDone);
         file.bytesDone = bytes;
         file.resumeFrom = undefined;
@@ -219,6 +225,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
       await whole.closing;
     }
     if (!plan.resume) {
+      ctx.onPart?.(partPath, true);
       // Both opens at once: one round trip instead of two for every small file.
       const [a, b] = await Promise.allSettled([
         onSide('source', src.open(file.srcPath, 'r'), file.srcPath),
@@ -243,6 +250,8 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
         const known = plan.resume.knownWatermark;
         startAt = known !== undefined && known <= part.size ? known : Math.max(0, part.size - RESUME_BACKOFF);
         if (startAt > 0) {
+          // A part continued is ours from now on; a partial target the user chose to continue stays theirs.
+          if (plan.resume.from === 'part') ctx.onPart?.(partPath, true);
           dstH = await onSide('target', dst.open(partPath, 'r+'), partPath);
           if (known === undefined || known > part.size) {
             if (!(await onSide('target', tailMatches(srcH!, dstH, startAt), partPath))) {
@@ -258,6 +267,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
     if (!dstH) {
       startAt = 0;
       partTouched = true;
+      ctx.onPart?.(partPath, true);
       dstH = await onSide('target', dst.open(partPath, 'w', plan.mode), partPath);
     }
 
@@ -360,10 +370,13 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
       file.bytesDone = finalSize;
     }
     await onSide('target', dst.rename(partPath, plan.finalPath, { overwrite: plan.overwrite }), plan.finalPath);
+    ctx.onPart?.(partPath, false);
     file.resumeFrom = undefined;
   } catch (err) {
     stripesClosed = true;
     const lost = isConnectionError(err);
+    // Quitting stops a file like a cancel, but what it wrote stays for the resume at the next start.
+    const keep = lost || ctx.keepParts?.() === true;
     // Only a copy that got going knows a better resume point; otherwise keep the old one.
     if (lost && copying) file.resumeFrom = copyState.watermark;
     await Promise.all([
@@ -376,9 +389,12 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
       if (plan.resume.from === 'target') await dst.rename(partPath, plan.finalPath, { overwrite: false }).catch(() => undefined);
     } else if (!lost && plan.resume) {
       // A resumed part we already wrote to: keep it for the next resume, never under the final name.
-    } else if (!lost) {
+    } else if (!keep) {
       // Nothing to resume from after a cancel or a real error: free the space, keep the final name as it was.
-      await dst.remove(partPath).catch(() => undefined);
+      await dst.remove(partPath).then(
+        () => ctx.onPart?.(partPath, false),
+        () => undefined,
+      );
       file.resumeFrom = undefined;
     }
     throw err;

@@ -5,9 +5,9 @@ import { SkiffError } from '../errors';
 import type { FileSystem } from '../fs/file-system';
 import { ChannelSet } from './channel-set';
 import { freeName } from './conflict';
-import { type FileTransferPlan, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
+import { type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
 import type { ByteBudget } from './flow-control';
-import { type Job, asSkiff, delay, relKey } from './job';
+import { type Job, type TargetDirInfo, asSkiff, delay, relKey } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
 import type { SpeedLimiter } from './rate-limit';
@@ -84,6 +84,8 @@ export class JobRunner {
         }
       }
       outcome = outcomeOf(job);
+      // Every file is done or skipped: a part an earlier run left under a name not used now is only clutter.
+      if (outcome !== 'failed') await this.removeLeftParts(job);
     } catch (err) {
       const e = asSkiff(err);
       if (signal.aborted || e.code === 'CANCELLED') {
@@ -110,6 +112,15 @@ export class JobRunner {
         return old && old.stat.size === f.stat.size && old.stat.mtimeMs === f.stat.mtimeMs ? old : f;
       });
       job.carry = undefined;
+    }
+    // Files an earlier run (before a restart) finished stay finished while their source is unchanged.
+    const finished = new Map((job.spec.restore?.finished ?? []).map((x) => [x.path, x]));
+    for (const f of plan.files) {
+      const was = f.state === 'pending' ? finished.get(relKey(f.rel)) : undefined;
+      if (was && was.size === f.stat.size && was.mtimeMs === f.stat.mtimeMs) {
+        f.state = 'done';
+        f.bytesDone = f.stat.size;
+      }
     }
     job.plan = plan;
     job.bytesDone = plan.files.reduce((a, f) => a + f.bytesDone, 0);
@@ -261,8 +272,15 @@ export class JobRunner {
     try {
       const name = f.rel[f.rel.length - 1]!;
       let finalPath = targetPath(job, f.rel);
+      if (await this.landedBeforeStop(job, f, parent, name, finalPath, meta)) {
+        f.state = 'done';
+        events.progress(job, f.stat.size - f.bytesDone);
+        f.bytesDone = f.stat.size;
+        return;
+      }
       const { decision, target } = await decideConflict(job, f, parent, name, finalPath, meta, this.opts.onConflict);
       if (decision.kind === 'skip') {
+        await this.removePart(job, meta, finalPath + PART_SUFFIX);
         f.state = 'skipped';
         job.plan!.skipped.push({ path: key, reason: decision.reason });
         events.progress(job, f.stat.size - f.bytesDone);
@@ -286,6 +304,8 @@ export class JobRunner {
       else if (target && decision.kind === 'write' && decision.overwrite) plan.mode = target.mode; // keep the replaced file's mode
       if (decision.kind === 'resume') plan.resume = { from: decision.from };
       else if (f.resumeFrom !== undefined) plan.resume = { from: 'part', knownWatermark: f.resumeFrom };
+      // A part this job wrote before the app stopped: its history is unknown, so compare, then continue.
+      else if (job.parts.has(plan.finalPath + PART_SUFFIX)) plan.resume = { from: 'part' };
       // Two jobs writing one target would share its .skiffpart: the later one waits its turn as a failure.
       const writing = this.writingOn(job.target.fs);
       if (writing.has(plan.finalPath)) {
@@ -310,6 +330,8 @@ export class JobRunner {
             job.warnings.push({ path: key, code, message });
             events.changed(job);
           },
+          onPart: (p, present) => void (present ? job.parts.add(p) : job.parts.delete(p)),
+          keepParts: () => job.keepParts,
         },
         f,
         plan,
@@ -336,6 +358,37 @@ export class JobRunner {
       releaseTarget?.();
       job.running.delete(f);
     }
+  }
+
+  /**
+   * A restored file whose part is gone and whose target has the source's size and mtime (which
+   * the rename gave it) was landed by the earlier run just before it stopped, after the journal's
+   * last write: it is done, not a conflict to ask about.
+   */
+  private async landedBeforeStop(job: Job, f: PlanFile, parent: TargetDirInfo, name: string, finalPath: string, meta: FileSystem): Promise<boolean> {
+    const part = finalPath + PART_SUFFIX;
+    if (!job.parts.has(part) || f.resumeFrom !== undefined || parent.fresh) return false;
+    const stat = async (n: string, p: string) => (parent.entries ? (parent.entries.get(n) ?? null) : await meta.statOrNull(p));
+    const [target, left] = await Promise.all([stat(name, finalPath), stat(name + PART_SUFFIX, part)]);
+    if (left || !target || target.type !== 'file' || target.size !== f.stat.size) return false;
+    if (Math.floor(target.mtimeMs / 1000) !== Math.floor(f.stat.mtimeMs / 1000)) return false;
+    job.parts.delete(part);
+    return true;
+  }
+
+  /** Removes a part file this job wrote (never anyone else's). */
+  private async removePart(job: Job, fs: FileSystem, partPath: string): Promise<void> {
+    if (!job.parts.has(partPath)) return;
+    await fs.remove(partPath).then(
+      () => job.parts.delete(partPath),
+      (err: unknown) => {
+        if (asSkiff(err).code === 'NO_SUCH_FILE') job.parts.delete(partPath);
+      },
+    );
+  }
+
+  private async removeLeftParts(job: Job): Promise<void> {
+    for (const p of [...job.parts]) await this.removePart(job, job.target.fs, p);
   }
 
   /** Final paths being written right now on a target (keyed by its primary FileSystem). */

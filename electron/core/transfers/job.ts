@@ -65,6 +65,10 @@ export interface Job {
   settled: Array<(s: TransferJobSnapshot) => void>;
   /** Resolves when the current run() returns (pause/cancel wait on nothing else). */
   runPromise?: Promise<void>;
+  /** Part files (target-side paths) this job wrote that are still there as far as it knows: what a Discard may remove. */
+  parts: Set<string>;
+  /** Stopped by shutdown() (the app quits): its part files stay for a later resume. */
+  keepParts: boolean;
 }
 
 export type FileDecision = Exclude<ConflictDecision, { kind: 'resume' }> | { kind: 'resume'; from: 'part' | 'target' };

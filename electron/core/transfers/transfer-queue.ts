@@ -12,7 +12,7 @@ import { JobEvents } from './job-events';
 import { JobRunner, type RunnerOptions } from './job-runner';
 import { RateMeter } from './rate-meter';
 import { SpeedLimiter, type SpeedLimits, systemClock } from './rate-limit';
-import type { TransferEndpoint, TransferEvent, TransferJobSnapshot, TransferQueueOptions, TransferSpec, TransferState } from './types';
+import type { TransferEndpoint, TransferEvent, TransferJobSnapshot, TransferQueueOptions, TransferRestore, TransferSpec, TransferState } from './types';
 
 /** A queue of upload/download jobs with pause, cancel, retry, conflict handling and throttled progress. */
 export class TransferQueue {
@@ -22,6 +22,7 @@ export class TransferQueue {
   private readonly runner: JobRunner;
   /** One bucket per direction, shared by every job and channel (diagnostics and tests may read them). */
   readonly speed: SpeedLimiter;
+  private stopped = false;
 
   constructor(options: TransferQueueOptions = {}) {
     this.opts = {
@@ -76,6 +77,29 @@ export class TransferQueue {
 
   /** Queues a job and returns its snapshot; it starts when a slot is free. */
   add(spec: TransferSpec): TransferJobSnapshot {
+    const job = this.create(spec);
+    this.jobs.set(job.id, job);
+    this.events.changed(job);
+    this.pump();
+    return this.events.snapshot(job);
+  }
+
+  /**
+   * Adds a job that is already failed with `error` (one an earlier run of the app did not finish,
+   * shown for review): it runs only when retried. `shown` is the progress it had reached.
+   */
+  addFailed(spec: TransferSpec, error: SkiffError, shown?: { bytesDone: number; bytesTotal: number; filesTotal: number }): TransferJobSnapshot {
+    const job = this.create(spec);
+    job.state = 'failed';
+    job.error = error;
+    job.finishedAt = Date.now();
+    if (shown) Object.assign(job, { bytesDone: shown.bytesDone, bytesTotal: shown.bytesTotal, filesTotal: shown.filesTotal });
+    this.jobs.set(job.id, job);
+    this.events.changed(job);
+    return this.events.snapshot(job);
+  }
+
+  private create(spec: TransferSpec): Job {
     if (spec.sources.length === 0) throw new SkiffError('INVALID_ARGUMENT', 'Nothing to transfer.');
     if (spec.targetName !== undefined && spec.sources.length !== 1)
       throw new SkiffError('INVALID_ARGUMENT', 'A target name is only for a job of one file or folder.');
@@ -103,11 +127,10 @@ export class TransferQueue {
       running: new Set(),
       lastEmit: 0,
       settled: [],
+      parts: new Set(spec.restore?.parts ?? []),
+      keepParts: false,
     };
-    this.jobs.set(job.id, job);
-    this.events.changed(job);
-    this.pump();
-    return this.events.snapshot(job);
+    return job;
   }
 
   get(id: string): TransferJobSnapshot | undefined {
@@ -157,6 +180,34 @@ export class TransferQueue {
   /** Cancels every job that has not finished. */
   cancelAll(): void {
     for (const job of this.jobs.values()) this.cancel(job.id);
+  }
+
+  /**
+   * Stops every unfinished job because the app quits: like cancel, except that part files stay
+   * (for a resume at the next start) where `keepParts` says so (default: every job); nothing starts
+   * afterwards. Resolves once every job has stopped.
+   */
+  async shutdown(keepParts: (id: string) => boolean = () => true): Promise<void> {
+    this.stopped = true;
+    const runs: Array<Promise<void>> = [];
+    for (const job of this.jobs.values()) {
+      if (TERMINAL.has(job.state)) continue;
+      job.keepParts = keepParts(job.id);
+      this.cancel(job.id);
+      if (job.runPromise) runs.push(job.runPromise);
+    }
+    await Promise.all(runs);
+  }
+
+  /** Where a job stands for a later run: its finished files and the part files it holds. */
+  resumeState(id: string): TransferRestore {
+    const job = this.mustGet(id);
+    const files = job.plan?.files ?? [...(job.carry?.values() ?? [])];
+    const finished =
+      job.plan || job.carry
+        ? files.filter((f) => f.state === 'done' || f.state === 'skipped').map((f) => ({ path: relKey(f.rel), size: f.stat.size, mtimeMs: f.stat.mtimeMs }))
+        : (job.spec.restore?.finished ?? []).map((x) => ({ ...x }));
+    return { finished, parts: [...job.parts] };
   }
 
   /** Cancels one file of a job (`relPath` as in fileErrors, e.g. "photos/a.jpg"); the rest go on. */
@@ -226,6 +277,7 @@ export class TransferQueue {
   }
 
   private pump(): void {
+    if (this.stopped) return;
     let running = [...this.jobs.values()].filter((j) => j.runPromise).length;
     for (const job of this.jobs.values()) {
       if (running >= this.opts.maxConcurrentJobs) break;

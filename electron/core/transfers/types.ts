@@ -69,6 +69,19 @@ export interface TransferSpec {
   preservePermissions?: boolean;
   /** Shown in the UI; default derived from the sources. */
   label?: string;
+  /** What an earlier run of this job left (it was stopped by a quit or a crash): continue from there. */
+  restore?: TransferRestore;
+}
+
+/**
+ * Where a job stood when the app stopped (kept by the app's journal), so a later run of it neither
+ * copies finished files again nor starts its part files over.
+ */
+export interface TransferRestore {
+  /** Files that run finished (path below the target folder, '/'-separated): not copied again while the source has the same size and mtime. */
+  finished: Array<{ path: string; size: number; mtimeMs: number }>;
+  /** Part files (target-side paths) the job had written: continued under the resume policy (compare, then continue), removed once unneeded. */
+  parts: string[];
 }
 
 export interface ConflictAnswer {

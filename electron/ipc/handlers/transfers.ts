@@ -8,7 +8,15 @@ import type { Services } from '../services';
 
 type TransferHandlers = Pick<
   HandlerMap,
-  'transfer:enqueue' | 'transfer:cancel' | 'transfer:pause' | 'transfer:resume' | 'transfer:retry' | 'transfer:list' | 'transfer:clear-finished'
+  | 'transfer:enqueue'
+  | 'transfer:cancel'
+  | 'transfer:pause'
+  | 'transfer:resume'
+  | 'transfer:retry'
+  | 'transfer:list'
+  | 'transfer:clear-finished'
+  | 'transfer:unfinished'
+  | 'transfer:resolve-unfinished'
 >;
 
 export function transferHandlers(s: Services): TransferHandlers {
@@ -35,5 +43,7 @@ export function transferHandlers(s: Services): TransferHandlers {
     'transfer:retry': ({ jobId }) => s.transfers.retry(jobId),
     'transfer:list': () => s.transfers.list(),
     'transfer:clear-finished': () => s.transfers.clearFinished(),
+    'transfer:unfinished': () => s.unfinished.list(),
+    'transfer:resolve-unfinished': ({ choice }) => s.unfinished.resolve(choice),
   };
 }

@@ -12,7 +12,12 @@ export function isSameServer(server: TransferServerDto, s: Pick<SessionInfo, 'ho
   return server.host === s.host && server.port === s.port && server.username === s.username;
 }
 
-export function useConnectRetry(api: SkiffApi, session: SessionModel, notify: Notify): (job: TransferJobDto) => void {
+/**
+ * Connects to a job's server and retries it there. Given several jobs (Resume all after a restart),
+ * it connects once, to the first one's server, and retries every job of that server; the others
+ * keep their own “Connect and retry” (the window shows one server at a time).
+ */
+export function useConnectRetry(api: SkiffApi, session: SessionModel, notify: Notify): (jobs: TransferJobDto | readonly TransferJobDto[]) => void {
   // Jobs waiting for their server's session (Quick Connect is the user's to finish).
   const pending = useRef(new Map<string, TransferJobDto>());
   const retryWaiting = useCallback(
@@ -31,8 +36,11 @@ export function useConnectRetry(api: SkiffApi, session: SessionModel, notify: No
   }, [current, retryWaiting]);
 
   return useCallback(
-    (job: TransferJobDto) => {
-      pending.current.set(job.id, job);
+    (input: TransferJobDto | readonly TransferJobDto[]) => {
+      const jobs: readonly TransferJobDto[] = Array.isArray(input) ? input : [input as TransferJobDto];
+      const job = jobs[0];
+      if (!job) return;
+      for (const j of jobs) if (isSameServer(job.server, j.server)) pending.current.set(j.id, j);
       const { bookmarkId, host, port, username } = job.server;
       if (current && isSameServer(job.server, current)) retryWaiting(current);
       else if (bookmarkId !== undefined) void session.connect({ bookmarkId }).then((s) => s && retryWaiting(s));

@@ -36,25 +36,35 @@ export async function buildRenderer(outDir: string): Promise<void> {
 
 export interface WebServer {
   url: string;
+  /** The temp dir holding home and configHome (pass it to start the app again on the same dirs). */
+  base: string;
   home: string;
   configHome: string;
+  /** Ends the process and removes its dirs. */
   stop(): Promise<void>;
+  /** Ends the process and keeps its dirs: SIGTERM quits as the app does (its context disposed), SIGKILL is a crash. */
+  kill(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   output(): string;
 }
 
-/** Runs `tsx electron/web/server.ts --port 0` and resolves with the URL from its first stdout line. */
-export async function startWebServer(staticDir: string): Promise<WebServer> {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-'));
+/** Runs `node --import tsx electron/web/server.ts --port 0` and resolves with the URL from its first stdout line; `base` reuses an earlier server's dirs. */
+export async function startWebServer(staticDir: string, opts: { base?: string } = {}): Promise<WebServer> {
+  const base = opts.base ?? mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-'));
   const home = path.join(base, 'home');
   const configHome = path.join(base, 'config');
   mkdirSync(home, { recursive: true });
   mkdirSync(configHome, { recursive: true });
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const child: ChildProcess = spawn(tsx, [path.join(repoRoot, 'electron', 'web', 'server.ts'), '--port', '0', '--static', staticDir], {
-    cwd: repoRoot,
-    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: configHome, SSH_AUTH_SOCK: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Node itself with tsx's loader (not the tsx wrapper, which would run it in a grandchild): a
+  // signal reaches the server process, so SIGKILL really is a crash.
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'electron', 'web', 'server.ts'), '--port', '0', '--static', staticDir],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: configHome, SSH_AUTH_SOCK: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -67,17 +77,21 @@ export async function startWebServer(staticDir: string): Promise<WebServer> {
     });
     child.once('exit', (code) => reject(new Error(`web server exited (${code}) before printing its URL:\n${out}`)));
   });
+  const kill = async (signal: 'SIGTERM' | 'SIGKILL'): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
   return {
     url,
+    base,
     home,
     configHome,
     output: () => out,
+    kill,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await kill('SIGTERM');
       rmSync(base, { recursive: true, force: true });
     },
   };

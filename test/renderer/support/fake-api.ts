@@ -154,6 +154,7 @@ export function fakeBridge(opts: { tree?: Record<string, FileEntryDto[]>; handle
     },
     'bookmarks:list': () => ({ bookmarks: [], groups: [], problems: [], readOnly: null }),
     'transfer:list': () => [],
+    'transfer:unfinished': () => ({ jobs: [], problems: [] }),
     'edit:list-files': () => [],
     'edit:take-recovered': () => [],
     'question:answer': () => undefined,
