@@ -4,7 +4,7 @@
 // reconnect (wait for that) and silent extra connections, close them all on quit.
 // Secrets only flow INTO main (typed by the user, or read from the keychain in core).
 import os from 'node:os';
-import { SkiffError, isSkiffError } from '../core/errors';
+import { SkiffError } from '../core/errors';
 import type { FileSystem } from '../core/fs/file-system';
 import type { HostKeyInfo } from '../core/trust/host-key';
 import type { ConnectOptions, KeyboardInteractiveRequest, ServerInfo, SftpSession } from '../core/sftp/types';
@@ -62,6 +62,8 @@ interface Entry {
 
 export class SessionManager implements SessionService {
   private readonly sessions = new Map<string, Entry>();
+  /** Why sessions ended that did not end by a plain close (given up, cancelled while reconnecting, another host key): jobs waiting on them fail with it. */
+  private readonly endedWith = new Map<string, SkiffError>();
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
@@ -122,6 +124,11 @@ export class SessionManager implements SessionService {
     if (e.stop) {
       // Cancel while reconnecting: the loop stops and the session ends as the user asked.
       e.stop.abort();
+      // The user's Cancel stopped the session, not its jobs: they wait for a Connect and Retry.
+      this.endedWith.set(
+        sessionId,
+        new SkiffError('NOT_CONNECTED', `You disconnected from ${labelOf(e.info)} while it was reconnecting. Connect again, then retry.`),
+      );
       this.end(sessionId, { code: 'CANCELLED', message: 'Reconnecting was cancelled.', byUser: true });
       return;
     }
@@ -173,13 +180,10 @@ export class SessionManager implements SessionService {
     if (!this.sessions.has(sessionId)) return undefined;
     return async () => {
       const e = this.sessions.get(sessionId);
-      if (!e) throw new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
+      if (!e) throw this.endedWith.get(sessionId) ?? new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
       if (e.back) {
         return e.back.catch((err: unknown) => {
-          // The user's Cancel stopped the session, not the job: it waits for a Connect and Retry.
-          if (isSkiffError(err, 'CANCELLED'))
-            throw new SkiffError('NOT_CONNECTED', `You disconnected from ${labelOf(e.info)} while it was reconnecting. Connect again, then retry.`);
-          throw err;
+          throw this.endedWith.get(sessionId) ?? err;
         });
       }
       if (e.session.closed) throw new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
@@ -315,6 +319,7 @@ export class SessionManager implements SessionService {
       (err: unknown) => {
         if (this.sessions.get(id) !== entry) return; // cancelled by the user: already ended
         const e = err instanceof SkiffError ? err : new SkiffError('CONNECTION_LOST', `The connection to ${labelOf(entry.info)} was lost.`);
+        this.endedWith.set(id, e);
         this.end(id, { code: e.code, message: e.message, byUser: false });
       },
     );

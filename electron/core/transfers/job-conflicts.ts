@@ -34,7 +34,12 @@ export async function decideConflict(
   let action: ConflictAction;
   if (job.conflictForAll) action = job.conflictForAll;
   else if (job.conflict !== 'ask') action = job.conflict;
-  else action = await ask(job, f, finalPath, target, onConflict);
+  else if (f.answer && f.answer.size === target.size && f.answer.mtimeMs === target.mtimeMs) action = f.answer.action;
+  else {
+    action = await ask(job, f, finalPath, target, onConflict);
+    // An answer that arrives after the connection dropped is used when the file runs again.
+    f.answer = { action, size: target.size, mtimeMs: target.mtimeMs };
+  }
   const d = decide(action, f.stat, target);
   return { decision: d.kind === 'resume' ? { kind: 'resume', from: 'target' } : d, target };
 }

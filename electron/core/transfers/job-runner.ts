@@ -7,7 +7,7 @@ import { ChannelSet } from './channel-set';
 import { freeName } from './conflict';
 import { type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
 import type { ByteBudget } from './flow-control';
-import { type Job, type TargetDirInfo, asSkiff, delay, relKey } from './job';
+import { type Job, type TargetDirInfo, asSkiff, delay, relKey, untilAborted } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
 import type { SpeedLimiter } from './rate-limit';
@@ -143,9 +143,11 @@ export class JobRunner {
     await delay(backoff, signal);
     try {
       // A side that cannot reconnect (the local disk) is skipped: blaming it must not keep the other from reconnecting.
-      if (side !== 'target' && (side === 'source' || job.source.reconnect)) job.source = await this.reconnect(job.source, err);
-      if (side !== 'source' && (side === 'target' || job.target.reconnect)) job.target = await this.reconnect(job.target, err);
+      // A reconnect may wait minutes for the session: a cancel or a quit must not wait with it.
+      if (side !== 'target' && (side === 'source' || job.source.reconnect)) job.source = await untilAborted(this.reconnect(job.source, err), signal);
+      if (side !== 'source' && (side === 'target' || job.target.reconnect)) job.target = await untilAborted(this.reconnect(job.target, err), signal);
     } catch (reconnectErr) {
+      if (signal.aborted) throw reconnectErr;
       // The server may still be down: the next round fails fast on the dead endpoint and
       // comes back here, until maxAutoRetries is used up.
       const blamed = side === 'source' ? job.source : side === 'target' ? job.target : job.source.reconnect ? job.source : job.target;

@@ -98,6 +98,16 @@ export function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** `p`, or CANCELLED as soon as `signal` aborts (`p` goes on; its outcome is then ignored). */
+export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new SkiffError('CANCELLED', 'Cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new SkiffError('CANCELLED', 'Cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Runs `fn` over `items`, at most `limit` at once. */
 export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;

@@ -8,7 +8,7 @@
 import { SkiffError, fromNodeError } from '../errors';
 import type { FileEntry, FileStat, FileSystem, ListOptions, RefusedEntry } from '../fs/file-system';
 import { assertSafeName, printableName } from './safe-name';
-import { CONNECTION_ERROR_CODES, type TransferFileError, type TransferSkip } from './types';
+import { CONNECTION_ERROR_CODES, type ConflictAction, type TransferFileError, type TransferSkip } from './types';
 
 export type PlanFileState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
 
@@ -28,6 +28,8 @@ export interface PlanFile {
   bytesDone: number;
   /** After a lost connection: every byte below this is in the .skiffpart (resume point we trust). */
   resumeFrom?: number;
+  /** The user's answer about this file's existing target (and that target's size and time then), kept over a reconnect so it is not asked twice. */
+  answer?: { action: ConflictAction; size: number; mtimeMs: number };
   abort?: AbortController;
 }
 
