@@ -5,7 +5,7 @@
 // Real app context and registry, a private OpenSSH sshd (restarted on its port), real files.
 // Every case ends byte-identical, with no part file, no extra copies, and nothing asked.
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepaliveFor } from '../../electron/core/sftp/reconnect-policy';
