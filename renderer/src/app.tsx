@@ -97,7 +97,13 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
       canDrop={(e: DragEvent) => acceptsDrag(e.dataTransfer, side)}
       gridRef={panes.grids[side]}
       pathInputRef={panes.pathInputs[side]}
-      extraTools={side === 'local' ? <LocalBar /> : <ConnectionBar session={s} reconnecting={session.reconnecting} onCancelReconnect={session.disconnect} bindings={bindings} />}
+      extraTools={
+        side === 'local' ? (
+          <LocalBar />
+        ) : (
+          <ConnectionBar session={s} reconnecting={session.reconnecting} onCancelReconnect={session.disconnect} bindings={bindings} />
+        )
+      }
       {...(side === 'remote' && !s
         ? {
             placeholder: (
