@@ -54,6 +54,39 @@ describe('connection', () => {
     expect((await screen.findByRole('alert')).textContent).toMatch(/was lost.*Connect again/);
   });
 
+  it('a drop that reconnects by itself: "Reconnecting… (attempt n)" with Cancel, the folder kept, then back and refreshed', async () => {
+    const fake = fakeBridge({
+      tree: { '/home/me': [], '/srv': [] },
+      handlers: {
+        'session:connect': () => ({ sessionId: 's5', host: 'srv', port: 2222, username: 'me', authMethod: 'password', home: '/srv' }),
+        'session:disconnect': () => undefined,
+      },
+    });
+    render(<App api={fake.api} />);
+    await screen.findByRole('grid', { name: 'Local files' });
+    fillQuickConnect();
+    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    await screen.findByRole('grid', { name: 'Remote files' });
+    const listsBefore = fake.callsOf('sftp:list-dir').length;
+    act(() => fake.emit('session:state', { sessionId: 's5', state: 'reconnecting', attempt: 1, message: 'The connection to srv was lost.' }));
+    expect((await screen.findByRole('status')).textContent).toContain('Reconnecting… (attempt 1)');
+    act(() => fake.emit('session:state', { sessionId: 's5', state: 'reconnecting', attempt: 2, retryInMs: 2000, message: 'Connection refused' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Reconnecting… \(attempt 2\).*next try in 2 s/));
+    // Still the same session and folder: no "Not connected", no Disconnect while it reconnects.
+    expect(screen.getByRole('grid', { name: 'Remote files' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Disconnect' })).toBeNull();
+    act(() => fake.emit('session:state', { sessionId: 's5', state: 'connected' }));
+    await screen.findByRole('button', { name: 'Disconnect' });
+    expect(screen.queryByText(/Reconnecting…/)).toBeNull();
+    await waitFor(() => expect(fake.callsOf('sftp:list-dir').length).toBeGreaterThan(listsBefore));
+
+    // Cancel while reconnecting disconnects that session.
+    act(() => fake.emit('session:state', { sessionId: 's5', state: 'reconnecting', attempt: 1, message: 'lost again' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(fake.callsOf('session:disconnect')).toEqual([{ sessionId: 's5' }]));
+    expect(screen.queryByRole('grid', { name: 'Remote files' })).toBeNull();
+  });
+
   it('Disconnect closes the session by id', async () => {
     const fake = fakeBridge({
       tree: { '/home/me': [], '/srv': [] },
