@@ -346,9 +346,7 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
       authHandler: plan.handler,
     });
     // No Nagle: SFTP keeps many small requests in flight, and a small write held back until the
-    // previous one is acknowledged met the peer's delayed ACK (40 ms stalls: 2,000 × 16 KiB
-    // downloads had p90 request latencies of 40 ms; with this, 2–6 ms and the whole job ~35 %
-    // faster). Bulk data is unaffected (its packets are full anyway).
+    // previous one is acknowledged meets the peer's delayed ACK (test/bench/README.md, TCP_NODELAY).
     client.setNoDelay(true);
   } catch (err) {
     deadline.cancel();

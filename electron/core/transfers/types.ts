@@ -100,20 +100,16 @@ export type TransferEvent =
 export interface TransferQueueOptions {
   /** Jobs running at once (default 2). */
   maxConcurrentJobs?: number;
-  /** Files copied at once inside one job (default 64: measured better than 24 for 2,000 × 16 KiB, both directions). */
+  /** Files copied at once inside one job (default 64; test/bench/README.md, "Engine defaults"). */
   filesInFlight?: number;
   /**
-   * SFTP channels the files of a job are read over (default 1). Measured with TCP_NODELAY on
-   * (2,000 × 16 KiB downloads, 7 runs each, open session): one channel 0.36–0.37 s, two 0.45 s,
-   * three 0.54 s (each extra sftp-server takes ~115 ms to start and competes for the CPU); with
-   * 20 ms of round trip added, one and two channels took the same time (what counts there is
-   * the files in flight). Big files still stripe over more channels (`stripes`).
+   * SFTP channels the files of a job are read over (default 1: each extra sftp-server starts
+   * slowly and competes for the CPU; test/bench/README.md). Big files still stripe over more (`stripes`).
    */
   channels?: number;
   /**
    * SFTP channels on the writing side (default 1). Each channel is its own sftp-server process on
-   * OpenSSH, and several of them creating files in one folder at once contend for its lock:
-   * 2,000 × 16 KiB uploads 1.05–1.16 s on one channel, 1.23–1.33 s on four (server CPU +35 %).
+   * OpenSSH, and several of them creating files in one folder at once contend for its lock.
    */
   writeChannels?: number;
   /** Outstanding read/write requests per file (default 64, and at most 16 MiB in flight per file). */
@@ -121,7 +117,7 @@ export interface TransferQueueOptions {
   /**
    * Connections the reading side's channels are spread over in a job of many files, where the
    * source endpoint can open more (default 1: with one channel for small files a second
-   * connection only added its login; 2,000 × 16 KiB downloads 0.43–0.46 s with it, 0.36 s without).
+   * connection only added its login).
    */
   connections?: number;
   /** Channels the reads of a file of 8 MiB or more are striped over, where the source can open more (default 2). */
