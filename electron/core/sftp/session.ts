@@ -32,6 +32,13 @@ const { Client } = ssh2;
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const DEFAULT_KEEPALIVE_MS = 15_000;
 const DEFAULT_KEEPALIVE_MAX = 3;
+/**
+ * Receive window of every SFTP channel (patches/ssh2: `sftpWindow`). ssh2's own 2 MiB caps one
+ * channel's downloads at 2 MiB per round trip (~50 MiB/s at 40 ms; test/bench/README.md, "Long
+ * links"); this is the most the engine keeps in flight for one file. ssh2 parses SFTP replies as
+ * they arrive, so the window costs no memory: what arrives is bounded by the READs in flight.
+ */
+export const SFTP_WINDOW = 16 * 1024 * 1024;
 
 const optionsSchema = z.object({
   host: z.string().trim().min(1, 'host is empty'),
@@ -333,7 +340,7 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
   });
 
   try {
-    client.connect({
+    const config: ssh2.ConnectConfig & { sftpWindow: number } = {
       host,
       port,
       username: opts.username,
@@ -344,7 +351,9 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
       hostVerifier,
       algorithms: { serverHostKey: orderHostKeyAlgorithms(SERVER_HOST_KEY_ALGORITHMS, opts.knownHostKeyTypes ?? []) as never },
       authHandler: plan.handler,
-    });
+      sftpWindow: SFTP_WINDOW,
+    };
+    client.connect(config);
     // No Nagle: SFTP keeps many small requests in flight, and a small write held back until the
     // previous one is acknowledged met the peer's delayed ACK (40 ms stalls: 2,000 × 16 KiB
     // downloads had p90 request latencies of 40 ms; with this, 2–6 ms and the whole job ~35 %
