@@ -220,6 +220,16 @@ function openSftp(client: InstanceType<typeof Client>, window = SSH2_DEFAULT_WIN
   });
 }
 
+/** The bytes the server still lets us send on a channel that just opened (its window, less the INIT already sent). */
+function sendWindowOf(sftp: SFTPWrapper): number {
+  return z
+    .number()
+    .int()
+    .positive()
+    .catch(SSH2_DEFAULT_WINDOW)
+    .parse((sftp as unknown as { outgoing?: { window?: unknown } }).outgoing?.window);
+}
+
 function growWindow(sftp: SFTPWrapper, window: number): void {
   if (window > SSH2_DEFAULT_WINDOW) (sftp as unknown as PatchedSftp).growWindow(window);
 }
@@ -438,6 +448,7 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
   const rttMs = rtt.best();
   const window = sftpWindowFor(rttMs);
   growWindow(sftp, window);
+  const serverWindow = sendWindowOf(sftp);
   const meta = sftpMeta(sftp);
   const profile = new ServerProfile({
     sshVersion: serverIdent(client),
@@ -458,6 +469,7 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
       meta,
       profile,
       window,
+      serverWindow,
       ...(rttMs !== undefined ? { rttMs } : {}),
       ...(negotiated ? { algorithms: negotiated } : {}),
     },
@@ -478,6 +490,7 @@ class Session implements SftpSession {
   /** What was detected about the server at login, and learned since. */
   readonly profile: ServerProfile;
   readonly rttMs: number | undefined;
+  readonly serverWindow: number;
   /** Receive window of this session's SFTP channels (sized from the round trip). */
   readonly sftpWindow: number;
   private readonly algorithms: NegotiatedAlgorithms | undefined;
@@ -499,6 +512,7 @@ class Session implements SftpSession {
       meta: SftpMeta;
       profile: ServerProfile;
       window: number;
+      serverWindow: number;
       rttMs?: number;
       algorithms?: NegotiatedAlgorithms;
     },
@@ -511,6 +525,7 @@ class Session implements SftpSession {
     this.extensions = Object.freeze({ ...info.meta.extensions });
     this.profile = info.profile;
     this.rttMs = info.rttMs;
+    this.serverWindow = info.serverWindow;
     this.sftpWindow = info.window;
     this.algorithms = info.algorithms;
     this.fs = new SftpFs(sftp, info.meta, info.profile, this.channelSource());

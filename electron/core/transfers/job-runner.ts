@@ -10,6 +10,7 @@ import type { ByteBudget } from './flow-control';
 import { type Job, asSkiff, delay, relKey } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
+import { writeStripesFor } from './link-tuning';
 import { type Plan, type PlanFile, scanSources } from './scan';
 import { finishDirs, prepareDirs, targetPath } from './target-dirs';
 import type { TransferEndpoint, TransferQueueOptions, TransferState } from './types';
@@ -53,6 +54,7 @@ export class JobRunner {
     const signal = job.abort.signal;
     let srcCh: ChannelSet | null = null;
     let dstCh: ChannelSet | null = null;
+    let writeStripes = 1;
     let outcome: TransferState;
     try {
       for (;;) {
@@ -64,9 +66,13 @@ export class JobRunner {
           // Only the reading side gets a second connection (the writes were no faster over two).
           // Files use the first `channels` of them; a big file's stripes may use more.
           srcCh ??= new ChannelSet(job.source, Math.max(this.opts.channels, this.opts.stripes), conns);
-          dstCh ??= new ChannelSet(job.target, this.opts.writeChannels);
+          // A big upload over a long link is spread over more channels (link-tuning.ts); small files still use `writeChannels`.
+          if (!dstCh) {
+            writeStripes = writeStripesFor(job.target, this.opts.writeStripes);
+            dstCh = new ChannelSet(job.target, Math.max(this.opts.writeChannels, writeStripes));
+          }
           await prepareDirs(job, dstCh.primary, signal);
-          await this.copyFiles(job, srcCh, dstCh, signal);
+          await this.copyFiles(job, srcCh, dstCh, writeStripes, signal);
           await finishDirs(job, dstCh.primary);
           break;
         } catch (err) {
@@ -159,13 +165,13 @@ export class JobRunner {
     return p;
   }
 
-  private async copyFiles(job: Job, srcCh: ChannelSet, dstCh: ChannelSet, signal: AbortSignal): Promise<void> {
+  private async copyFiles(job: Job, srcCh: ChannelSet, dstCh: ChannelSet, writeStripes: number, signal: AbortSignal): Promise<void> {
     const files = job.plan!.files;
     let next = 0;
     let lost: unknown = null;
     const worker = async (w: number): Promise<void> => {
       const src = await srcCh.get(w % this.opts.channels);
-      const dst = await dstCh.get(w);
+      const dst = await dstCh.get(w % this.opts.writeChannels);
       while (lost === null && next < files.length) {
         const f = files[next++]!;
         if (f.state !== 'pending') continue;
@@ -181,7 +187,7 @@ export class JobRunner {
             dst,
             dstCh.primary,
             signal,
-            f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, w).catch(() => ({ src: [], dst: [] })) : undefined,
+            f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, dstCh, w, writeStripes).catch(() => ({ src: [], dst: [] })) : undefined,
           );
         } catch (err) {
           if (isConnectionError(err) && !signal.aborted) {
@@ -200,24 +206,25 @@ export class JobRunner {
     if (lost !== null) throw lost;
   }
 
-  /** Channels (beyond worker w's own) a big file's reads are striped over. */
-  private async stripeChannels(srcCh: ChannelSet, w: number): Promise<{ src: FileSystem[]; dst: FileSystem[] }> {
-    const extra = Math.max(0, this.opts.stripes - 1);
-    const own = w % this.opts.channels;
-    const pick = async (ch: ChannelSet): Promise<FileSystem[]> => {
-      if (!ch.canOpenMore) return [];
-      const mine = await ch.get(own);
-      const out: FileSystem[] = [];
+  /** Channels (beyond worker w's own) a big file's reads, and over a long link its writes, are striped over. */
+  private async stripeChannels(srcCh: ChannelSet, dstCh: ChannelSet, w: number, writeStripes: number): Promise<{ src: FileSystem[]; dst: FileSystem[] }> {
+    const pick = async (ch: ChannelSet, own: number, extra: number): Promise<FileSystem[]> => {
+      if (!ch.canOpenMore || extra <= 0) return [];
       // A big file's stripes stay on its worker's connection (two connections were slower for one file).
+      // They open at once: one after another, each would wait for the open of the one before.
       const step = ch.connectionSpan;
-      for (let j = 1; j <= extra; j++) {
-        const c = await ch.get(own + j * step);
-        if (c !== mine && !out.includes(c)) out.push(c);
-      }
+      const [mine, ...more] = await Promise.all([own, ...Array.from({ length: extra }, (_, j) => own + (j + 1) * step)].map((k) => ch.get(k)));
+      const out: FileSystem[] = [];
+      for (const c of more) if (c !== mine && !out.includes(c)) out.push(c);
       return out;
     };
-    // Only the reading side is striped: two writers per file were slower than one (engine README).
-    return { src: await pick(srcCh), dst: [] };
+    // Writes only where one channel's server window caps them (writeStripes > 1): on loopback
+    // two writers per file were slower than one (engine README).
+    const [src, dst] = await Promise.all([
+      pick(srcCh, w % this.opts.channels, this.opts.stripes - 1),
+      pick(dstCh, w % this.opts.writeChannels, writeStripes - 1),
+    ]);
+    return { src, dst };
   }
 
   private async copyOne(

@@ -12,6 +12,7 @@ export function sessionEndpoint(session: SftpSession, reconnect?: () => Promise<
   return {
     fs: session.fs,
     openChannel: () => session.openChannel(),
+    link: { rttMs: session.rttMs, sendWindow: session.serverWindow, stripedWrites: session.profile.stripedWrites },
     ...(reconnect ? { reconnect: async () => sessionEndpoint(await reconnect(), reconnect, openConnection) } : {}),
     ...(openConnection
       ? {
