@@ -5,7 +5,7 @@ import { SkiffError } from '../errors';
 import type { FileSystem } from '../fs/file-system';
 import { ChannelSet } from './channel-set';
 import { freeName } from './conflict';
-import { type FileTransferPlan, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
+import { type FileTransferContext, type FileTransferPlan, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
 import type { ByteBudget } from './flow-control';
 import { type Job, asSkiff, delay, relKey } from './job';
 import { decideConflict } from './job-conflicts';
@@ -206,25 +206,28 @@ export class JobRunner {
     if (lost !== null) throw lost;
   }
 
-  /** Channels (beyond worker w's own) a big file's reads, and over a long link its writes, are striped over. */
-  private async stripeChannels(srcCh: ChannelSet, dstCh: ChannelSet, w: number, writeStripes: number): Promise<{ src: FileSystem[]; dst: FileSystem[] }> {
-    const pick = async (ch: ChannelSet, own: number, extra: number): Promise<FileSystem[]> => {
+  /**
+   * Channels (beyond worker w's own) a big file's reads, and over a long link its writes, are
+   * striped over; each joins the copy once open (the slowest sftp-server to start holds back no other).
+   */
+  private stripeChannels(
+    srcCh: ChannelSet,
+    dstCh: ChannelSet,
+    w: number,
+    writeStripes: number,
+  ): Promise<{ src: Array<Promise<FileSystem>>; dst: Array<Promise<FileSystem>> }> {
+    const pick = (ch: ChannelSet, own: number, extra: number): Array<Promise<FileSystem>> => {
       if (!ch.canOpenMore || extra <= 0) return [];
       // A big file's stripes stay on its worker's connection (two connections were slower for one file).
-      // They open at once: one after another, each would wait for the open of the one before.
       const step = ch.connectionSpan;
-      const [mine, ...more] = await Promise.all([own, ...Array.from({ length: extra }, (_, j) => own + (j + 1) * step)].map((k) => ch.get(k)));
-      const out: FileSystem[] = [];
-      for (const c of more) if (c !== mine && !out.includes(c)) out.push(c);
-      return out;
+      return Array.from({ length: extra }, (_, j) => ch.get(own + (j + 1) * step));
     };
     // Writes only where one channel's server window caps them (writeStripes > 1): on loopback
     // two writers per file were slower than one (engine README).
-    const [src, dst] = await Promise.all([
-      pick(srcCh, w % this.opts.channels, this.opts.stripes - 1),
-      pick(dstCh, w % this.opts.writeChannels, writeStripes - 1),
-    ]);
-    return { src, dst };
+    return Promise.resolve({
+      src: pick(srcCh, w % this.opts.channels, this.opts.stripes - 1),
+      dst: pick(dstCh, w % this.opts.writeChannels, writeStripes - 1),
+    });
   }
 
   private async copyOne(
@@ -234,7 +237,7 @@ export class JobRunner {
     dst: FileSystem,
     meta: FileSystem,
     jobSignal: AbortSignal,
-    stripe?: Promise<{ src: FileSystem[]; dst: FileSystem[] }>,
+    stripe?: FileTransferContext['stripes'],
   ): Promise<void> {
     const { events } = this.deps;
     const key = relKey(f.rel);
