@@ -10,7 +10,7 @@ import type { ByteBudget } from './flow-control';
 import { type Job, asSkiff, delay, relKey } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
-import { writeStripesFor } from './link-tuning';
+import { inFlightFactor, writeStripesFor } from './link-tuning';
 import { type Plan, type PlanFile, scanSources } from './scan';
 import { finishDirs, prepareDirs, targetPath } from './target-dirs';
 import type { TransferEndpoint, TransferQueueOptions, TransferState } from './types';
@@ -169,6 +169,9 @@ export class JobRunner {
     const files = job.plan!.files;
     let next = 0;
     let lost: unknown = null;
+    // A long link gets more files (and requests per file) in flight: a wave costs round trips, not bytes.
+    const factor = inFlightFactor(job.source, job.target);
+    const requests = this.opts.requestsPerFile * factor;
     const worker = async (w: number): Promise<void> => {
       const src = await srcCh.get(w % this.opts.channels);
       const dst = await dstCh.get(w % this.opts.writeChannels);
@@ -187,6 +190,7 @@ export class JobRunner {
             dst,
             dstCh.primary,
             signal,
+            requests,
             f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, dstCh, w, writeStripes).catch(() => ({ src: [], dst: [] })) : undefined,
           );
         } catch (err) {
@@ -199,7 +203,7 @@ export class JobRunner {
         }
       }
     };
-    const n = Math.max(1, Math.min(this.opts.filesInFlight, files.length));
+    const n = Math.max(1, Math.min(this.opts.filesInFlight * factor, files.length));
     const results = await Promise.allSettled(Array.from({ length: n }, (_, w) => worker(w)));
     const hard = results.find((r) => r.status === 'rejected');
     if (hard) throw (hard as PromiseRejectedResult).reason;
@@ -237,6 +241,7 @@ export class JobRunner {
     dst: FileSystem,
     meta: FileSystem,
     jobSignal: AbortSignal,
+    requests: number,
     stripe?: FileTransferContext['stripes'],
   ): Promise<void> {
     const { events } = this.deps;
@@ -304,7 +309,7 @@ export class JobRunner {
           budget: this.deps.budget,
           gate: job.gate,
           signal,
-          requests: this.opts.requestsPerFile,
+          requests,
           preservePermissions: job.spec.preservePermissions ?? false,
           onBytes: (n) => events.progress(job, n),
           onWarning: (code, message) => {

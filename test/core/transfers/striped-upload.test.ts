@@ -10,7 +10,6 @@ import type { FileHandle, FileSystem } from '../../../electron/core/fs/file-syst
 import { connect } from '../../../electron/core/sftp/session';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import { PART_SUFFIX, STRIPE_MIN } from '../../../electron/core/transfers/file-transfer';
-import { writeStripesFor } from '../../../electron/core/transfers/link-tuning';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import type { LinkInfo, TransferEndpoint } from '../../../electron/core/transfers/types';
@@ -87,25 +86,6 @@ function described(ep: TransferEndpoint, link: LinkInfo, written: Written, strip
 
 const longLink: LinkInfo = { rttMs: 40, sendWindow: 2 * MiB, stripedWrites: true };
 const loopback: LinkInfo = { rttMs: 0.2, sendWindow: 2 * MiB, stripedWrites: true };
-
-describe('writeStripesFor', () => {
-  const ep = (link: LinkInfo | undefined, canOpen = true): TransferEndpoint => ({
-    fs: {} as FileSystem,
-    ...(link ? { link } : {}),
-    ...(canOpen ? { openChannel: async () => ({}) as FileSystem & { close(): Promise<void> } } : {}),
-  });
-  it('covers the bandwidth-delay product with server windows, only where the server takes striped writes', () => {
-    expect(writeStripesFor(ep(longLink), 8)).toBe(5);
-    expect(writeStripesFor(ep({ ...longLink, rttMs: 100 }), 8)).toBe(8);
-    expect(writeStripesFor(ep({ ...longLink, rttMs: 100 }), 3)).toBe(3);
-    expect(writeStripesFor(ep({ ...longLink, sendWindow: 16 * MiB }), 8)).toBe(1);
-    expect(writeStripesFor(ep(loopback), 8)).toBe(1);
-    expect(writeStripesFor(ep({ ...longLink, stripedWrites: false }), 8)).toBe(1);
-    expect(writeStripesFor(ep({ ...longLink, rttMs: undefined }), 8)).toBe(1);
-    expect(writeStripesFor(ep(longLink, false), 8)).toBe(1);
-    expect(writeStripesFor(ep(undefined), 8)).toBe(1);
-  });
-});
 
 describe('a big upload to OpenSSH', () => {
   let session: SftpSession;
