@@ -3,7 +3,8 @@
 // sizes every SFTP channel's window from it. Against the real sshd: behind a 40 ms link every SFTP
 // channel of a session offers the largest window (sshd's own debug log says what it was given),
 // and sshd really sends that much ahead: with every window adjust after the first held back, more
-// than ssh2's default 2 MiB of READ replies still arrive.
+// than ssh2's default 2 MiB of READ replies still arrive. A second SFTP channel of a connection
+// takes the first one's limits@openssh.com answer instead of asking again (one round trip less).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -114,6 +115,39 @@ describe('sshd and a grown window', () => {
       expect(got).toBe(size);
       // ssh2 did want to top the window up (so this proves what sshd sent on the grown window alone).
       expect(held).toBeGreaterThan(0);
+    } finally {
+      client.end();
+    }
+  });
+});
+
+describe('limits@openssh.com on a second channel', () => {
+  const sshd = inject('sshd');
+
+  it('is asked for once per connection; later channels take the first answer', async () => {
+    const asked: string[] = [];
+    const client = new ssh2.Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', resolve).once('error', reject);
+      client.connect({
+        host: sshd.host,
+        port: sshd.port,
+        username: sshd.user,
+        privateKey: readFileSync(sshd.clientKeys.ed25519),
+        debug: (m: string) => void (/Outbound: \w+ limits@openssh\.com/.test(m) && asked.push(m)),
+      });
+    });
+    try {
+      const open = () => new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+      const first = (await open()) as unknown as { _maxReadLen: number; _maxWriteLen: number; maxOpenHandles: number };
+      const second = (await open()) as unknown as SFTPWrapper & { _maxReadLen: number; _maxWriteLen: number; maxOpenHandles: number };
+      expect(asked).toHaveLength(1);
+      // OpenSSH's sftp-server allows 255 KiB requests: more than ssh2's default for it (so the copy is real).
+      expect(first._maxReadLen).toBeGreaterThan(64 * 1024);
+      expect([second._maxReadLen, second._maxWriteLen, second.maxOpenHandles]).toEqual([first._maxReadLen, first._maxWriteLen, first.maxOpenHandles]);
+      // And the second channel works.
+      const names = await new Promise<unknown[]>((resolve, reject) => second.readdir(sshd.scratch, (err, list) => (err ? reject(err) : resolve(list))));
+      expect(Array.isArray(names)).toBe(true);
     } finally {
       client.end();
     }
