@@ -96,6 +96,13 @@ export class ServerProfile {
   readonly handlesInOrder: boolean;
   /** One file may be written out of offset order and through several handles at once (striped uploads). */
   readonly canWriteOutOfOrder: boolean;
+  /**
+   * One big upload may be spread over several SFTP channels at once (each with its own server
+   * window): only where every channel is its own sftp-server process writing with pwrite, as tested
+   * (OpenSSH). Off for ProFTPD (one process serves every channel of a connection), Go pkg/sftp
+   * (its own workers reorder a handle's writes) and anything unknown.
+   */
+  readonly stripedWrites: boolean;
   /** An existing file may be opened and written on from the middle (resuming a part). */
   readonly canResumeWrites: boolean;
   /** READDIR requests kept in flight on one directory handle (1 unless replies are known to come in order). */
@@ -127,6 +134,7 @@ export class ServerProfile {
       this.softwareLabel = 'Green End SFTP Server (gesftpserver)';
       this.handlesInOrder = true;
       this.canWriteOutOfOrder = true;
+      this.stripedWrites = false;
       this.readdirAhead = 4;
       this.keepsPermissions = true;
       this.order = ext['symlink-order@rjk.greenend.org.uk'] === 'targetpath-linkpath' ? 'target-first' : 'link-first';
@@ -143,6 +151,7 @@ export class ServerProfile {
       this.softwareLabel = 'ProFTPD mod_sftp';
       this.handlesInOrder = true;
       this.canWriteOutOfOrder = true;
+      this.stripedWrites = false;
       this.readdirAhead = 4;
       this.keepsPermissions = true;
       this.order = 'target-first';
@@ -157,6 +166,7 @@ export class ServerProfile {
       this.softwareLabel = 'OpenSSH sftp-server';
       this.handlesInOrder = true;
       this.canWriteOutOfOrder = true;
+      this.stripedWrites = true;
       this.readdirAhead = 4;
       this.keepsPermissions = true;
       this.order = 'target-first';
@@ -174,6 +184,7 @@ export class ServerProfile {
       this.softwareLabel = rclone ? 'rclone serve sftp (Go pkg/sftp)' : 'Go pkg/sftp';
       this.handlesInOrder = false;
       this.canWriteOutOfOrder = !rclone;
+      this.stripedWrites = false;
       this.readdirAhead = 1;
       this.keepsPermissions = !rclone;
       this.canResumeWrites = !rclone;
@@ -191,6 +202,7 @@ export class ServerProfile {
       this.softwareLabel = 'Unknown SFTP server';
       this.handlesInOrder = false;
       this.canWriteOutOfOrder = false;
+      this.stripedWrites = false;
       this.readdirAhead = 1;
       this.keepsPermissions = true;
       this.order = /^SSH-2\.0-(OpenSSH|dropbear)/i.test(ident) ? 'target-first' : null;

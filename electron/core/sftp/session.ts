@@ -32,6 +32,51 @@ const { Client } = ssh2;
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const DEFAULT_KEEPALIVE_MS = 15_000;
 const DEFAULT_KEEPALIVE_MAX = 3;
+const MiB = 1024 * 1024;
+/** ssh2's receive window of every channel (MAX_WINDOW in its lib/Channel.js). */
+export const SSH2_DEFAULT_WINDOW = 2 * MiB;
+/** The largest receive window an SFTP channel gets: the most the engine keeps in flight for one file. */
+export const SFTP_WINDOW_MAX = 16 * MiB;
+/** The rate one SFTP channel's window is sized for (about the most one channel moved on loopback here). */
+const WINDOW_RATE = 400 * MiB;
+
+/**
+ * Receive window of SFTP channels at a round trip of `rttMs`: the bandwidth-delay product of
+ * WINDOW_RATE, between ssh2's 2 MiB and SFTP_WINDOW_MAX (test/bench/README.md, "Long links": 2 MiB
+ * capped a channel's downloads at ~50 MiB/s at 40 ms; 16 MiB on loopback was slower than 2).
+ * ssh2 parses SFTP replies as they arrive: a bigger window holds no more memory than the READs in flight.
+ */
+export function sftpWindowFor(rttMs: number | undefined): number {
+  if (rttMs === undefined || !Number.isFinite(rttMs) || rttMs <= 0) return SSH2_DEFAULT_WINDOW;
+  const bdp = Math.ceil(((rttMs / 1000) * WINDOW_RATE) / MiB) * MiB;
+  return Math.min(SFTP_WINDOW_MAX, Math.max(SSH2_DEFAULT_WINDOW, bdp));
+}
+
+/** What patches/ssh2 adds: a keepalive round trip on the client, a growable window on SFTP channels. */
+type PatchedClient = { ping(cb: () => void): unknown };
+type PatchedSftp = { growWindow(size: number): void };
+
+/**
+ * Times keepalive@openssh.com round trips to sshd itself (no subsystem, no disk): two in a row,
+ * the lower one counts. Never waits: `best()` is what has been answered so far.
+ */
+function measureRtt(client: InstanceType<typeof Client>): { best(): number | undefined } {
+  let best: number | undefined;
+  const once = (left: number): void => {
+    const t0 = performance.now();
+    try {
+      (client as unknown as PatchedClient).ping(() => {
+        const ms = performance.now() - t0;
+        best = best === undefined ? ms : Math.min(best, ms);
+        if (left > 1) once(left - 1);
+      });
+    } catch {
+      // Not connected any more: nothing to measure.
+    }
+  };
+  once(2);
+  return { best: () => best };
+}
 
 const optionsSchema = z.object({
   host: z.string().trim().min(1, 'host is empty'),
@@ -161,14 +206,32 @@ function hardClose(client: InstanceType<typeof Client>): void {
   (client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
 }
 
-function openSftp(client: InstanceType<typeof Client>): Promise<SFTPWrapper> {
-  return new Promise((resolve, reject) => {
+/** Opens an SFTP channel; `window` (bytes) is its receive window once open. */
+function openSftp(client: InstanceType<typeof Client>, window = SSH2_DEFAULT_WINDOW): Promise<SFTPWrapper> {
+  return new Promise<SFTPWrapper>((resolve, reject) => {
     try {
       client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
     } catch (err) {
       reject(err);
     }
+  }).then((sftp) => {
+    growWindow(sftp, window);
+    return sftp;
   });
+}
+
+/** The bytes the server still lets us send on a channel that just opened (its window, less the INIT already sent). */
+function sendWindowOf(sftp: SFTPWrapper): number {
+  return z
+    .number()
+    .int()
+    .positive()
+    .catch(SSH2_DEFAULT_WINDOW)
+    .parse((sftp as unknown as { outgoing?: { window?: unknown } }).outgoing?.window);
+}
+
+function growWindow(sftp: SFTPWrapper, window: number): void {
+  if (window > SSH2_DEFAULT_WINDOW) (sftp as unknown as PatchedSftp).growWindow(window);
 }
 
 /** Opens an SSH connection, verifies the host key, authenticates, and opens the SFTP channel. */
@@ -363,6 +426,9 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
     socketClosed = true;
   });
 
+  // The round trip sizes the SFTP channels' windows; measured while the first channel opens (its
+  // open, subsystem request and version exchange take three round trips and more), so login waits no longer.
+  const rtt = measureRtt(client);
   let sftp: SFTPWrapper;
   try {
     sftp = await openSftp(client);
@@ -377,6 +443,10 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
     );
   }
   if (socketClosed) throw failure ?? new SkiffError('CONNECTION_LOST', `The connection to ${host} was lost right after login.`);
+  const rttMs = rtt.best();
+  const window = sftpWindowFor(rttMs);
+  growWindow(sftp, window);
+  const serverWindow = sendWindowOf(sftp);
   const meta = sftpMeta(sftp);
   const profile = new ServerProfile({
     sshVersion: serverIdent(client),
@@ -396,6 +466,9 @@ export async function connect(opts: ConnectOptions): Promise<SftpSession> {
       authMethod: plan.succeededMethod ?? 'publickey',
       meta,
       profile,
+      window,
+      serverWindow,
+      ...(rttMs !== undefined ? { rttMs } : {}),
       ...(negotiated ? { algorithms: negotiated } : {}),
     },
     () => failure,
@@ -414,6 +487,10 @@ class Session implements SftpSession {
   readonly extensions: Readonly<Record<string, string>>;
   /** What was detected about the server at login, and learned since. */
   readonly profile: ServerProfile;
+  readonly rttMs: number | undefined;
+  readonly serverWindow: number;
+  /** Receive window of this session's SFTP channels (sized from the round trip). */
+  readonly sftpWindow: number;
   private readonly algorithms: NegotiatedAlgorithms | undefined;
   private readonly listeners = new Set<(reason: ClosedReason) => void>();
   private readonly channels = new Set<SftpFs>();
@@ -425,7 +502,18 @@ class Session implements SftpSession {
   constructor(
     private readonly client: InstanceType<typeof Client>,
     sftp: SFTPWrapper,
-    info: { host: string; port: number; username: string; authMethod: AuthMethod; meta: SftpMeta; profile: ServerProfile; algorithms?: NegotiatedAlgorithms },
+    info: {
+      host: string;
+      port: number;
+      username: string;
+      authMethod: AuthMethod;
+      meta: SftpMeta;
+      profile: ServerProfile;
+      window: number;
+      serverWindow: number;
+      rttMs?: number;
+      algorithms?: NegotiatedAlgorithms;
+    },
     private readonly connectFailure: () => SkiffError | undefined,
   ) {
     this.host = info.host;
@@ -434,6 +522,9 @@ class Session implements SftpSession {
     this.authMethod = info.authMethod;
     this.extensions = Object.freeze({ ...info.meta.extensions });
     this.profile = info.profile;
+    this.rttMs = info.rttMs;
+    this.serverWindow = info.serverWindow;
+    this.sftpWindow = info.window;
     this.algorithms = info.algorithms;
     this.fs = new SftpFs(sftp, info.meta, info.profile, this.channelSource());
     this.closedPromise = new Promise((resolve) => {
@@ -489,7 +580,7 @@ class Session implements SftpSession {
         const sock = (this.client as unknown as { _sock?: { destroyed?: boolean; writable?: boolean } })._sock;
         return !this.closedReason && !!sock && !sock.destroyed && sock.writable !== false;
       },
-      open: () => openSftp(this.client),
+      open: () => openSftp(this.client, this.sftpWindow),
     };
   }
 
@@ -497,7 +588,7 @@ class Session implements SftpSession {
     if (this.closedReason) throw new SkiffError('NOT_CONNECTED', `Not connected to ${this.host}: ${this.closedReason.message}`);
     let sftp: SFTPWrapper;
     try {
-      sftp = await openSftp(this.client);
+      sftp = await openSftp(this.client, this.sftpWindow);
     } catch (err) {
       if (this.closedReason) throw new SkiffError('CONNECTION_LOST', `The connection to ${this.host} was lost.`, { cause: err });
       throw new SkiffError(

@@ -72,6 +72,10 @@ export interface SftpSession {
   readonly extensions: Readonly<Record<string, string>>;
   /** What was detected about the server at login (and learned since), shared by all its channels. */
   readonly profile: ServerProfile;
+  /** Round trip to the SSH server measured at login (keepalive requests), in ms; undefined if none was answered in time. */
+  readonly rttMs: number | undefined;
+  /** Bytes the server let us send ahead on its first SFTP channel (its channel window: OpenSSH's sshd gives 2 MiB). */
+  readonly serverWindow: number;
   /** SSH and SFTP versions, extensions, quirks and limits, for the user to see and report. */
   serverInfo(): ServerInfo;
   readonly closed: boolean;

@@ -65,11 +65,11 @@ export interface FileTransferContext {
   src: FileSystem;
   dst: FileSystem;
   /**
-   * More channels of the same sides, as they open; a file of at least STRIPE_MIN starts on its
-   * own channel and is striped over these too once they are ready (a failure to open one only
-   * leaves the file on fewer channels).
+   * More channels of the same sides; a file of at least STRIPE_MIN starts on its own channel and
+   * each of these joins it as soon as it is open (a failure to open one only leaves the file on
+   * fewer channels; one that turns out to be `src` or `dst` itself, or a repeat, is left out).
    */
-  stripes?: Promise<{ src: FileSystem[]; dst: FileSystem[] }>;
+  stripes?: Promise<{ src: Array<FileSystem | Promise<FileSystem>>; dst: Array<FileSystem | Promise<FileSystem>> }>;
   budget: ByteBudget;
   /** The queue's speed limit for this job's direction (off: rate null). */
   rateLimit?: RateLimiter;
@@ -279,8 +279,18 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
       const dsts = [dstH];
       srcAll = srcs;
       dstAll = dsts;
-      const join = async (open: Promise<FileHandle>, into: FileHandle[]): Promise<void> => {
-        const h = await open.catch(() => null);
+      const usedSrc = new Set<FileSystem>([src]);
+      const usedDst = new Set<FileSystem>([dst]);
+      const join = async (
+        channel: FileSystem | Promise<FileSystem>,
+        used: Set<FileSystem>,
+        open: (fs: FileSystem) => Promise<FileHandle>,
+        into: FileHandle[],
+      ): Promise<void> => {
+        const fs = await Promise.resolve(channel).catch(() => null);
+        if (!fs || used.has(fs) || stripesClosed) return;
+        used.add(fs);
+        const h = await open(fs).catch(() => null);
         if (!h) return;
         // Too late for this copy: nobody else will close it.
         if (stripesClosed) return void h.close().catch(() => undefined);
@@ -289,8 +299,8 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
       };
       void ctx.stripes.then(
         (x) => {
-          for (const fs of x.src) void join(fs.open(file.srcPath, 'r'), srcs);
-          for (const fs of x.dst) void join(fs.open(partPath, 'r+'), dsts);
+          for (const c of x.src) void join(c, usedSrc, (fs) => fs.open(file.srcPath, 'r'), srcs);
+          for (const c of x.dst) void join(c, usedDst, (fs) => fs.open(partPath, 'r+'), dsts);
         },
         () => undefined,
       );
@@ -333,10 +343,22 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
     // pipelinedCopy proved every byte of [0, finalSize) was acknowledged by the target. For
     // bigger files also ask the target what it holds (one round trip is noise there); for small
     // ones the acknowledged writes into a freshly truncated part are the size check.
-    if (finalSize >= STAT_VERIFY_MIN || startAt > 0) {
-      const written = await onSide('target', dstH.stat(), partPath);
+    const checkSize = (written: FileStat): void => {
       if (written.size !== finalSize) {
         throw new SkiffError('SIZE_MISMATCH', `“${plan.finalPath}” has ${written.size} bytes after the copy, expected ${finalSize}.`, { path: plan.finalPath });
+      }
+    };
+    let sized: Promise<FileStat> | null = null;
+    if (finalSize >= STAT_VERIFY_MIN || startAt > 0) {
+      sized = onSide('target', dstH.stat(), partPath);
+      // An SFTP server that carries out one handle's requests in order answers this fstat before
+      // the close sent right behind it: one round trip less, and its answer still comes before the
+      // rename. (Locally a round trip costs nothing, and a close racing a thread-pool fstat has no order.)
+      if (!(dst.kind === 'sftp' && dst.handlesInOrder)) {
+        checkSize(await sized);
+        sized = null;
+      } else {
+        sized.catch(() => undefined);
       }
     }
     const h1 = srcH;
@@ -362,6 +384,7 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
       );
     }
     const settled = await Promise.allSettled(finish);
+    if (sized) checkSize(await sized);
     const bad = settled.find((r) => r.status === 'rejected');
     if (bad) throw (bad as PromiseRejectedResult).reason;
     // The file grew or shrank while copying: count what was really copied.

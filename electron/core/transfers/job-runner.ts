@@ -5,12 +5,13 @@ import { SkiffError } from '../errors';
 import type { FileSystem } from '../fs/file-system';
 import { ChannelSet } from './channel-set';
 import { freeName } from './conflict';
-import { type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
+import { type FileTransferContext, type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
 import type { ByteBudget } from './flow-control';
 import { type Job, type TargetDirInfo, asSkiff, delay, relKey, untilAborted } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
 import type { SpeedLimiter } from './rate-limit';
+import { inFlightFactor, writeStripesFor } from './link-tuning';
 import { type Plan, type PlanFile, scanSources } from './scan';
 import { finishDirs, prepareDirs, targetPath } from './target-dirs';
 import type { TransferEndpoint, TransferQueueOptions, TransferState } from './types';
@@ -56,6 +57,7 @@ export class JobRunner {
     const signal = job.abort.signal;
     let srcCh: ChannelSet | null = null;
     let dstCh: ChannelSet | null = null;
+    let writeStripes = 1;
     let outcome: TransferState;
     try {
       for (;;) {
@@ -67,9 +69,18 @@ export class JobRunner {
           // Only the reading side gets a second connection (the writes were no faster over two).
           // Files use the first `channels` of them; a big file's stripes may use more.
           srcCh ??= new ChannelSet(job.source, Math.max(this.opts.channels, this.opts.stripes), conns);
-          dstCh ??= new ChannelSet(job.target, this.opts.writeChannels);
+          // A big upload over a long link is spread over more channels (link-tuning.ts); small files still use `writeChannels`.
+          if (!dstCh) {
+            writeStripes = writeStripesFor(job.target, this.opts.writeStripes);
+            dstCh = new ChannelSet(job.target, Math.max(this.opts.writeChannels, writeStripes));
+            // Their sftp-servers start now, beside the folder checks and the part's open, not after them:
+            // at 100 ms a channel took 0.6 s and more to open.
+            if (writeStripes > 1 && job.plan!.files.some((f) => f.state === 'pending' && f.stat.size >= STRIPE_MIN)) {
+              for (let k = 1; k < writeStripes; k++) void dstCh.get(k);
+            }
+          }
           await prepareDirs(job, dstCh.primary, signal);
-          await this.copyFiles(job, srcCh, dstCh, signal);
+          await this.copyFiles(job, srcCh, dstCh, writeStripes, signal);
           await finishDirs(job, dstCh.primary);
           break;
         } catch (err) {
@@ -179,13 +190,16 @@ export class JobRunner {
     return p;
   }
 
-  private async copyFiles(job: Job, srcCh: ChannelSet, dstCh: ChannelSet, signal: AbortSignal): Promise<void> {
+  private async copyFiles(job: Job, srcCh: ChannelSet, dstCh: ChannelSet, writeStripes: number, signal: AbortSignal): Promise<void> {
     const files = job.plan!.files;
     let next = 0;
     let lost: unknown = null;
+    // A long link gets more files (and requests per file) in flight: a wave costs round trips, not bytes.
+    const factor = inFlightFactor(job.source, job.target);
+    const requests = this.opts.requestsPerFile * factor;
     const worker = async (w: number): Promise<void> => {
       const src = await srcCh.get(w % this.opts.channels);
-      const dst = await dstCh.get(w);
+      const dst = await dstCh.get(w % this.opts.writeChannels);
       while (lost === null && next < files.length) {
         const f = files[next++]!;
         if (f.state !== 'pending') continue;
@@ -201,7 +215,8 @@ export class JobRunner {
             dst,
             dstCh.primary,
             signal,
-            f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, w).catch(() => ({ src: [], dst: [] })) : undefined,
+            requests,
+            f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, dstCh, w, writeStripes).catch(() => ({ src: [], dst: [] })) : undefined,
           );
         } catch (err) {
           if (isConnectionError(err) && !signal.aborted) {
@@ -213,31 +228,35 @@ export class JobRunner {
         }
       }
     };
-    const n = Math.max(1, Math.min(this.opts.filesInFlight, files.length));
+    const n = Math.max(1, Math.min(this.opts.filesInFlight * factor, files.length));
     const results = await Promise.allSettled(Array.from({ length: n }, (_, w) => worker(w)));
     const hard = results.find((r) => r.status === 'rejected');
     if (hard) throw (hard as PromiseRejectedResult).reason;
     if (lost !== null) throw lost;
   }
 
-  /** Channels (beyond worker w's own) a big file's reads are striped over. */
-  private async stripeChannels(srcCh: ChannelSet, w: number): Promise<{ src: FileSystem[]; dst: FileSystem[] }> {
-    const extra = Math.max(0, this.opts.stripes - 1);
-    const own = w % this.opts.channels;
-    const pick = async (ch: ChannelSet): Promise<FileSystem[]> => {
-      if (!ch.canOpenMore) return [];
-      const mine = await ch.get(own);
-      const out: FileSystem[] = [];
+  /**
+   * Channels (beyond worker w's own) a big file's reads, and over a long link its writes, are
+   * striped over; each joins the copy once open (the slowest sftp-server to start holds back no other).
+   */
+  private stripeChannels(
+    srcCh: ChannelSet,
+    dstCh: ChannelSet,
+    w: number,
+    writeStripes: number,
+  ): Promise<{ src: Array<Promise<FileSystem>>; dst: Array<Promise<FileSystem>> }> {
+    const pick = (ch: ChannelSet, own: number, extra: number): Array<Promise<FileSystem>> => {
+      if (!ch.canOpenMore || extra <= 0) return [];
       // A big file's stripes stay on its worker's connection (two connections were slower for one file).
       const step = ch.connectionSpan;
-      for (let j = 1; j <= extra; j++) {
-        const c = await ch.get(own + j * step);
-        if (c !== mine && !out.includes(c)) out.push(c);
-      }
-      return out;
+      return Array.from({ length: extra }, (_, j) => ch.get(own + (j + 1) * step));
     };
-    // Only the reading side is striped: two writers per file were slower than one (engine README).
-    return { src: await pick(srcCh), dst: [] };
+    // Writes only where one channel's server window caps them (writeStripes > 1): on loopback
+    // two writers per file were slower than one (engine README).
+    return Promise.resolve({
+      src: pick(srcCh, w % this.opts.channels, this.opts.stripes - 1),
+      dst: pick(dstCh, w % this.opts.writeChannels, writeStripes - 1),
+    });
   }
 
   private async copyOne(
@@ -247,7 +266,8 @@ export class JobRunner {
     dst: FileSystem,
     meta: FileSystem,
     jobSignal: AbortSignal,
-    stripe?: Promise<{ src: FileSystem[]; dst: FileSystem[] }>,
+    requests: number,
+    stripe?: FileTransferContext['stripes'],
   ): Promise<void> {
     const { events } = this.deps;
     const key = relKey(f.rel);
@@ -324,7 +344,7 @@ export class JobRunner {
           rateLimit: this.deps.limits[job.spec.direction],
           gate: job.gate,
           signal,
-          requests: this.opts.requestsPerFile,
+          requests,
           preservePermissions: job.spec.preservePermissions ?? false,
           onBytes: (n) => events.progress(job, n),
           onWarning: (code, message) => {

@@ -18,6 +18,7 @@ export function sessionEndpoint(
   return {
     fs: session.fs,
     openChannel: () => session.openChannel(),
+    link: { rttMs: session.rttMs, sendWindow: session.serverWindow, stripedWrites: session.profile.stripedWrites },
     ...(reconnect
       ? { reconnect: async () => sessionEndpoint(await reconnect(), reconnect, openConnection, waits), ...(waits ? { reconnectWaits: true } : {}) }
       : {}),

@@ -32,6 +32,7 @@ export class TransferQueue {
       writeChannels: options.writeChannels ?? 1,
       requestsPerFile: options.requestsPerFile ?? 64,
       stripes: options.stripes ?? 2,
+      writeStripes: options.writeStripes ?? 8,
       connections: options.connections ?? 1,
       bufferBudget: options.bufferBudget ?? 64 * 1024 * 1024,
       progressIntervalMs: options.progressIntervalMs ?? 100,

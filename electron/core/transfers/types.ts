@@ -47,6 +47,18 @@ export interface TransferEndpoint {
    * reconnect, with its backoff and give-up time): its rejection is final, not retried here.
    */
   reconnectWaits?: boolean;
+  /** What the engine sizes itself to on this side (SFTP: measured at login); absent for local files. */
+  link?: LinkInfo;
+}
+
+/** The link to one side's server, as measured at login. */
+export interface LinkInfo {
+  /** Round trip to the server in ms (undefined: not measured). */
+  rttMs: number | undefined;
+  /** Bytes the server lets us send ahead on one channel (its channel window). */
+  sendWindow: number;
+  /** One big upload may be spread over several channels (ServerProfile.stripedWrites). */
+  stripedWrites: boolean;
 }
 
 /** What the caller asks the queue to do. */
@@ -122,6 +134,12 @@ export interface TransferQueueOptions {
   connections?: number;
   /** Channels the reads of a file of 8 MiB or more are striped over, where the source can open more (default 2). */
   stripes?: number;
+  /**
+   * Most channels the writes of a file of 8 MiB or more are spread over (default 8). How many is
+   * sized from the target's round trip and server window (link-tuning.ts): one on loopback, and
+   * one on servers not known to take striped writes.
+   */
+  writeStripes?: number;
   /** Bytes of transfer buffers alive at once across the whole queue (default 64 MiB). */
   bufferBudget?: number;
   /** Minimum gap between progress events of one job (default 100 ms). */

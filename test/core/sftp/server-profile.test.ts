@@ -149,6 +149,12 @@ describe('server profile', () => {
     });
   }
 
+  it('spreads one upload over several channels only on OpenSSH sftp-server', () => {
+    const striped = cases.filter((c) => new ServerProfile(c.hello).stripedWrites).map((c) => c.name);
+    expect(striped).toEqual(cases.filter((c) => c.software === 'openssh').map((c) => c.name));
+    expect(striped.length).toBeGreaterThan(0);
+  });
+
   it('keeps READDIRs in flight only where replies come in order', () => {
     expect(new ServerProfile(cases[0]!.hello).readdirAhead).toBe(4);
     expect(new ServerProfile(cases[5]!.hello).readdirAhead).toBe(1);

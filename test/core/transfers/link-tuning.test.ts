@@ -1,0 +1,82 @@
+// Sizing the engine to the link (link-tuning.ts): how many channels one big upload is spread
+// over, and how many files a job keeps in flight, from the round trip measured at login. The
+// queue's own use of it runs on real local files, with the link described on the endpoint.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FileSystem } from '../../../electron/core/fs/file-system';
+import { LocalFs } from '../../../electron/core/fs/local-fs';
+import { inFlightFactor, writeStripesFor } from '../../../electron/core/transfers/link-tuning';
+import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
+import type { LinkInfo, TransferEndpoint } from '../../../electron/core/transfers/types';
+import { tempDir, writeFile } from './helpers';
+
+const MiB = 1024 * 1024;
+const longLink: LinkInfo = { rttMs: 40, sendWindow: 2 * MiB, stripedWrites: true };
+const loopback: LinkInfo = { rttMs: 0.2, sendWindow: 2 * MiB, stripedWrites: true };
+
+const ep = (link: LinkInfo | undefined, canOpen = true): TransferEndpoint => ({
+  fs: {} as FileSystem,
+  ...(link ? { link } : {}),
+  ...(canOpen ? { openChannel: async () => ({}) as FileSystem & { close(): Promise<void> } } : {}),
+});
+
+describe('writeStripesFor', () => {
+  it('covers the bandwidth-delay product with server windows, only where the server takes striped writes', () => {
+    expect(writeStripesFor(ep(longLink), 8)).toBe(5);
+    expect(writeStripesFor(ep({ ...longLink, rttMs: 100 }), 8)).toBe(8);
+    expect(writeStripesFor(ep({ ...longLink, rttMs: 100 }), 3)).toBe(3);
+    expect(writeStripesFor(ep({ ...longLink, sendWindow: 16 * MiB }), 8)).toBe(1);
+    expect(writeStripesFor(ep(loopback), 8)).toBe(1);
+    expect(writeStripesFor(ep({ ...longLink, stripedWrites: false }), 8)).toBe(1);
+    expect(writeStripesFor(ep({ ...longLink, rttMs: undefined }), 8)).toBe(1);
+    expect(writeStripesFor(ep(longLink, false), 8)).toBe(1);
+    expect(writeStripesFor(ep(undefined), 8)).toBe(1);
+  });
+});
+
+describe('inFlightFactor', () => {
+  it('is 1 on short links and without a measurement, grows with the longer side, at most 4', () => {
+    expect(inFlightFactor(ep(undefined), ep(undefined))).toBe(1);
+    expect(inFlightFactor(ep(loopback), ep(undefined))).toBe(1);
+    expect(inFlightFactor(ep({ ...longLink, rttMs: 10 }))).toBe(1);
+    expect(inFlightFactor(ep({ ...longLink, rttMs: 20 }))).toBe(2);
+    expect(inFlightFactor(ep(undefined), ep(longLink))).toBe(4);
+    expect(inFlightFactor(ep({ ...longLink, rttMs: 150 }), ep(loopback))).toBe(4);
+    expect(inFlightFactor(ep({ ...longLink, rttMs: undefined }))).toBe(1);
+  });
+});
+
+/** LocalFs that records the most whole-file reads it had running at once. */
+class CountingFs extends LocalFs {
+  running = 0;
+  most = 0;
+  override async readWholeFile(p: string, length: number): Promise<Buffer> {
+    this.most = Math.max(this.most, ++this.running);
+    try {
+      // Let every worker that can start do so before any read finishes.
+      await new Promise((r) => setTimeout(r, 20));
+      return await super.readWholeFile(p, length);
+    } finally {
+      this.running--;
+    }
+  }
+}
+
+describe('a job of many small files', () => {
+  it.each([
+    ['keeps 4 × filesInFlight going when its source is 40 ms away', longLink, 40],
+    ['keeps filesInFlight going on loopback', loopback, 10],
+  ])('%s', async (_label, link, expected) => {
+    const src = tempDir();
+    const root = path.join(src, 'many');
+    for (let i = 0; i < 60; i++) writeFile(path.join(root, `f${i}.txt`), `file ${i}`);
+    const fs = new CountingFs();
+    const q = new TransferQueue({ filesInFlight: 10 });
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: { fs, link }, sources: [root], target: { fs: new LocalFs() }, targetDir: tempDir() }).id,
+    );
+    expect(snap.state).toBe('done');
+    expect(snap.filesDone).toBe(60);
+    expect(fs.most).toBe(expected);
+  });
+});
