@@ -217,6 +217,7 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
         <TransferQueue
           jobs={transfers.jobs}
           speedLimits={settings.speedLimits}
+          reconnectingSessionId={session.reconnecting && s ? s.sessionId : null}
           onAction={(job, action) => (action === 'connect-retry' ? connectAndRetry(job) : transfers.act(job, action))}
           onClearFinished={transfers.clearFinished}
         />

@@ -80,6 +80,9 @@ describe.sequential('a dropped link in the browser', () => {
     const status = page.getByRole('status').filter({ hasText: /Reconnecting… \(attempt \d+\)/ });
     await status.waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Cancel', exact: true }).waitFor();
+    // The job says what it waits for (not a frozen "Running" at 0 B/s).
+    const transfers = page.getByRole('region', { name: 'Transfers' });
+    await transfers.getByText('Waiting for the connection').waitFor({ timeout: 10_000 });
     await cut;
 
     // Back by itself: the header returns to the connection's own commands, the folder is the same.
@@ -89,7 +92,6 @@ describe.sequential('a dropped link in the browser', () => {
     await expect.poll(() => existsSync(target) && statSync(target).size, POLL).toBe(SIZE);
     expect(sha256(target)).toBe(sha256(path.join(localDir, 'big.bin')));
     expect(readdirSync(remoteDir)).toEqual(['big.bin']);
-    const transfers = page.getByRole('region', { name: 'Transfers' });
     await expect.poll(() => transfers.getByText('Done').count(), POLL).toBe(1);
     expect(await transfers.getByText(/Failed/).count()).toBe(0);
     await row(remoteGrid(), 'big.bin').waitFor({ timeout: 30_000 });

@@ -45,6 +45,8 @@ export function TransferQueue(props: {
   jobs: readonly TransferJobDto[];
   /** The speed limits in force (KiB/s), shown in the header while any is on. */
   speedLimits?: SpeedLimitsKiB;
+  /** A session reconnecting by itself just now: its running and queued jobs are waiting for it. */
+  reconnectingSessionId?: string | null;
   onAction: (job: TransferJobDto, action: JobAction) => void;
   onClearFinished: () => void;
 }) {
@@ -77,6 +79,8 @@ export function TransferQueue(props: {
           {props.jobs.map((j) => {
             const pct = j.bytesTotal > 0 ? Math.min(100, Math.round((j.bytesDone / j.bytesTotal) * 100)) : j.state === 'done' ? 100 : 0;
             const label = displayName(j.label);
+            const waiting =
+              props.reconnectingSessionId != null && j.sessionId === props.reconnectingSessionId && (j.state === 'running' || j.state === 'queued');
             return (
               <li key={j.id} className={`job job-${j.state}`}>
                 <span className="job-dir" aria-hidden="true">
@@ -96,10 +100,10 @@ export function TransferQueue(props: {
                   {formatSize(j.bytesDone)} / {formatSize(j.bytesTotal)}
                   {j.filesTotal > 1 ? ` · ${j.filesDone}/${j.filesTotal} files` : ''}
                 </span>
-                <span className="job-rate">{j.state === 'running' ? formatRate(j.rate) : ''}</span>
-                <span className="job-eta">{j.state === 'running' && j.etaSeconds !== null ? formatEta(j.etaSeconds) : ''}</span>
+                <span className="job-rate">{j.state === 'running' && !waiting ? formatRate(j.rate) : ''}</span>
+                <span className="job-eta">{j.state === 'running' && !waiting && j.etaSeconds !== null ? formatEta(j.etaSeconds) : ''}</span>
                 <span className="job-state" title={j.error ? j.error.message : undefined}>
-                  {STATE_LABEL[j.state]}
+                  {waiting ? 'Waiting for the connection' : STATE_LABEL[j.state]}
                   {j.error ? `: ${displayName(j.error.message)}` : ''}
                   {j.fileErrors && j.fileErrors.length > 0 ? ` (${j.fileErrors.length} file${j.fileErrors.length === 1 ? '' : 's'} failed)` : ''}
                 </span>
