@@ -9,13 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startLinkProxy, type LinkProxy } from '../support/link-proxy';
+import { POLL, goTo as goToDir, panes, quickConnectWithKey } from './support/panes';
 import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
-const POLL = { timeout: 90_000, interval: 100 };
 const SIZE = 96 * 1024 * 1024;
 const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let server: WebServer;
 let browser: Browser;
@@ -25,16 +24,11 @@ let link: LinkProxy;
 let localDir: string;
 let remoteDir: string;
 
-const localGrid = () => page.getByRole('grid', { name: 'Local files' });
-const remoteGrid = () => page.getByRole('grid', { name: 'Remote files' });
-const row = (grid: ReturnType<typeof localGrid>, name: string) => grid.getByRole('row', { name: new RegExp(`^${escapeRe(name)},`) });
-
-async function goTo(which: 'Local path' | 'Remote path', dir: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: which });
-  await box.fill(dir);
-  await box.press('Enter');
-  await expect.poll(() => box.inputValue(), POLL).toBe(dir);
-}
+const ui = () => panes(page);
+const localGrid = () => ui().local();
+const remoteGrid = () => ui().remote();
+const row = (grid: ReturnType<typeof localGrid>, name: string) => ui().row(grid, name);
+const goTo = (which: 'Local path' | 'Remote path', dir: string) => goToDir(page, which, dir);
 
 beforeAll(async () => {
   staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-renderer-'));
@@ -60,15 +54,7 @@ afterAll(async () => {
 describe.sequential('a dropped link in the browser', () => {
   it('shows Reconnecting… and finishes the upload by itself after a 2 s cut', async () => {
     await page.goto(server.url);
-    await page.getByLabel('Host', { exact: true }).fill(link.host);
-    await page.getByLabel('Port', { exact: true }).fill(String(link.port));
-    await page.getByLabel('Username', { exact: true }).fill(sshd.user);
-    await page.getByLabel('Key file', { exact: true }).fill(sshd.clientKeys.ed25519);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    const trust = page.getByRole('dialog', { name: /host key/i });
-    await trust.waitFor({ timeout: 60_000 });
-    await trust.getByRole('button', { name: 'Trust and remember' }).click();
-    await page.getByRole('button', { name: 'Disconnect' }).waitFor({ timeout: 60_000 });
+    await quickConnectWithKey(page, { host: link.host, port: link.port, username: sshd.user, keyPath: sshd.clientKeys.ed25519 });
     await goTo('Local path', localDir);
     await goTo('Remote path', remoteDir);
 

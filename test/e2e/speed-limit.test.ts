@@ -8,12 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { POLL, goTo as goToDir, panes, quickConnectWithKey } from './support/panes';
 import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
-const POLL = { timeout: 60_000, interval: 100 };
 const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let server: WebServer;
 let browser: Browser;
@@ -22,16 +21,11 @@ let staticDir: string;
 let localDir: string;
 let remoteDir: string;
 
-const localGrid = () => page.getByRole('grid', { name: 'Local files' });
-const remoteGrid = () => page.getByRole('grid', { name: 'Remote files' });
-const row = (grid: ReturnType<typeof localGrid>, name: string) => grid.getByRole('row', { name: new RegExp(`^${escapeRe(name)},`) });
-
-async function goTo(which: 'Local path' | 'Remote path', dir: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: which });
-  await box.fill(dir);
-  await box.press('Enter');
-  await expect.poll(() => box.inputValue(), POLL).toBe(dir);
-}
+const ui = () => panes(page);
+const localGrid = () => ui().local();
+const remoteGrid = () => ui().remote();
+const row = (grid: ReturnType<typeof localGrid>, name: string) => ui().row(grid, name);
+const goTo = (which: 'Local path' | 'Remote path', dir: string) => goToDir(page, which, dir);
 
 /** Opens Settings, sets the upload limit (empty = none), saves. */
 async function setUploadLimit(value: string, unit: 'KiB' | 'MiB'): Promise<void> {
@@ -68,15 +62,7 @@ afterAll(async () => {
 describe.sequential('speed limit, in a browser', () => {
   it('a 256 KiB/s upload limit holds a 4 MiB upload back; clearing it in Settings lets the running job finish', async () => {
     await page.goto(server.url);
-    await page.getByLabel('Host', { exact: true }).fill(sshd.host);
-    await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
-    await page.getByLabel('Username', { exact: true }).fill(sshd.user);
-    await page.getByLabel('Key file', { exact: true }).fill(sshd.clientKeys.ed25519);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    const trust = page.getByRole('dialog', { name: /host key/i });
-    await trust.waitFor({ timeout: 60_000 });
-    await trust.getByRole('button', { name: 'Trust and remember' }).click();
-    await remoteGrid().waitFor({ timeout: 60_000 });
+    await quickConnectWithKey(page, { host: sshd.host, port: sshd.port, username: sshd.user, keyPath: sshd.clientKeys.ed25519 });
 
     await setUploadLimit('256', 'KiB');
     const queue = page.getByRole('region', { name: 'Transfers' });

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startLinkProxy, type LinkProxy } from '../support/link-proxy';
+import { POLL, goTo as goToDir, panes } from './support/panes';
 import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
-const POLL = { timeout: 60_000, interval: 100 };
 const MiB = 1024 * 1024;
 const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -25,20 +25,15 @@ let staticDir: string;
 let remoteDir: string;
 let link: LinkProxy;
 
-const localGrid = () => page.getByRole('grid', { name: 'Local files' });
-const remoteGrid = () => page.getByRole('grid', { name: 'Remote files' });
-const row = (grid: ReturnType<typeof localGrid>, name: string) => grid.getByRole('row', { name: new RegExp(`^${escapeRe(name)},`) });
+const ui = () => panes(page);
+const localGrid = () => ui().local();
+const remoteGrid = () => ui().remote();
+const row = (grid: ReturnType<typeof localGrid>, name: string) => ui().row(grid, name);
+const goTo = (which: 'Local path' | 'Remote path', dir: string) => goToDir(page, which, dir);
 const journal = (): { jobs: Array<{ parts: string[]; bytesDone: number }> } => {
   const file = path.join(server.configHome, 'Skiff', 'transfers.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { jobs: Array<{ parts: string[]; bytesDone: number }> }) : { jobs: [] };
 };
-
-async function goTo(which: 'Local path' | 'Remote path', dir: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: which });
-  await box.fill(dir);
-  await box.press('Enter');
-  await expect.poll(() => box.inputValue(), POLL).toBe(dir);
-}
 
 beforeAll(async () => {
   staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-unfinished-'));
