@@ -147,15 +147,6 @@ export async function connectWithSecrets<S>(o: ConnectWithSecretsOptions<S>): Pr
   }
 }
 
-/** Connects again with the secret that worked, checking the host key with `verifyHostKey` (which may ask). */
-export function reconnectWith<S>(
-  credentials: Credentials,
-  connect: (options: ConnectOptions) => Promise<S>,
-  verifyHostKey: ConnectOptions['verifyHostKey'],
-): Promise<S> {
-  return connect({ ...credentials.options, verifyHostKey });
-}
-
 /**
  * A connector that never asks the user anything: the secret that worked and only the host key
  * accepted for it (any other key fails, unasked). Undefined when the login needed

@@ -7,13 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SkiffError, isSkiffError } from '../../../electron/core/errors';
 import { KeytarSecretStore } from '../../../electron/core/secrets/keytar-secret-store';
 import type { SecretAnswer, SecretPrompt } from '../../../electron/core/secrets/secret-prompt';
-import {
-  connectWithSecrets,
-  reconnectWith,
-  silentConnector,
-  type ConnectWithSecretsOptions,
-  type LoginTarget,
-} from '../../../electron/core/sftp/connect-with-secrets';
+import { connectWithSecrets, silentConnector, type ConnectWithSecretsOptions, type LoginTarget } from '../../../electron/core/sftp/connect-with-secrets';
 import type { ConnectOptions } from '../../../electron/core/sftp/types';
 import type { HostKeyInfo } from '../../../electron/core/trust/host-key';
 
@@ -291,15 +285,5 @@ describe('connecting again with what worked', () => {
     expect(silentConnector(interactive.credentials, async () => 'x')).toBeUndefined();
     const unverified = await connectWithSecrets(opts({ target: target({ method: 'agent' }), connect: async () => 'ok' }).o);
     expect(silentConnector(unverified.credentials, async () => 'x')).toBeUndefined();
-  });
-
-  it('reconnectWith: the secret that worked, the host key checked by the hook it is given', async () => {
-    const s = server('right');
-    const login = await connectWithSecrets(opts({ connect: s.connect }, [{ secret: 'right', remember: false }]).o);
-    const checked: string[] = [];
-    const session = await reconnectWith(login.credentials, s.connect, async (info) => (checked.push(info.fingerprint), true));
-    expect(session).toBe('session-2');
-    expect(s.tried).toEqual(['right', 'right']);
-    expect(checked).toEqual(['SHA256:1']);
   });
 });
