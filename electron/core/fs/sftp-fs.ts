@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
+import { abortable } from '../abort';
 import { z } from 'zod';
 import { SkiffError, fromNodeError, isSkiffError, type SkiffErrorData } from '../errors';
 import { Limiter, mapConcurrent } from '../sftp/concurrency';
@@ -134,36 +135,6 @@ function asSkiff(err: unknown): SkiffError {
 
 function cancelled(p: string): SkiffError {
   return new SkiffError('CANCELLED', `Cancelled while working on “${p}”.`, { path: p });
-}
-
-/**
- * Rejects with CANCELLED as soon as `signal` aborts, without waiting for the server. A value that
- * still arrives afterwards goes to `late` (e.g. to close a directory handle nobody will read).
- */
-function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, where: string, late?: (v: T) => void): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) {
-    p.then(late, () => {});
-    return Promise.reject(cancelled(where));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      p.then(late, () => {});
-      reject(cancelled(where));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) return;
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }
 
 type Meta = { extensions: Record<string, string>; maxReadSize: number; maxWriteSize: number };
@@ -421,8 +392,8 @@ export class SftpFs implements FileSystem {
           sftp.opendir(dir, cb);
         }),
         signal,
-        dir,
-        (h) => {
+        () => cancelled(dir),
+        (h: Buffer) => {
           if (gen === this.gen && !this.fault) chan?.close(h, () => {});
         },
       );
@@ -458,7 +429,7 @@ export class SftpFs implements FileSystem {
         while (!eof && inFlight.length < depth) readdir();
         const next = inFlight.shift();
         if (next === undefined) return;
-        const raw = await abortable(next, signal, dir);
+        const raw = await abortable(next, signal, () => cancelled(dir));
         if (raw === null) {
           // The later replies still in flight are drained (EOF again from an in-order server).
           eof = true;

@@ -1,6 +1,7 @@
 // Bringing a dropped session back: attempts on the policy's backoff until one logs in, an answer
 // is final (another host key, a refused login, the user cancelled), or the give-up time passes.
 // The attempt itself is the caller's (the session manager's login with the session's credentials).
+import { delay } from '../abort';
 import { SkiffError, isSkiffError } from '../errors';
 import type { ErrorCode } from '../error-codes';
 import { nextReconnectDelay, type ReconnectPolicy } from './reconnect-policy';
@@ -43,7 +44,7 @@ export interface ReconnectLoopOptions<S> {
  */
 export async function reconnectLoop<S>(o: ReconnectLoopOptions<S>): Promise<S> {
   const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? abortableSleep;
+  const sleep = o.sleep ?? delay;
   const started = now();
   for (let attempt = 1; ; attempt++) {
     if (o.signal.aborted) throw cancelled(o.label);
@@ -70,16 +71,4 @@ export async function reconnectLoop<S>(o: ReconnectLoopOptions<S>): Promise<S> {
 
 function cancelled(label: string): SkiffError {
   return new SkiffError('CANCELLED', `Reconnecting to ${label} was cancelled.`);
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -7,7 +7,8 @@ import { ChannelSet } from './channel-set';
 import { freeName } from './conflict';
 import { type FileTransferContext, type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
 import type { ByteBudget } from './flow-control';
-import { type Job, type TargetDirInfo, asSkiff, delay, relKey, untilAborted } from './job';
+import { abortable, delay } from '../abort';
+import { type Job, type TargetDirInfo, asSkiff, relKey } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
 import type { SpeedLimiter } from './rate-limit';
@@ -155,8 +156,8 @@ export class JobRunner {
     try {
       // A side that cannot reconnect (the local disk) is skipped: blaming it must not keep the other from reconnecting.
       // A reconnect may wait minutes for the session: a cancel or a quit must not wait with it.
-      if (side !== 'target' && (side === 'source' || job.source.reconnect)) job.source = await untilAborted(this.reconnect(job.source, err), signal);
-      if (side !== 'source' && (side === 'target' || job.target.reconnect)) job.target = await untilAborted(this.reconnect(job.target, err), signal);
+      if (side !== 'target' && (side === 'source' || job.source.reconnect)) job.source = await abortable(this.reconnect(job.source, err), signal);
+      if (side !== 'source' && (side === 'target' || job.target.reconnect)) job.target = await abortable(this.reconnect(job.target, err), signal);
     } catch (reconnectErr) {
       if (signal.aborted) throw reconnectErr;
       // The server may still be down: the next round fails fast on the dead endpoint and

@@ -82,32 +82,6 @@ export function asSkiff(err: unknown, p?: string): SkiffError {
   return err instanceof SkiffError ? err : fromNodeError(err, p);
 }
 
-/** Resolves after `ms`, or rejects with CANCELLED when `signal` aborts first. */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new SkiffError('CANCELLED', 'Cancelled.'));
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new SkiffError('CANCELLED', 'Cancelled.'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** `p`, or CANCELLED as soon as `signal` aborts (`p` goes on; its outcome is then ignored). */
-export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new SkiffError('CANCELLED', 'Cancelled.'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new SkiffError('CANCELLED', 'Cancelled.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 /** Runs `fn` over `items`, at most `limit` at once. */
 export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
