@@ -67,12 +67,14 @@ export class SessionManager implements SessionService {
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
+  private readonly connectWithDefaults = (o: ConnectOptions): Promise<SftpSession> => this.deps.connect({ ...this.deps.connectDefaults, ...o });
+
   async connect(args: ParsedArg<'session:connect'>): Promise<SessionInfo> {
     const saved = 'bookmarkId' in args ? this.deps.bookmarks.savedLogin(args.bookmarkId) : this.deps.bookmarks.serverLogin(directTarget(args));
     const typed = 'bookmarkId' in args ? { ...(args.password !== undefined ? { password: args.password } : {}) } : typedOf(args);
     const { target } = saved;
     let rememberedIn: { bookmark: Bookmark; created: boolean } | undefined;
-    const connect = (o: ConnectOptions): Promise<SftpSession> => this.deps.connect({ ...this.deps.connectDefaults, ...o });
+    const connect = this.connectWithDefaults;
     // Saved servers may need keyboard-interactive answers after a key (two steps); Quick Connect asks them only when picked.
     const kbd =
       target.method === 'keyboard-interactive' || 'bookmarkId' in args
@@ -150,7 +152,7 @@ export class SessionManager implements SessionService {
   /** The live connection of `sessionId`: NOT_CONNECTED when it is gone, RECONNECTING while it comes back. */
   session(sessionId: string): SftpSession {
     const e = this.sessions.get(sessionId);
-    if (!e || (e.session.closed && !e.back)) throw new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
+    if (!e || (e.session.closed && !e.back)) throw notConnected();
     if (e.back) {
       throw new SkiffError('RECONNECTING', `The connection to ${labelOf(e.info)} dropped; reconnecting (attempt ${e.attempt}). Try again once it is back.`);
     }
@@ -180,13 +182,13 @@ export class SessionManager implements SessionService {
     if (!this.sessions.has(sessionId)) return undefined;
     return async () => {
       const e = this.sessions.get(sessionId);
-      if (!e) throw this.endedWith.get(sessionId) ?? new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
+      if (!e) throw this.endedWith.get(sessionId) ?? notConnected();
       if (e.back) {
         return e.back.catch((err: unknown) => {
           throw this.endedWith.get(sessionId) ?? err;
         });
       }
-      if (e.session.closed) throw new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
+      if (e.session.closed) throw notConnected();
       return e.session;
     };
   }
@@ -197,15 +199,13 @@ export class SessionManager implements SessionService {
    * the login needed keyboard-interactive answers (they would have to be asked again).
    */
   extraConnector(sessionId: string): (() => Promise<SftpSession>) | undefined {
-    const e = this.sessions.get(sessionId);
-    if (!e || !silentConnector(e.credentials, this.deps.connect)) return undefined;
-    // The credentials of the moment: a reconnect may have asked for a new password.
-    return () => {
-      const now = this.sessions.get(sessionId);
-      const c = now && silentConnector(now.credentials, (o: ConnectOptions) => this.deps.connect({ ...this.deps.connectDefaults, ...o }));
-      if (!c) return Promise.reject(new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.'));
-      return c();
+    const silent = () => {
+      const e = this.sessions.get(sessionId);
+      return e && silentConnector(e.credentials, this.connectWithDefaults);
     };
+    if (!silent()) return undefined;
+    // The credentials of the moment: a reconnect may have asked for a new password.
+    return () => silent()?.() ?? Promise.reject(notConnected());
   }
 
   /** Tells `listener` about every session from now on, once it is connected or reconnected (edits waiting for a server upload then). */
@@ -342,6 +342,10 @@ function pinnedHostKey(accepted: HostKeyInfo, target: LoginTarget): (info: HostK
       `While reconnecting, ${target.host}:${target.port} presented a different host key than the one accepted for this session. Skiff stopped reconnecting; connect again to review the key.`,
     );
   };
+}
+
+function notConnected(): SkiffError {
+  return new SkiffError('NOT_CONNECTED', 'That server is not connected any more. Connect again.');
 }
 
 function labelOf(i: Pick<SessionInfo, 'username' | 'host' | 'port'>): string {
