@@ -1,6 +1,7 @@
 // Connecting and losing the connection: readable errors with a next step, never stacks.
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { SessionInfo } from '../../electron/ipc/contract';
 import { App } from '../../renderer/src/app';
 import { fakeBridge } from './support/fake-api';
 
@@ -12,6 +13,23 @@ function fillQuickConnect() {
   fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'me' } });
   fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw' } });
   fireEvent.click(screen.getByRole('checkbox', { name: 'Remember password' }));
+}
+
+/** The window connected (through Quick Connect) to a fake session `session`. */
+async function connectedTo(session: Pick<SessionInfo, 'sessionId' | 'port' | 'authMethod'>) {
+  const fake = fakeBridge({
+    tree: { '/home/me': [], '/srv': [] },
+    handlers: {
+      'session:connect': () => ({ ...session, host: 'srv', username: 'me', home: '/srv' }),
+      'session:disconnect': () => undefined,
+    },
+  });
+  render(<App api={fake.api} />);
+  await screen.findByRole('grid', { name: 'Local files' });
+  fillQuickConnect();
+  fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+  await screen.findByRole('grid', { name: 'Remote files' });
+  return fake;
 }
 
 describe('connection', () => {
@@ -55,18 +73,7 @@ describe('connection', () => {
   });
 
   it('a drop that reconnects by itself: "Reconnecting… (attempt n)" with Cancel, the folder kept, then back and refreshed', async () => {
-    const fake = fakeBridge({
-      tree: { '/home/me': [], '/srv': [] },
-      handlers: {
-        'session:connect': () => ({ sessionId: 's5', host: 'srv', port: 2222, username: 'me', authMethod: 'password', home: '/srv' }),
-        'session:disconnect': () => undefined,
-      },
-    });
-    render(<App api={fake.api} />);
-    await screen.findByRole('grid', { name: 'Local files' });
-    fillQuickConnect();
-    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
-    await screen.findByRole('grid', { name: 'Remote files' });
+    const fake = await connectedTo({ sessionId: 's5', port: 2222, authMethod: 'password' });
     const listsBefore = fake.callsOf('sftp:list-dir').length;
     act(() => fake.emit('session:state', { sessionId: 's5', state: 'reconnecting', attempt: 1, message: 'The connection to srv was lost.' }));
     expect((await screen.findByRole('status')).textContent).toContain('Reconnecting… (attempt 1)');
@@ -88,18 +95,7 @@ describe('connection', () => {
   });
 
   it('Disconnect closes the session by id', async () => {
-    const fake = fakeBridge({
-      tree: { '/home/me': [], '/srv': [] },
-      handlers: {
-        'session:connect': () => ({ sessionId: 's3', host: 'srv', port: 22, username: 'me', authMethod: 'publickey', home: '/srv' }),
-        'session:disconnect': () => undefined,
-      },
-    });
-    render(<App api={fake.api} />);
-    await screen.findByRole('grid', { name: 'Local files' });
-    fillQuickConnect();
-    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
-    await screen.findByRole('grid', { name: 'Remote files' });
+    const fake = await connectedTo({ sessionId: 's3', port: 22, authMethod: 'publickey' });
     fireEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
     await waitFor(() => expect(fake.callsOf('session:disconnect')).toEqual([{ sessionId: 's3' }]));
     expect(screen.queryByRole('grid', { name: 'Remote files' })).toBeNull();
