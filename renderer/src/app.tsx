@@ -2,7 +2,7 @@
 // side, the transfer queue below. This file only lays the parts out and wires them together: the
 // session, questions, file operations, drag and drop, notices, dialogs and commands each live in
 // their own hook or component (state/, components/).
-import { useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { CommandId } from '../../electron/ipc/commands';
 import type { BookmarkDto, SkiffApi } from '../../electron/ipc/contract';
 import { ConnectionBar, LocalBar, SidebarFoot } from './components/connection-bar';
@@ -45,11 +45,12 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
   const [menu, setMenu] = useState<{ side: Side; x: number; y: number } | null>(null);
   const [layout, setLayout] = useState({ split: 0.5, queue: 0.26, sidebar: 0.19 });
 
+  const focusRemote = useRef(false);
   const session = useSession(api, notify, {
     connected: () => {
       panes.setActive('remote');
-      // Land the keyboard in the remote pane once it has rendered.
-      setTimeout(() => panes.grids.remote.current?.focus(), 0);
+      // Land the keyboard in the remote pane once its grid has rendered (see the effect below).
+      focusRemote.current = true;
       bookmarks.reload();
     },
     // Back after a drop: the remote pane is still in the user's folder; show it as it is now.
@@ -77,6 +78,14 @@ export function App({ api, onCommandRan }: { api: SkiffApi; onCommandRan?: (id: 
   };
   const bindings = appBindings({ api, session, panes, ops, edits, openDialog: dialogs.open, openContextMenu, env });
   useWindowCommands(api, bindings, panes.active, env);
+
+  // A timer could fire before the remote grid exists (a busy machine): try after every render until it does.
+  useEffect(() => {
+    const grid = panes.grids.remote.current;
+    if (!focusRemote.current || !grid) return;
+    focusRemote.current = false;
+    grid.focus();
+  });
 
   // The window title says where the user is (the OS task switcher shows it).
   const title = s ? `${s.username}@${s.host}:${remote.path || s.home} — Skiff` : 'Skiff';
