@@ -215,6 +215,11 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshdHandle
       `PidFile ${path.join(dir, 'sshd.pid')}`,
       `Subsystem sftp ${sftpServer}`,
       'MaxSessions 64',
+      // sshd starts every channel's command (sftp-server too) through the user's shell; Debian's bash
+      // then reads ~/.bashrc because SSH_CLIENT is set, unless it is not the first shell level. This
+      // machine's /root/.bashrc runs `pyenv init`: ~130 ms per channel, one at a time (its lock), which
+      // made each extra SFTP channel cost 0.1 s. The test bed measures sshd, not root's dotfiles.
+      'SetEnv SHLVL=1',
       'MaxStartups 64:30:128',
       'LogLevel VERBOSE',
       ...(opts.extraConfig ?? []),
