@@ -25,6 +25,19 @@ import type { TransferEndpoint, TransferQueueOptions, TransferState } from './ty
  */
 const MANY_FILES = 32;
 
+/** The queue's hold on the transfer heap tuning (heap-tuning.ts): taken by a job big enough to need it. */
+export interface HeapTuningHold {
+  hold(): void;
+  /** Idempotent; a no-op when never held. */
+  release(): void;
+}
+
+function pendingBytes(plan: Plan): number {
+  let n = 0;
+  for (const f of plan.files) if (f.state === 'pending') n += f.stat.size - f.bytesDone;
+  return n;
+}
+
 export type RunnerOptions = Required<Omit<TransferQueueOptions, 'onConflict'>> & Pick<TransferQueueOptions, 'onConflict'>;
 
 export interface RunnerDeps {
@@ -50,7 +63,7 @@ export class JobRunner {
   }
 
   /** Runs the job until it is over and returns the state it ends in (the queue records it). */
-  async run(job: Job, releaseHeap: () => void): Promise<TransferState> {
+  async run(job: Job, heap: HeapTuningHold): Promise<TransferState> {
     const { events } = this.deps;
     job.state = 'running';
     job.rate.reset();
@@ -65,6 +78,7 @@ export class JobRunner {
         try {
           await job.gate.wait(signal);
           if (!job.plan) await this.scan(job, signal);
+          if (pendingBytes(job.plan!) >= this.opts.heapTuningMinBytes) heap.hold();
           // Channels (and a second connection) open lazily: a single small file never opens an extra one.
           const conns = this.connectionsFor(job.plan!);
           // Only the reading side gets a second connection (the writes were no faster over two).
@@ -74,9 +88,12 @@ export class JobRunner {
           if (!dstCh) {
             writeStripes = writeStripesFor(job.target, this.opts.writeStripes);
             dstCh = new ChannelSet(job.target, Math.max(this.opts.writeChannels, writeStripes));
-            // Their sftp-servers start now, beside the folder checks and the part's open, not after them:
-            // at 100 ms a channel took 0.6 s and more to open.
-            if (writeStripes > 1 && job.plan!.files.some((f) => f.state === 'pending' && f.stat.size >= STRIPE_MIN)) {
+            // Their sftp-servers start now, beside the folder checks and the part's open, not after them
+            // (an SFTP channel takes about three round trips to open). Small files use them too: see writersFor.
+            if (
+              this.writersFor(job, writeStripes) > 1 ||
+              (writeStripes > 1 && job.plan!.files.some((f) => f.state === 'pending' && f.stat.size >= STRIPE_MIN))
+            ) {
               for (let k = 1; k < writeStripes; k++) void dstCh.get(k);
             }
           }
@@ -112,7 +129,7 @@ export class JobRunner {
       await srcCh?.close();
       await dstCh?.close();
     }
-    releaseHeap();
+    heap.release();
     return outcome;
   }
 
@@ -169,6 +186,21 @@ export class JobRunner {
     job.dirs.clear();
   }
 
+  /**
+   * Channels the workers of a job write over: `writeChannels`, or on a long link its write stripes
+   * when its files are many and more than one channel's server window can carry at once. sshd
+   * lets 2 MiB of writes be on their way per channel: 200 files of 16 KiB at 40 ms filled it and
+   * waited for its adjusts, and each channel has its own sftp-server creating files. What fits in
+   * one window goes faster over the open channel than over new ones (each costs about three
+   * round trips to open): test/bench/README.md, "Small files over a long link".
+   */
+  private writersFor(job: Job, writeStripes: number): number {
+    const pending = job.plan!.files.filter((f) => f.state === 'pending');
+    const bytes = pending.reduce((n, f) => n + f.stat.size, 0);
+    const window = job.target.link?.sendWindow ?? Infinity;
+    return pending.length >= MANY_FILES && bytes > window ? Math.max(this.opts.writeChannels, writeStripes) : this.opts.writeChannels;
+  }
+
   /** Connections for a job's reading side: more than one only where it pays (many files). */
   private connectionsFor(plan: Plan): number {
     const pending = plan.files.filter((f) => f.state === 'pending');
@@ -198,9 +230,10 @@ export class JobRunner {
     // A long link gets more files (and requests per file) in flight: a wave costs round trips, not bytes.
     const factor = inFlightFactor(job.source, job.target);
     const requests = this.opts.requestsPerFile * factor;
+    const writers = this.writersFor(job, writeStripes);
     const worker = async (w: number): Promise<void> => {
       const src = await srcCh.get(w % this.opts.channels);
-      const dst = await dstCh.get(w % this.opts.writeChannels);
+      const dst = await dstCh.get(w % writers);
       while (lost === null && next < files.length) {
         const f = files[next++]!;
         if (f.state !== 'pending') continue;
@@ -208,7 +241,7 @@ export class JobRunner {
         if (signal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
         try {
           // A big file starts on this worker's channel at once; its stripe channels join when open
-          // (an extra sftp-server takes a while to start: time the copy no longer waits).
+          // (an extra channel takes about three round trips to open: time the copy no longer waits).
           await this.copyOne(
             job,
             f,
@@ -217,7 +250,7 @@ export class JobRunner {
             dstCh.primary,
             signal,
             requests,
-            f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, dstCh, w, writeStripes).catch(() => ({ src: [], dst: [] })) : undefined,
+            f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, dstCh, w, writeStripes, writers).catch(() => ({ src: [], dst: [] })) : undefined,
           );
         } catch (err) {
           if (isConnectionError(err) && !signal.aborted) {
@@ -245,6 +278,7 @@ export class JobRunner {
     dstCh: ChannelSet,
     w: number,
     writeStripes: number,
+    writers: number,
   ): Promise<{ src: Array<Promise<FileSystem>>; dst: Array<Promise<FileSystem>> }> {
     const pick = (ch: ChannelSet, own: number, extra: number): Array<Promise<FileSystem>> => {
       if (!ch.canOpenMore || extra <= 0) return [];
@@ -256,7 +290,7 @@ export class JobRunner {
     // two writers per file were slower than one (engine README).
     return Promise.resolve({
       src: pick(srcCh, w % this.opts.channels, this.opts.stripes - 1),
-      dst: pick(dstCh, w % this.opts.writeChannels, writeStripes - 1),
+      dst: pick(dstCh, w % writers, writeStripes - 1),
     });
   }
 

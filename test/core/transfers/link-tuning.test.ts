@@ -80,3 +80,49 @@ describe('a job of many small files', () => {
     expect(fs.most).toBe(expected);
   });
 });
+
+/** LocalFs whose whole-file writes are counted, one counter per channel. */
+class ChannelFs extends LocalFs {
+  writes = 0;
+  override async writeWholeFile(w: Parameters<NonNullable<LocalFs['writeWholeFile']>>[0]): ReturnType<NonNullable<LocalFs['writeWholeFile']>> {
+    this.writes++;
+    // Let every worker reach its channel before any write finishes.
+    await new Promise((r) => setTimeout(r, 5));
+    return super.writeWholeFile!(w);
+  }
+}
+
+describe('an upload of many small files', () => {
+  it.each([
+    // 40 ms with 2 MiB server windows: writeStripesFor gives 5 channels, every one of them writes.
+    ['is spread over the write stripes when the target is 40 ms away and one window cannot carry it', longLink, 16 * 1024, 5],
+    ['stays on the open channel when one window carries all of it (new channels cost round trips)', longLink, 1024, 1],
+    ['stays on one channel on loopback', loopback, 16 * 1024, 1],
+    ['stays on one channel where the server does not take striped writes', { ...longLink, stripedWrites: false }, 16 * 1024, 1],
+  ])('%s', async (_label, link, size, channels) => {
+    const src = tempDir();
+    const root = path.join(src, 'many');
+    // 200 files: 3.2 MiB of 16 KiB files (more than a 2 MiB window), 200 KiB of 1 KiB ones.
+    for (let i = 0; i < 200; i++) writeFile(path.join(root, `f${i}.bin`), Buffer.alloc(size, i));
+    const primary = new ChannelFs();
+    const extra: ChannelFs[] = [];
+    const target: TransferEndpoint = {
+      fs: primary,
+      link,
+      openChannel: async () => {
+        const fs = new ChannelFs();
+        extra.push(fs);
+        return Object.assign(fs, { close: async () => {} });
+      },
+    };
+    const out = tempDir();
+    const q = new TransferQueue({ filesInFlight: 16 });
+    const snap = await q.whenSettled(q.add({ direction: 'upload', source: { fs: new LocalFs() }, sources: [root], target, targetDir: out }).id);
+    expect(snap.state).toBe('done');
+    expect(snap.filesDone).toBe(200);
+    const all = [primary, ...extra];
+    expect(all.reduce((n, c) => n + c.writes, 0)).toBe(200);
+    expect(all.filter((c) => c.writes > 0)).toHaveLength(channels);
+    expect(extra).toHaveLength(channels - 1);
+  });
+});
