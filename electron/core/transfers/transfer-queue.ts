@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { SkiffError } from '../errors';
 import { MAX_FILE_WINDOW } from './file-transfer';
 import { ByteBudget, PauseGate } from './flow-control';
-import { holdTransferHeapTuning } from './heap-tuning';
+import { collectIdleGarbage, holdTransferHeapTuning } from './heap-tuning';
+import type { HeapTuningHold } from './job-runner';
 import { type Job, TERMINAL, relKey } from './job';
 import { JobEvents } from './job-events';
 import { JobRunner, type RunnerOptions } from './job-runner';
@@ -41,6 +42,8 @@ export class TransferQueue {
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 10_000,
       tuneHeap: options.tuneHeap ?? true,
+      heapTuningMinBytes: options.heapTuningMinBytes ?? 64 * 1024 * 1024,
+      idleGcDelayMs: options.idleGcDelayMs === undefined ? 1000 : options.idleGcDelayMs,
       speedLimits: options.speedLimits ?? {},
       rateClock: options.rateClock ?? systemClock,
       onConflict: options.onConflict,
@@ -190,6 +193,8 @@ export class TransferQueue {
    */
   async shutdown(keepParts: (id: string) => boolean = () => true): Promise<void> {
     this.stopped = true;
+    if (this.idleGc) clearTimeout(this.idleGc);
+    this.idleGc = null;
     const runs: Array<Promise<void>> = [];
     for (const job of this.jobs.values()) {
       if (TERMINAL.has(job.state)) continue;
@@ -280,6 +285,8 @@ export class TransferQueue {
   private pump(): void {
     if (this.stopped) return;
     let running = [...this.jobs.values()].filter((j) => j.runPromise).length;
+    if (this.idleGc) clearTimeout(this.idleGc);
+    this.idleGc = null;
     for (const job of this.jobs.values()) {
       if (running >= this.opts.maxConcurrentJobs) break;
       if (job.state !== 'queued' || job.runPromise) continue;
@@ -287,16 +294,38 @@ export class TransferQueue {
       job.runPromise = this.run(job).finally(() => {
         job.runPromise = undefined;
         this.pump();
+        this.whenIdle();
       });
     }
   }
 
+  private idleGc: ReturnType<typeof setTimeout> | null = null;
+
+  /** Once nothing runs for idleGcDelayMs, one full GC (heap-tuning.ts). */
+  private whenIdle(): void {
+    const delay = this.opts.idleGcDelayMs;
+    if (delay === null || this.stopped || this.idleGc) return;
+    if ([...this.jobs.values()].some((j) => j.runPromise)) return;
+    this.idleGc = setTimeout(() => {
+      this.idleGc = null;
+      if (![...this.jobs.values()].some((j) => j.runPromise)) collectIdleGarbage();
+    }, delay);
+    this.idleGc.unref?.();
+  }
+
   private async run(job: Job): Promise<void> {
-    const releaseHeap = this.opts.tuneHeap ? holdTransferHeapTuning() : () => undefined;
+    // The runner holds the tuning once it knows the job is big enough (after its scan).
+    let release: (() => void) | undefined;
+    const heap: HeapTuningHold = {
+      hold: () => {
+        if (this.opts.tuneHeap) release ??= holdTransferHeapTuning();
+      },
+      release: () => release?.(),
+    };
     try {
-      this.finish(job, await this.runner.run(job, releaseHeap));
+      this.finish(job, await this.runner.run(job, heap));
     } finally {
-      releaseHeap(); // idempotent: normally released just before the job settles
+      heap.release(); // idempotent: normally released just before the job settles
     }
   }
 

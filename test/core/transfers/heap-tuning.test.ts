@@ -11,6 +11,7 @@ import {
   growingPercentFor,
   holdTransferHeapTuning,
   setHeapFlagSetter,
+  setIdleCollector,
 } from '../../../electron/core/transfers/heap-tuning';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { localEndpoint, patternBytes, tempDir, writeFile } from './helpers';
@@ -66,16 +67,19 @@ describe('transfer heap tuning', () => {
     const dst = tempDir();
     writeFile(path.join(src, 'a.bin'), patternBytes(3 * 1024 * 1024, 1));
     writeFile(path.join(src, 'b.bin'), patternBytes(1024, 2));
-    const q = new TransferQueue({ defaultConflict: 'overwrite' });
+    // a.bin (3 MiB) is big enough to hold the tuning at a 1 MiB threshold; b.bin (1 KiB) is not.
+    const q = new TransferQueue({ defaultConflict: 'overwrite', heapTuningMinBytes: 1024 * 1024 });
     const seenWhileRunning: string[][] = [];
+    let bigId = '';
     q.onEvent((e) => {
-      if (e.type === 'progress') seenWhileRunning.push([...calls]);
+      if (e.type === 'progress' && e.job.id === bigId) seenWhileRunning.push([...calls]);
     });
     const j1 = q.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'a.bin')], target: localEndpoint(), targetDir: dst });
+    bigId = j1.id;
     const j2 = q.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'b.bin')], target: localEndpoint(), targetDir: dst });
     const [s1, s2] = await Promise.all([q.whenSettled(j1.id), q.whenSettled(j2.id)]);
     expect([s1.state, s2.state]).toEqual(['done', 'done']);
-    // Two concurrent jobs: set once, reset once, and already reset when the caller hears "settled".
+    // Two concurrent jobs, one big enough: set once, reset once, and already reset when the caller hears "settled".
     expect(calls).toEqual([ON, OFF]);
     expect(seenWhileRunning.length).toBeGreaterThan(0);
     for (const c of seenWhileRunning) expect(c).toEqual([ON]);
@@ -83,7 +87,7 @@ describe('transfer heap tuning', () => {
 
   it('restores the default after a failed job, and never touches the flag when turned off', async () => {
     const dst = tempDir();
-    const q = new TransferQueue();
+    const q = new TransferQueue({ heapTuningMinBytes: 0 });
     const failed = await q.whenSettled(
       q.add({ direction: 'download', source: localEndpoint(), sources: ['/nonexistent-skiff/x.bin'], target: localEndpoint(), targetDir: dst }).id,
     );
@@ -93,11 +97,23 @@ describe('transfer heap tuning', () => {
     calls.length = 0;
     const src = tempDir();
     writeFile(path.join(src, 'c.bin'), 'c');
-    const off = new TransferQueue({ tuneHeap: false });
+    const off = new TransferQueue({ tuneHeap: false, heapTuningMinBytes: 0 });
     const ok = await off.whenSettled(
       off.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'c.bin')], target: localEndpoint(), targetDir: dst }).id,
     );
     expect(ok.state).toBe('done');
+    expect(calls).toEqual([]);
+  });
+
+  it('is never asked for by a job below the threshold: small files gain no speed from it, only memory', async () => {
+    const src = tempDir();
+    for (let i = 0; i < 20; i++) writeFile(path.join(src, 'small', `f${i}.bin`), patternBytes(16 * 1024, i + 1));
+    const q = new TransferQueue({ defaultConflict: 'overwrite' });
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'small')], target: localEndpoint(), targetDir: tempDir() }).id,
+    );
+    expect(snap.state).toBe('done');
+    expect(snap.filesDone).toBe(20);
     expect(calls).toEqual([]);
   });
 });
@@ -114,5 +130,59 @@ describe('the V8 flag the tuning sets', () => {
     expect(stderrOf('--skiff-no-such-flag=1')).toMatch(/unrecognized|unknown|Error/i);
     expect(stderrOf(`--heap-growing-percent=${TRANSFER_HEAP_GROWING_PERCENT}`)).toBe('');
     expect(stderrOf(OFF)).toBe('');
+  });
+});
+
+describe('the full GC once the queue is idle', () => {
+  let collected = 0;
+  let prev: ReturnType<typeof setIdleCollector>;
+  beforeEach(() => {
+    collected = 0;
+    prev = setIdleCollector(() => collected++);
+  });
+  afterEach(() => {
+    setIdleCollector(prev);
+  });
+
+  const oneFile = (name: string) => {
+    const src = tempDir();
+    writeFile(path.join(src, name), patternBytes(64 * 1024, 3));
+    return path.join(src, name);
+  };
+
+  it('runs once after the last job settles and the delay passes, not while jobs run', async () => {
+    const q = new TransferQueue({ defaultConflict: 'overwrite', idleGcDelayMs: 30 });
+    const dst = tempDir();
+    const a = q.add({ direction: 'download', source: localEndpoint(), sources: [oneFile('a.bin')], target: localEndpoint(), targetDir: dst });
+    await q.whenSettled(a.id);
+    expect(collected).toBe(0);
+    // A job started within the delay puts it off until that one settles too.
+    const b = q.add({ direction: 'download', source: localEndpoint(), sources: [oneFile('b.bin')], target: localEndpoint(), targetDir: dst });
+    await q.whenSettled(b.id);
+    expect(collected).toBe(0);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(collected).toBe(1);
+  });
+
+  it('never runs when turned off', async () => {
+    const q = new TransferQueue({ defaultConflict: 'overwrite', idleGcDelayMs: null });
+    await q.whenSettled(
+      q.add({ direction: 'download', source: localEndpoint(), sources: [oneFile('c.bin')], target: localEndpoint(), targetDir: tempDir() }).id,
+    );
+    await new Promise((r) => setTimeout(r, 60));
+    expect(collected).toBe(0);
+  });
+
+  it('is available to JavaScript in this runtime (--expose-gc set at runtime gives a new context gc)', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const v8 = require('node:v8'), vm = require('node:vm'); v8.setFlagsFromString('--expose-gc'); const gc = vm.runInNewContext('typeof gc === "function" ? gc : undefined'); gc(); console.log(typeof gc);`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('function');
   });
 });
