@@ -111,13 +111,28 @@ function runSftp(s: SshdHandle, port: number, batch: string[]): Promise<void> {
 let peakRss = 0;
 let running: CaseName | null = null;
 const enginePeak = new Map<CaseName, number>();
+/** What the process held at each case's engine peak: V8's heap, and buffers outside it. */
+const peakParts = new Map<CaseName, { heapTotal: number; heapUsed: number; external: number }>();
 function sampleRss(): void {
   const rss = process.memoryUsage.rss();
   peakRss = Math.max(peakRss, rss);
-  if (running) enginePeak.set(running, Math.max(enginePeak.get(running) ?? 0, rss));
+  if (running && rss > (enginePeak.get(running) ?? 0)) {
+    enginePeak.set(running, rss);
+    const m = process.memoryUsage();
+    peakParts.set(running, { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external });
+  }
 }
+/** RSS of the process as a case begins (what the earlier cases left). */
+const startRss = new Map<CaseName, number>();
+const partsOf = (c: CaseName): string => {
+  const p = peakParts.get(c);
+  const at = startRss.get(c);
+  return p
+    ? ` [heap ${(p.heapTotal / MiB).toFixed(0)} (used ${(p.heapUsed / MiB).toFixed(0)}), buffers ${(p.external / MiB).toFixed(0)}${at ? `, ${(at / MiB).toFixed(0)} before it` : ''}]`
+    : '';
+};
 
-/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _WRITE_CHANNELS, _REQUESTS, _STRIPES, _CONNECTIONS, _TUNE_HEAP=0) for experiments. */
+/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _WRITE_CHANNELS, _REQUESTS, _STRIPES, _CONNECTIONS, _TUNE_HEAP=0, _IDLE_GC=0) for experiments. */
 function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
   const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
   const t: ConstructorParameters<typeof TransferQueue>[0] = { defaultConflict: 'overwrite' };
@@ -128,6 +143,7 @@ function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
   if (n('SKIFF_BENCH_STRIPES')) t.stripes = n('SKIFF_BENCH_STRIPES');
   if (n('SKIFF_BENCH_CONNECTIONS')) t.connections = n('SKIFF_BENCH_CONNECTIONS');
   if (process.env.SKIFF_BENCH_TUNE_HEAP === '0') t.tuneHeap = false;
+  if (process.env.SKIFF_BENCH_IDLE_GC === '0') t.idleGcDelayMs = null;
   return t;
 }
 
@@ -304,6 +320,7 @@ async function main(): Promise<void> {
       const transferOnly: number[] = [];
       // One untimed run of each first (page cache, JIT, heap growth): the first timed large
       // download of a cold process took 9–19 s against ~5 s for the later ones.
+      startRss.set(name, process.memoryUsage.rss());
       if (args.warmup) {
         reset();
         await skiffRun(s, port, isUp ? 'upload' : 'download', src, outDir);
@@ -367,7 +384,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `peak RSS while Skiff's engine ran: ${peak.toFixed(0)} MB (${results.map((r) => `${r.name} ${((enginePeak.get(r.name) ?? 0) / MiB).toFixed(0)}`).join(', ')}; ` +
+      `peak RSS while Skiff's engine ran: ${peak.toFixed(0)} MB (${results.map((r) => `${r.name} ${((enginePeak.get(r.name) ?? 0) / MiB).toFixed(0)}${partsOf(r.name)}`).join(', ')}; ` +
         `the bench process at any time, its own data generation and checks included: ${(peakRss / MiB).toFixed(0)} MB)`,
     );
     console.log(
@@ -407,6 +424,23 @@ async function main(): Promise<void> {
             rate_mbit: args.rateMbit,
             peak_rss_mb: Math.round(peak),
             peak_rss_mb_by_case: Object.fromEntries(results.map((r) => [r.name, Math.round((enginePeak.get(r.name) ?? 0) / MiB)])),
+            peak_parts_mb_by_case: Object.fromEntries(
+              results.map((r) => {
+                const p = peakParts.get(r.name);
+                const at = startRss.get(r.name);
+                return [
+                  r.name,
+                  p
+                    ? {
+                        heap_total: Math.round(p.heapTotal / MiB),
+                        heap_used: Math.round(p.heapUsed / MiB),
+                        buffers: Math.round(p.external / MiB),
+                        ...(at ? { rss_before: Math.round(at / MiB) } : {}),
+                      }
+                    : null,
+                ];
+              }),
+            ),
             process_peak_rss_mb: Math.round(peakRss / MiB),
             openssh_connect_ms: Math.round(median(sshConnect)),
             ...(cpFloor.length ? { local_cp_small_ms: Math.round(median(cpFloor)) } : {}),
