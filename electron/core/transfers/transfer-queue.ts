@@ -24,6 +24,8 @@ export class TransferQueue {
   /** One bucket per direction, shared by every job and channel (diagnostics and tests may read them). */
   readonly speed: SpeedLimiter;
   private stopped = false;
+  /** The full GC waiting for the queue to stay idle (whenIdle). */
+  private idleGc: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: TransferQueueOptions = {}) {
     this.opts = {
@@ -285,12 +287,12 @@ export class TransferQueue {
   private pump(): void {
     if (this.stopped) return;
     let running = [...this.jobs.values()].filter((j) => j.runPromise).length;
-    if (this.idleGc) clearTimeout(this.idleGc);
-    this.idleGc = null;
     for (const job of this.jobs.values()) {
       if (running >= this.opts.maxConcurrentJobs) break;
       if (job.state !== 'queued' || job.runPromise) continue;
       running++;
+      if (this.idleGc) clearTimeout(this.idleGc);
+      this.idleGc = null;
       job.runPromise = this.run(job).finally(() => {
         job.runPromise = undefined;
         this.pump();
@@ -298,8 +300,6 @@ export class TransferQueue {
       });
     }
   }
-
-  private idleGc: ReturnType<typeof setTimeout> | null = null;
 
   /** Once nothing runs for idleGcDelayMs, one full GC (heap-tuning.ts). */
   private whenIdle(): void {
