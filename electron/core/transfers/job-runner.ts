@@ -72,6 +72,7 @@ export class JobRunner {
     let srcCh: ChannelSet | null = null;
     let dstCh: ChannelSet | null = null;
     let writeStripes = 1;
+    let writers = 1;
     let outcome: TransferState;
     try {
       for (;;) {
@@ -87,18 +88,16 @@ export class JobRunner {
           // A big upload over a long link is spread over more channels (link-tuning.ts); small files still use `writeChannels`.
           if (!dstCh) {
             writeStripes = writeStripesFor(job.target, this.opts.writeStripes);
+            writers = this.writersFor(job, writeStripes);
             dstCh = new ChannelSet(job.target, Math.max(this.opts.writeChannels, writeStripes));
             // Their sftp-servers start now, beside the folder checks and the part's open, not after them
             // (an SFTP channel takes about three round trips to open). Small files use them too: see writersFor.
-            if (
-              this.writersFor(job, writeStripes) > 1 ||
-              (writeStripes > 1 && job.plan!.files.some((f) => f.state === 'pending' && f.stat.size >= STRIPE_MIN))
-            ) {
+            if (writers > 1 || (writeStripes > 1 && job.plan!.files.some((f) => f.state === 'pending' && f.stat.size >= STRIPE_MIN))) {
               for (let k = 1; k < writeStripes; k++) void dstCh.get(k);
             }
           }
           await prepareDirs(job, dstCh.primary, signal);
-          await this.copyFiles(job, srcCh, dstCh, writeStripes, signal);
+          await this.copyFiles(job, srcCh, dstCh, writeStripes, writers, signal);
           await finishDirs(job, dstCh.primary);
           break;
         } catch (err) {
@@ -223,14 +222,13 @@ export class JobRunner {
     return p;
   }
 
-  private async copyFiles(job: Job, srcCh: ChannelSet, dstCh: ChannelSet, writeStripes: number, signal: AbortSignal): Promise<void> {
+  private async copyFiles(job: Job, srcCh: ChannelSet, dstCh: ChannelSet, writeStripes: number, writers: number, signal: AbortSignal): Promise<void> {
     const files = job.plan!.files;
     let next = 0;
     let lost: unknown = null;
     // A long link gets more files (and requests per file) in flight: a wave costs round trips, not bytes.
     const factor = inFlightFactor(job.source, job.target);
     const requests = this.opts.requestsPerFile * factor;
-    const writers = this.writersFor(job, writeStripes);
     const worker = async (w: number): Promise<void> => {
       const src = await srcCh.get(w % this.opts.channels);
       const dst = await dstCh.get(w % writers);

@@ -115,8 +115,8 @@ export interface TransferQueueOptions {
   /** Files copied at once inside one job (default 64; test/bench/README.md, "Engine defaults"). */
   filesInFlight?: number;
   /**
-   * SFTP channels the files of a job are read over (default 1: each extra sftp-server starts
-   * slowly and competes for the CPU; test/bench/README.md). Big files still stripe over more (`stripes`).
+   * SFTP channels the files of a job are read over (default 1: each extra sftp-server competes for
+   * the CPU, and two were no faster for small files; test/bench/README.md). Big files still stripe over more (`stripes`).
    */
   channels?: number;
   /**
