@@ -13,11 +13,11 @@
 // thread (in the app, the Electron main process) never blocks on the disk.
 import { SkiffError, fromNodeError } from '../errors';
 import type { FileEntry } from './file-system';
-import { FsThread, FsThreadStopped, type ThreadReply } from './fs-thread';
+import { FsThread, FsThreadStopped, THREAD_PRELUDE, type ThreadReply } from './fs-thread';
 import { USER_FS_WORKER_SOURCE } from './user-fs';
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+${THREAD_PRELUDE}
 ${USER_FS_WORKER_SOURCE}
 const path = require('node:path');
 const kind = (st) => (st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other');
@@ -37,11 +37,11 @@ function describe(m) {
     } catch (err) {
       // Deleted between readdir and lstat: not an error for a listing.
       if (err && err.code === 'ENOENT') continue;
-      parentPort.postMessage({ id: m.id, err: { code: err && err.code, message: String(err && err.message) }, path: full });
+      reply({ id: m.id, err: { code: err && err.code, message: String(err && err.message) }, path: full });
       return;
     }
   }
-  parentPort.postMessage({ id: m.id, err: null, entries, ms: performance.now() - t0 });
+  reply({ id: m.id, err: null, entries, ms: performance.now() - t0 });
 }
 function read(m) {
   let fd = -1;
@@ -57,13 +57,13 @@ function read(m) {
     fs.closeSync(fd);
     fd = -1;
     // Handed over, not copied: the bytes live on in the main thread.
-    parentPort.postMessage({ id: m.id, err: null, data: buf, length: got }, m.length > 0 ? [buf.buffer] : []);
+    reply({ id: m.id, err: null, data: buf, length: got }, m.length > 0 ? [buf.buffer] : []);
   } catch (err) {
     if (fd >= 0) { try { fs.closeSync(fd); } catch {} }
-    parentPort.postMessage({ id: m.id, err: { code: err && err.code, message: String(err && err.message) } });
+    reply({ id: m.id, err: { code: err && err.code, message: String(err && err.message) } });
   }
 }
-parentPort.on('message', (m) => (m.op === 'read' ? read(m) : describe(m)));
+serve((m) => (m.op === 'read' ? read(m) : describe(m)));
 `;
 
 let thread: FsThread | null = null;

@@ -9,7 +9,7 @@
 // SkiffError.
 import { SkiffError, fromNodeError } from '../errors';
 import type { WholeFileWrite } from './file-system';
-import { FsThread, FsThreadStopped, type ThreadReply } from './fs-thread';
+import { FsThread, FsThreadStopped, THREAD_PRELUDE, type ThreadReply } from './fs-thread';
 import { USER_FS_WORKER_SOURCE } from './user-fs';
 
 /**
@@ -17,7 +17,7 @@ import { USER_FS_WORKER_SOURCE } from './user-fs';
  * existing name atomically; where hard links are not supported it checks, then renames.
  */
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+${THREAD_PRELUDE}
 ${USER_FS_WORKER_SOURCE}
 const C = fs.constants;
 function move(m) {
@@ -33,7 +33,7 @@ function move(m) {
   }
   fs.unlinkSync(m.partPath);
 }
-parentPort.on('message', (m) => {
+serve((m) => {
   let fd = -1;
   let step = 'open';
   try {
@@ -55,10 +55,10 @@ parentPort.on('message', (m) => {
     move(m);
     // The bytes go back to the main thread, whose frequent young-generation GCs free them; kept
     // here they would pile up (~64 MiB) until this nearly idle heap ever collected.
-    parentPort.postMessage({ id: m.id, err: null, data: m.data }, m.data.length > 0 ? [m.data.buffer] : []);
+    reply({ id: m.id, err: null, data: m.data }, m.data.length > 0 ? [m.data.buffer] : []);
   } catch (e) {
     if (fd >= 0) { try { fs.closeSync(fd); } catch {} }
-    parentPort.postMessage({ id: m.id, err: { code: e && e.code, message: String(e && e.message), step } });
+    reply({ id: m.id, err: { code: e && e.code, message: String(e && e.message), step } });
   }
 });
 `;
