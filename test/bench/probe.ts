@@ -1,14 +1,65 @@
 // Developer probe (not part of `npm run bench`): runs one engine case repeatedly on one open
 // session with different tunings, to see where time goes. Usage:
 //   npx tsx test/bench/probe.ts small-download 2000 "files=24,channels=4" "files=48,channels=8"
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Each run prints its wall time, the client's CPU, the CPU of sshd's process tree (sshd and
+// sftp-server) and each thread of this process. Environment:
+//   PROBE_REPS=N          runs per tuning (3)
+//   PROBE_AB="A|B"        alternates settings run by run, so A and B meet the same machine state:
+//                         `files=128` (a tuning), `V8=--flag` (v8.setFlagsFromString) or
+//                         `NAME=value` (an environment variable the code reads at run time)
+//   PROBE_NEW_SESSION=1   a new session for every run (`alt`: every other run)
+//   PROBE_IDLE_GC=0       no idle collection between runs (it would land in the next run)
+//   PROBE_HEAPSAMPLE=1    the third run's allocations (collected ones too) to /tmp/alloc.heapprofile
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalFs } from '../../electron/core/fs/local-fs';
 import { connect } from '../../electron/core/sftp/session';
 import { TransferQueue } from '../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../electron/core/transfers/session-endpoint';
+import { setFlagsFromString } from 'node:v8';
 import { startSshd } from '../support/sshd';
+
+/** CPU seconds (utime + stime) of a process tree rooted at `root`, read from /proc. */
+function treeCpu(root: number): number {
+  const kids = new Map<number, number[]>();
+  const cpu = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(f[1]);
+      cpu.set(Number(d), (Number(f[11]) + Number(f[12])) / 100);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(d)]);
+    } catch {
+      /* gone */
+    }
+  }
+  let sum = 0;
+  const walk = (p: number): void => {
+    sum += cpu.get(p) ?? 0;
+    for (const k of kids.get(p) ?? []) walk(k);
+  };
+  walk(root);
+  return sum;
+}
+
+/** This process's threads' CPU seconds by thread name. */
+function threadCpu(): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')) + (t === String(process.pid) ? '*' : '') + ':' + t;
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      m.set(name, (m.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      /* gone */
+    }
+  }
+  return m;
+}
 
 async function main(): Promise<void> {
   const [which = 'small-download', countArg = '2000', ...tunings] = process.argv.slice(2);
@@ -20,7 +71,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < count; i++) writeFileSync(path.join(local, `f${i}.bin`), Buffer.alloc(16 * 1024, i));
   const remoteRoot = path.join(s.scratch, 'probe');
   mkdirSync(remoteRoot);
-  const session = await connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+  let session = await connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
   try {
     for (const t of tunings.length ? tunings : ['']) {
       const o: Record<string, number> = {};
@@ -28,7 +79,15 @@ async function main(): Promise<void> {
         const [k, v] = kv.split('=');
         o[k!] = Number(v);
       }
-      for (let rep = 0; rep < 3; rep++) {
+      for (let rep = 0; rep < Number(process.env.PROBE_REPS ?? 3); rep++) {
+        const ab = (process.env.PROBE_AB ?? '').split('|').filter(Boolean);
+        const label = ab.length ? ab[rep % ab.length]! : '';
+        for (const kv of label.split(',').filter(Boolean)) {
+          const [k, v] = kv.split('=');
+          if (/^[a-z]+$/.test(k!)) o[k!] = Number(v);
+          else if (k === 'V8') for (const f of v!.split(' ')) setFlagsFromString(f);
+          else process.env[k!] = v;
+        }
         const out = which.endsWith('upload') ? path.join(remoteRoot, 'out') : path.join(work, 'out');
         rmSync(out, { recursive: true, force: true });
         mkdirSync(out);
@@ -39,14 +98,33 @@ async function main(): Promise<void> {
         }
         const q = new TransferQueue({
           defaultConflict: 'overwrite',
+          ...(process.env.PROBE_IDLE_GC === '0' ? { idleGcDelayMs: null } : {}),
           ...(o.files ? { filesInFlight: o.files } : {}),
           ...(o.channels ? { channels: o.channels } : {}),
           ...(o.requests ? { requestsPerFile: o.requests } : {}),
         });
+        if (process.env.PROBE_NEW_SESSION === '1' || (process.env.PROBE_NEW_SESSION === 'alt' && rep % 2 === 1)) {
+          await session.close();
+          session = await connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+        }
         const remote = sessionEndpoint(session);
         const lfs = { fs: new LocalFs() };
+        const insp = process.env.PROBE_HEAPSAMPLE === '1' && rep === 2 ? new (await import('node:inspector')).Session() : null;
+        if (insp) {
+          insp.connect();
+          await new Promise<void>((r) =>
+            insp.post(
+              'HeapProfiler.startSampling',
+              { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object,
+              () => r(),
+            ),
+          );
+        }
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
+        const sshdPid = Number(readFileSync(path.join(s.dir, 'sshd.pid'), 'utf8'));
+        const srv0 = treeCpu(sshdPid);
+        const th0 = threadCpu();
         const job = q.add(
           which.endsWith('upload')
             ? { direction: 'upload', source: lfs, sources: [src], target: remote, targetDir: out }
@@ -54,8 +132,17 @@ async function main(): Promise<void> {
         );
         const snap = await q.whenSettled(job.id);
         const cpu = process.cpuUsage(cpu0);
+        if (insp) {
+          const prof = await new Promise<unknown>((r) => insp.post('HeapProfiler.stopSampling', (_e, res) => r(res)));
+          writeFileSync('/tmp/alloc.heapprofile', JSON.stringify((prof as { profile: unknown }).profile));
+          insp.disconnect();
+        }
+        const srv = treeCpu(sshdPid) - srv0;
+        const th = threadCpu();
+        const parts = [...th].map(([k, v]) => `${k} ${(v - (th0.get(k) ?? 0)).toFixed(2)}`).join(', ');
+        console.log(`  server tree CPU ${srv.toFixed(2)} s; threads: ${parts}`);
         console.log(
-          `${which} ${t || 'default'} rep ${rep}: ${((performance.now() - t0) / 1000).toFixed(3)} s ${snap.state} files ${snap.filesDone}, client CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s`,
+          `${which} ${t || 'default'} [${label}] rep ${rep}: ${((performance.now() - t0) / 1000).toFixed(3)} s ${snap.state} files ${snap.filesDone}, client CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s`,
         );
       }
     }
