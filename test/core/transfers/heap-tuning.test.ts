@@ -173,6 +173,34 @@ describe('the full GC once the queue is idle', () => {
     expect(collected).toBe(0);
   });
 
+  it('gives the emptied heap back to the system, where a plain gc() keeps it (a child process of this runtime)', () => {
+    // 2 million small objects (~150 MiB of heap) dropped, then the idle collection, or as a
+    // control only V8's gc(): the RSS after, in MiB.
+    const rssAfter = (how: 'idle' | 'plain'): { before: number; after: number } => {
+      const mod = JSON.stringify(path.resolve(__dirname, '../../../electron/core/transfers/heap-tuning.ts'));
+      const script = `
+        const { collectIdleGarbage } = await import(${mod});
+        const v8 = await import('node:v8'), vm = await import('node:vm');
+        let a = []; for (let i = 0; i < 2e6; i++) a.push({ i }); a = null;
+        const mib = () => Math.round(process.memoryUsage.rss() / 1048576);
+        const before = mib();
+        if (${JSON.stringify(how)} === 'idle') collectIdleGarbage();
+        else { v8.setFlagsFromString('--expose-gc'); vm.runInNewContext('gc')(); }
+        console.log(JSON.stringify({ before, after: mib() }));`;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout.trim()) as { before: number; after: number };
+    };
+    const plain = rssAfter('plain');
+    const idle = rssAfter('idle');
+    expect(plain.before).toBeGreaterThan(150);
+    expect(idle.before).toBeGreaterThan(150);
+    // The control keeps it all (measured: 234 → 234 MiB); the idle collection gives back tens of
+    // MiB (212 → 172).
+    expect(plain.before - plain.after).toBeLessThan(10);
+    expect(idle.before - idle.after).toBeGreaterThan(20);
+  });
+
   it('is available to JavaScript in this runtime (--expose-gc set at runtime gives a new context gc)', () => {
     const r = spawnSync(
       process.execPath,
