@@ -11,10 +11,9 @@
 // (`recently_deleted`), so each create got slower the more the bench had just deleted (perf:
 // `__ext4_new_inode` ≈ 45 % of Skiff's writer thread; the cp -r floor 42–585 ms across runs).
 // `--reuse-out` restores the old method (empty and reuse one folder) to compare.
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalFs } from '../../electron/core/fs/local-fs';
@@ -28,18 +27,27 @@ import { parseBenchArgs, type CaseName } from './args';
 import { uploadRequestFloor } from './request-floor';
 
 const MiB = 1024 * 1024;
+const execFileP = promisify(execFile);
 
-function sha256(file: string): Promise<string> {
-  // Small files in one read: a 4 MiB stream buffer per 16 KiB file made the verification of
-  // 2,000 files allocate 8 GiB (hundreds of full GCs in this process, and its peak RSS).
-  if (statSync(file).size < 4 * MiB) return readFile(file).then((b) => createHash('sha256').update(b).digest('hex'));
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(file, { highWaterMark: 4 * MiB })
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
+/**
+ * Hashes of `names` in `dir`, by coreutils' sha256sum in a child process: hashing in this process
+ * (1 GiB streams, 2,000 reads) left its buffers in the allocator's arenas, and the RSS each
+ * later case started from — charged to the engine — grew by it.
+ */
+async function sha256sum(dir: string, names: string[]): Promise<Map<string, string>> {
+  const m = new Map<string, string>();
+  const { stdout } = await execFileP('sha256sum', ['--', ...names], { cwd: dir, maxBuffer: 64 * MiB });
+  for (const line of stdout.split('\n')) {
+    const hit = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (hit) m.set(hit[2]!, hit[1]!);
+  }
+  if (m.size !== names.length) throw new Error(`sha256sum in ${dir} answered for ${m.size} of ${names.length} files`);
+  return m;
+}
+
+async function sha256(file: string): Promise<string> {
+  const name = path.basename(file);
+  return (await sha256sum(path.dirname(file), [name])).get(name)!;
 }
 
 /** Writes `size` bytes of incompressible data without holding it in memory. */
@@ -68,10 +76,8 @@ function makeSmallFiles(dir: string, count: number, size: number): void {
   }
 }
 
-async function digestDir(dir: string): Promise<Map<string, string>> {
-  const m = new Map<string, string>();
-  for (const n of readdirSync(dir).sort()) m.set(n, await sha256(path.join(dir, n)));
-  return m;
+function digestDir(dir: string): Promise<Map<string, string>> {
+  return sha256sum(dir, readdirSync(dir).sort());
 }
 
 function dirSize(dir: string): number {

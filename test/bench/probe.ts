@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LocalFs } from '../../electron/core/fs/local-fs';
 import { connect } from '../../electron/core/sftp/session';
+import { collectIdleGarbage } from '../../electron/core/transfers/heap-tuning';
 import { TransferQueue } from '../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../electron/core/transfers/session-endpoint';
 import { setFlagsFromString } from 'node:v8';
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
             ),
           );
         }
+        if (process.env.PROBE_GC_BETWEEN === '1') collectIdleGarbage();
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
         const sshdPid = Number(readFileSync(path.join(s.dir, 'sshd.pid'), 'utf8'));
