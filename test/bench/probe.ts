@@ -8,7 +8,9 @@
 //                         `files=128` (a tuning), `V8=--flag` (v8.setFlagsFromString) or
 //                         `NAME=value` (an environment variable the code reads at run time)
 //   PROBE_NEW_SESSION=1   a new session for every run (`alt`: every other run)
+//   PROBE_CONNECTOR=1     the endpoint gets a connector for second connections, as in the bench
 //   PROBE_IDLE_GC=0       no idle collection between runs (it would land in the next run)
+//   PROBE_GC_BETWEEN=1    the idle collection right before each run instead
 //   PROBE_HEAPSAMPLE=1    the third run's allocations (collected ones too) to /tmp/alloc.heapprofile
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -108,7 +110,9 @@ async function main(): Promise<void> {
           await session.close();
           session = await connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
         }
-        const remote = sessionEndpoint(session);
+        const opener = () =>
+          connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+        const remote = process.env.PROBE_CONNECTOR === '1' ? sessionEndpoint(session, undefined, opener) : sessionEndpoint(session);
         const lfs = { fs: new LocalFs() };
         const insp = process.env.PROBE_HEAPSAMPLE === '1' && rep === 2 ? new (await import('node:inspector')).Session() : null;
         if (insp) {

@@ -4,8 +4,9 @@
 //
 // Requests made in one turn of the event loop travel as one message, and the thread answers a
 // batch in a few messages: every message costs both threads a wake-up and a structured clone,
-// and with 64 small files in flight that was most of what a file cost beside its bytes
-// (test/bench/README.md, "Local threads: batched messages").
+// and on 2 cores the posting thread often lost its CPU to the thread it woke (2,000 × 16 KiB
+// downloads: client CPU −20 %; test/bench/README.md, "Small files on loopback: fewer syscalls and
+// wake-ups").
 //
 // The worker is plain JavaScript given as source (`eval`), so it runs the same under Node, the
 // test runner and the bundled Electron main without a second bundle entry. Its source starts with
