@@ -4,6 +4,7 @@
 // Each run prints its wall time, the client's CPU, the CPU of sshd's process tree (sshd and
 // sftp-server) and each thread of this process. Environment:
 //   PROBE_REPS=N          runs per tuning (3)
+//   PROBE_RTT=ms          both directions through the test bed's delay link (test/support/link-proxy.ts)
 //   PROBE_AB="A|B"        alternates settings run by run, so A and B meet the same machine state:
 //                         `files=128` (a tuning), `V8=--flag` (v8.setFlagsFromString) or
 //                         `NAME=value` (an environment variable the code reads at run time)
@@ -21,6 +22,7 @@ import { collectIdleGarbage } from '../../electron/core/transfers/heap-tuning';
 import { TransferQueue } from '../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../electron/core/transfers/session-endpoint';
 import { setFlagsFromString } from 'node:v8';
+import { startLinkProxy } from '../support/link-proxy';
 import { startSshd } from '../support/sshd';
 
 /** CPU seconds (utime + stime) of a process tree rooted at `root`, read from /proc. */
@@ -68,13 +70,16 @@ async function main(): Promise<void> {
   const [which = 'small-download', countArg = '2000', ...tunings] = process.argv.slice(2);
   const count = Number(countArg);
   const s = await startSshd();
+  const rtt = Number(process.env.PROBE_RTT ?? 0);
+  const link = rtt > 0 ? await startLinkProxy({ targetPort: s.port, delayMs: rtt / 2 }) : null;
+  const port = link ? link.port : s.port;
   const work = mkdtempSync(path.join(os.tmpdir(), 'skiff-probe-'));
   const local = path.join(work, 'small');
   mkdirSync(local);
   for (let i = 0; i < count; i++) writeFileSync(path.join(local, `f${i}.bin`), Buffer.alloc(16 * 1024, i));
   const remoteRoot = path.join(s.scratch, 'probe');
   mkdirSync(remoteRoot);
-  let session = await connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+  let session = await connect({ host: '127.0.0.1', port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
   try {
     for (const t of tunings.length ? tunings : ['']) {
       const o: Record<string, number> = {};
@@ -108,10 +113,9 @@ async function main(): Promise<void> {
         });
         if (process.env.PROBE_NEW_SESSION === '1' || (process.env.PROBE_NEW_SESSION === 'alt' && rep % 2 === 1)) {
           await session.close();
-          session = await connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+          session = await connect({ host: '127.0.0.1', port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
         }
-        const opener = () =>
-          connect({ host: '127.0.0.1', port: s.port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
+        const opener = () => connect({ host: '127.0.0.1', port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
         const remote = process.env.PROBE_CONNECTOR === '1' ? sessionEndpoint(session, undefined, opener) : sessionEndpoint(session);
         const lfs = { fs: new LocalFs() };
         const insp = process.env.PROBE_HEAPSAMPLE === '1' && rep === 2 ? new (await import('node:inspector')).Session() : null;
@@ -154,6 +158,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await session.close();
+    await link?.stop();
     await s.stop();
     rmSync(work, { recursive: true, force: true });
   }
