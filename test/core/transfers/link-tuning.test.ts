@@ -126,3 +126,43 @@ describe('an upload of many small files', () => {
     expect(extra).toHaveLength(channels - 1);
   });
 });
+
+describe('the end of a job with extra channels', () => {
+  it('closes them while the folders get their times, and settles only once both are done', async () => {
+    const src = tempDir();
+    const root = path.join(src, 'many');
+    for (let i = 0; i < 200; i++) writeFile(path.join(root, `f${i}.bin`), Buffer.alloc(16 * 1024, i));
+    const events: string[] = [];
+    const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    class TimedFs extends ChannelFs {
+      override async utimes(p: string, atimeMs: number, mtimeMs: number): Promise<void> {
+        events.push('utimes start');
+        await later(30);
+        await super.utimes(p, atimeMs, mtimeMs);
+        events.push('utimes done');
+      }
+    }
+    const target: TransferEndpoint = {
+      fs: new TimedFs(),
+      link: longLink,
+      openChannel: async () =>
+        Object.assign(new ChannelFs(), {
+          close: async () => {
+            events.push('close start');
+            await later(30);
+            events.push('close done');
+          },
+        }),
+    };
+    const q = new TransferQueue({ filesInFlight: 16 });
+    const snap = await q.whenSettled(q.add({ direction: 'upload', source: { fs: new LocalFs() }, sources: [root], target, targetDir: tempDir() }).id);
+    expect(snap.state).toBe('done');
+    expect(snap.filesDone).toBe(200);
+    // Four extra channels (5 write stripes at 40 ms), one fresh folder.
+    expect(events.filter((e) => e === 'close done')).toHaveLength(4);
+    expect(events.filter((e) => e === 'utimes done')).toHaveLength(1);
+    // Overlapping: each started before the other finished (one round trip for both, not two).
+    expect(events.indexOf('close start')).toBeLessThan(events.indexOf('utimes done'));
+    expect(events.indexOf('utimes start')).toBeLessThan(events.indexOf('close done'));
+  });
+});
