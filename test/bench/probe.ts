@@ -50,7 +50,7 @@ function treeCpu(root: number): number {
   return sum;
 }
 
-/** This process's threads' CPU seconds by thread name. */
+/** This process's threads' CPU seconds, by thread (`name:tid`; the main thread's name ends in `*`). */
 function threadCpu(): Map<string, number> {
   const m = new Map<string, number>();
   for (const t of readdirSync('/proc/self/task')) {
