@@ -7,16 +7,15 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildRenderer, launchChromium, repoRoot, startWebServer, type WebServer } from './support/web-app';
+import type { Page } from 'playwright-core';
+import { openWebApp, repoRoot, type WebApp, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
 const POLL = { timeout: 60_000, interval: 100 };
 
 let server: WebServer;
-let browser: Browser;
+let app: WebApp;
 let page: Page;
-let staticDir: string;
 let remoteDir: string;
 
 const configFile = (name: string): string => path.join(server.configHome, 'Skiff', name);
@@ -32,20 +31,14 @@ const savedServers = () => page.getByRole('navigation', { name: 'Saved servers' 
 const bookmarkButton = (name: string) => savedServers().getByRole('button', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `) });
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-bookmarks-'));
-  await buildRenderer(staticDir);
-  server = await startWebServer(staticDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  app = await openWebApp();
+  ({ server, page } = app);
   remoteDir = mkdtempSync(path.join(sshd.scratch, 'e2e-bookmarks-'));
   writeFileSync(path.join(remoteDir, 'marker-in-initial-folder.txt'), 'here\n');
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (staticDir) rmSync(staticDir, { recursive: true, force: true });
+  await app?.close();
   if (remoteDir) rmSync(remoteDir, { recursive: true, force: true });
 });
 

@@ -7,18 +7,17 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { editorCommand } from '../core/edit/helpers';
-import { buildRenderer, launchChromium, repoRoot, startWebServer, type WebServer } from './support/web-app';
+import { openWebApp, repoRoot, type WebApp, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
 const POLL = { timeout: 60_000, interval: 100 };
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let server: WebServer;
-let browser: Browser;
+let app: WebApp;
 let page: Page;
-let staticDir: string;
 let remoteDir: string;
 
 const remoteGrid = () => page.getByRole('grid', { name: 'Remote files' });
@@ -37,12 +36,8 @@ async function setEditor(command: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-renderer-'));
-  await buildRenderer(staticDir);
-  server = await startWebServer(staticDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  app = await openWebApp();
+  ({ server, page } = app);
   remoteDir = mkdtempSync(path.join(sshd.scratch, 'e2e-edit-'));
   writeFileSync(path.join(remoteDir, 'notes.txt'), 'written on the server\n');
   utimesSync(path.join(remoteDir, 'notes.txt'), 1_500_000_000, 1_500_000_000);
@@ -51,9 +46,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (staticDir) rmSync(staticDir, { recursive: true, force: true });
+  await app?.close();
   if (remoteDir) rmSync(remoteDir, { recursive: true, force: true });
 });
 

@@ -8,19 +8,18 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startLinkProxy, type LinkProxy } from '../support/link-proxy';
 import { POLL, goTo as goToDir, panes, quickConnectWithKey } from './support/panes';
-import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
+import { openWebApp, type WebApp, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
 const COUNT = 200;
 const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
 let server: WebServer;
-let browser: Browser;
+let app: WebApp;
 let page: Page;
-let staticDir: string;
 let link: LinkProxy;
 let localDir: string;
 let backDir: string;
@@ -38,12 +37,8 @@ function sameTree(a: string, b: string): void {
 }
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-renderer-'));
-  await buildRenderer(staticDir);
-  server = await startWebServer(staticDir);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  app = await openWebApp();
+  ({ server, page } = app);
   link = await startLinkProxy({ targetPort: sshd.port, delayMs: 20 });
   localDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-longlink-local-'));
   backDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-longlink-back-'));
@@ -53,10 +48,9 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await app?.close();
   await link?.stop();
-  for (const d of [staticDir, localDir, backDir, remoteDir]) if (d) rmSync(d, { recursive: true, force: true });
+  for (const d of [localDir, backDir, remoteDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 describe.sequential('a folder of small files over a 40 ms link, in the browser', () => {

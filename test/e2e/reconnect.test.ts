@@ -7,19 +7,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startLinkProxy, type LinkProxy } from '../support/link-proxy';
 import { POLL, goTo as goToDir, panes, quickConnectWithKey } from './support/panes';
-import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
+import { openWebApp, type WebApp, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
 const SIZE = 96 * 1024 * 1024;
 const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
 let server: WebServer;
-let browser: Browser;
+let app: WebApp;
 let page: Page;
-let staticDir: string;
 let link: LinkProxy;
 let localDir: string;
 let remoteDir: string;
@@ -31,12 +30,8 @@ const row = (grid: ReturnType<typeof localGrid>, name: string) => ui().row(grid,
 const goTo = (which: 'Local path' | 'Remote path', dir: string) => goToDir(page, which, dir);
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-renderer-'));
-  await buildRenderer(staticDir);
-  server = await startWebServer(staticDir);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  app = await openWebApp();
+  ({ server, page } = app);
   // 320 Mbit/s: the upload takes a few seconds, so the cut lands in its middle.
   link = await startLinkProxy({ targetPort: sshd.port, rateMbit: 320 });
   localDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-reconnect-local-'));
@@ -45,10 +40,9 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await app?.close();
   await link?.stop();
-  for (const d of [staticDir, localDir, remoteDir]) if (d) rmSync(d, { recursive: true, force: true });
+  for (const d of [localDir, remoteDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 describe.sequential('a dropped link in the browser', () => {

@@ -4,20 +4,18 @@
 // same job finish without a restart; the file lands byte-identical.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { POLL, goTo as goToDir, panes, quickConnectWithKey } from './support/panes';
-import { buildRenderer, launchChromium, startWebServer, type WebServer } from './support/web-app';
+import { openWebApp, type WebApp, type WebServer } from './support/web-app';
 
 const sshd = inject('sshd');
 const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
 let server: WebServer;
-let browser: Browser;
+let app: WebApp;
 let page: Page;
-let staticDir: string;
 let localDir: string;
 let remoteDir: string;
 
@@ -40,12 +38,8 @@ async function setUploadLimit(value: string, unit: 'KiB' | 'MiB'): Promise<void>
 }
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-renderer-'));
-  await buildRenderer(staticDir);
-  server = await startWebServer(staticDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  app = await openWebApp();
+  ({ server, page } = app);
   localDir = path.join(server.home, 'limited');
   mkdirSync(localDir, { recursive: true });
   writeFileSync(path.join(localDir, 'slow.bin'), randomBytes(4 * 1024 * 1024 + 17));
@@ -53,9 +47,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (staticDir) rmSync(staticDir, { recursive: true, force: true });
+  await app?.close();
   if (remoteDir) rmSync(remoteDir, { recursive: true, force: true });
 });
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -105,4 +105,38 @@ export async function launchChromium(): Promise<Browser> {
     ...(existsSync(candidate) ? { executablePath: candidate } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+export interface WebApp {
+  server: WebServer;
+  browser: Browser;
+  page: Page;
+  /** Closes the browser, stops the bridge and removes the built renderer. */
+  close(): Promise<void>;
+}
+
+/**
+ * The app as most browser tests use it: the renderer built into a temp folder, the web bridge
+ * serving it, and one 1280 × 800 page in headless Chromium whose uncaught errors go to stderr.
+ */
+export async function openWebApp(): Promise<WebApp> {
+  const staticDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-renderer-'));
+  let server: WebServer | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(staticDir, { recursive: true, force: true });
+  };
+  try {
+    await buildRenderer(staticDir);
+    server = await startWebServer(staticDir);
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (e) => console.error('[page error]', e.message));
+    return { server, browser, page, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
