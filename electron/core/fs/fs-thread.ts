@@ -71,6 +71,10 @@ interface Outgoing {
   transfer: ArrayBuffer[];
 }
 
+/** A buffer of `o` was handed over elsewhere since its request was made (an empty buffer is never transferred). */
+const handedOver = (o: Outgoing): boolean => o.transfer.some((b) => b.byteLength === 0);
+const handedOverError = (): Error => new Error('a buffer to hand over was handed over already');
+
 export class FsThread {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, { resolve: (r: ThreadReply) => void; reject: (e: Error) => void }>();
@@ -106,8 +110,8 @@ export class FsThread {
     for (const o of this.outbox) {
       if (!this.pending.has(o.id)) continue;
       // A buffer handed over since its request was made (to an earlier request, say) would arrive
-      // empty: postMessage does not refuse a detached buffer. (An empty buffer is never transferred.)
-      if (o.transfer.some((b) => b.byteLength === 0)) this.settle(o.id, (p) => p.reject(new Error('a buffer to hand over was handed over already')));
+      // empty: postMessage does not refuse a detached buffer.
+      if (handedOver(o)) this.settle(o.id, (p) => p.reject(handedOverError()));
       else batch.push(o);
     }
     this.outbox = [];
@@ -127,7 +131,8 @@ export class FsThread {
     }
     for (const o of batch) {
       try {
-        if (o.transfer.some((b) => b.byteLength === 0)) throw new Error('a buffer to hand over was handed over already');
+        // An earlier one of these may just have taken a buffer this one shares.
+        if (handedOver(o)) throw handedOverError();
         w.postMessage(o.msg, o.transfer);
       } catch (err) {
         this.settle(o.id, (p) => p.reject(err instanceof Error ? err : new Error(String(err))));
