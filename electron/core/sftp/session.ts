@@ -52,8 +52,11 @@ export function sftpWindowFor(rttMs: number | undefined): number {
   return Math.min(SFTP_WINDOW_MAX, Math.max(SSH2_DEFAULT_WINDOW, bdp));
 }
 
-/** What patches/ssh2 adds: a keepalive round trip on the client, a growable window on SFTP channels. */
-type PatchedClient = { ping(cb: () => void): unknown };
+/** What patches/ssh2 adds: a keepalive round trip and further SFTP channels that go ahead of their VERSION on the client, a growable window on SFTP channels. */
+type PatchedClient = {
+  ping(cb: () => void): unknown;
+  sftpPipelined(cb: (err: Error | undefined, sftp: SFTPWrapper) => void): unknown;
+};
 type PatchedSftp = { growWindow(size: number): void };
 
 /**
@@ -206,11 +209,19 @@ function hardClose(client: InstanceType<typeof Client>): void {
   (client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
 }
 
-/** Opens an SFTP channel; `window` (bytes) is its receive window once open. */
-function openSftp(client: InstanceType<typeof Client>, window = SSH2_DEFAULT_WINDOW): Promise<SFTPWrapper> {
+/**
+ * Opens an SFTP channel; `window` (bytes) is its receive window once open. A `further` channel of a
+ * connection whose first one is up is ready once the server has started its subsystem: its first
+ * requests go right behind the INIT, on the first channel's version and extensions (patched ssh2's
+ * sftpPipelined; a VERSION that disagrees fails the channel as a protocol error), which saves
+ * one of the three round trips an SFTP channel takes to open.
+ */
+function openSftp(client: InstanceType<typeof Client>, window = SSH2_DEFAULT_WINDOW, further = false): Promise<SFTPWrapper> {
   return new Promise<SFTPWrapper>((resolve, reject) => {
     try {
-      client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
+      const done = (err: Error | undefined, sftp: SFTPWrapper) => (err ? reject(err) : resolve(sftp));
+      if (further) (client as unknown as PatchedClient).sftpPipelined(done);
+      else client.sftp(done);
     } catch (err) {
       reject(err);
     }
@@ -588,7 +599,7 @@ class Session implements SftpSession {
     if (this.closedReason) throw new SkiffError('NOT_CONNECTED', `Not connected to ${this.host}: ${this.closedReason.message}`);
     let sftp: SFTPWrapper;
     try {
-      sftp = await openSftp(this.client, this.sftpWindow);
+      sftp = await openSftp(this.client, this.sftpWindow, true);
     } catch (err) {
       if (this.closedReason) throw new SkiffError('CONNECTION_LOST', `The connection to ${this.host} was lost.`, { cause: err });
       throw new SkiffError(
