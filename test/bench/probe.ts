@@ -12,7 +12,12 @@
 //   PROBE_CONNECTOR=1     the endpoint gets a connector for second connections, as in the bench
 //   PROBE_IDLE_GC=0       no idle collection between runs (it would land in the next run)
 //   PROBE_GC_BETWEEN=1    the idle collection right before each run instead
+//   PROBE_SLEEP_MS=ms     the process idles this long right before each run (as between the bench's runs)
 //   PROBE_HEAPSAMPLE=1    the third run's allocations (collected ones too) to /tmp/alloc.heapprofile
+//   PROBE_CPUPROFILE=1    the third run's CPU profile (main thread) to /tmp/run.cpuprofile
+//   PROBE_TRACE=1         for the last run, when its SFTP requests were sent and answered (ms from
+//                         the run's start), by request and channel; channel opens as CHANNEL
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,8 +71,61 @@ function threadCpu(): Map<string, number> {
   return m;
 }
 
+type Callback = (...args: unknown[]) => unknown;
+type Methods = Record<string, Callback | undefined>;
+
+/**
+ * Wraps ssh2's SFTP requests and channel opens (PROBE_TRACE=1) to log when each was sent and
+ * answered; `print()` shows, per request and channel, the spread of both.
+ */
+function traceSftp(): { reset(): void; print(): void } {
+  const req = createRequire(import.meta.url);
+  const sftpProto = (req('ssh2/lib/protocol/SFTP.js') as { SFTP: { prototype: Methods } }).SFTP.prototype;
+  const clientProto = (req('ssh2/lib/client.js') as { prototype: Methods }).prototype;
+  const log: Array<[number, number, string]> = [];
+  let t0 = performance.now();
+  const now = () => performance.now() - t0;
+  const channelOf = (self: unknown): string => String((self as { outgoing?: { id?: number } } | undefined)?.outgoing?.id ?? '?');
+  const wrap = (proto: Methods, name: string, key: (self: unknown, result: unknown[]) => string): void => {
+    const orig = proto[name];
+    if (typeof orig !== 'function') return;
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      const cb = args[args.length - 1];
+      if (typeof cb === 'function') {
+        const sent = now();
+        const self = this;
+        args[args.length - 1] = function (this: unknown, ...result: unknown[]) {
+          log.push([sent, now(), key(self, result)]);
+          return (cb as Callback).apply(this, result);
+        };
+      }
+      return orig.apply(this, args);
+    };
+  };
+  for (const m of ['open', 'write', 'read', 'close', 'fsetstat', 'setstat', 'rename', 'ext_openssh_rename', 'mkdir', 'stat', 'lstat', 'fstat', 'readdir', 'opendir', 'realpath', 'unlink', 'utimes', 'futimes'])
+    wrap(sftpProto, m, (self) => `${m} ch${channelOf(self)}`);
+  for (const m of ['sftp', 'sftpPipelined']) wrap(clientProto, m, (_self, result) => `CHANNEL (${m}) ch${channelOf(result[1])}`);
+  return {
+    reset: () => {
+      log.length = 0;
+      t0 = performance.now();
+    },
+    print: () => {
+      const rows = new Map<string, Array<[number, number]>>();
+      for (const [sent, done, k] of log) rows.set(k, [...(rows.get(k) ?? []), [sent, done]]);
+      for (const [k, v] of [...rows].sort((a, b) => Math.min(...a[1].map((x) => x[0])) - Math.min(...b[1].map((x) => x[0])))) {
+        const sent = v.map((x) => x[0]);
+        const done = v.map((x) => x[1]);
+        const span = (xs: number[]) => `${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)}`;
+        console.log(`  ${k.padEnd(30)} n=${String(v.length).padStart(5)}  sent ${span(sent)} ms, answered ${span(done)} ms`);
+      }
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const [which = 'small-download', countArg = '2000', ...tunings] = process.argv.slice(2);
+  const trace = process.env.PROBE_TRACE === '1' ? traceSftp() : null;
   const count = Number(countArg);
   const s = await startSshd();
   const rtt = Number(process.env.PROBE_RTT ?? 0);
@@ -118,18 +176,26 @@ async function main(): Promise<void> {
         const opener = () => connect({ host: '127.0.0.1', port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
         const remote = process.env.PROBE_CONNECTOR === '1' ? sessionEndpoint(session, undefined, opener) : sessionEndpoint(session);
         const lfs = { fs: new LocalFs() };
-        const insp = process.env.PROBE_HEAPSAMPLE === '1' && rep === 2 ? new (await import('node:inspector')).Session() : null;
+        const profiling = rep === 2 && (process.env.PROBE_HEAPSAMPLE === '1' || process.env.PROBE_CPUPROFILE === '1');
+        const insp = profiling ? new (await import('node:inspector')).Session() : null;
         if (insp) {
           insp.connect();
-          await new Promise<void>((r) =>
-            insp.post(
-              'HeapProfiler.startSampling',
-              { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object,
-              () => r(),
-            ),
-          );
+          if (process.env.PROBE_HEAPSAMPLE === '1')
+            await new Promise<void>((r) =>
+              insp.post(
+                'HeapProfiler.startSampling',
+                { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object,
+                () => r(),
+              ),
+            );
+          if (process.env.PROBE_CPUPROFILE === '1') {
+            await new Promise<void>((r) => insp.post('Profiler.enable', () => r()));
+            await new Promise<void>((r) => insp.post('Profiler.start', () => r()));
+          }
         }
         if (process.env.PROBE_GC_BETWEEN === '1') collectIdleGarbage();
+        if (Number(process.env.PROBE_SLEEP_MS) > 0) await new Promise((r) => setTimeout(r, Number(process.env.PROBE_SLEEP_MS)));
+        trace?.reset();
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
         const sshdPid = Number(readFileSync(path.join(s.dir, 'sshd.pid'), 'utf8'));
@@ -143,10 +209,17 @@ async function main(): Promise<void> {
         const snap = await q.whenSettled(job.id);
         const cpu = process.cpuUsage(cpu0);
         if (insp) {
-          const prof = await new Promise<unknown>((r) => insp.post('HeapProfiler.stopSampling', (_e, res) => r(res)));
-          writeFileSync('/tmp/alloc.heapprofile', JSON.stringify((prof as { profile: unknown }).profile));
+          if (process.env.PROBE_HEAPSAMPLE === '1') {
+            const prof = await new Promise<unknown>((r) => insp.post('HeapProfiler.stopSampling', (_e, res) => r(res)));
+            writeFileSync('/tmp/alloc.heapprofile', JSON.stringify((prof as { profile: unknown }).profile));
+          }
+          if (process.env.PROBE_CPUPROFILE === '1') {
+            const prof = await new Promise<unknown>((r) => insp.post('Profiler.stop', (_e, res) => r(res)));
+            writeFileSync('/tmp/run.cpuprofile', JSON.stringify((prof as { profile: unknown }).profile));
+          }
           insp.disconnect();
         }
+        if (trace && rep === Number(process.env.PROBE_REPS ?? 3) - 1) trace.print();
         const srv = treeCpu(sshdPid) - srv0;
         const th = threadCpu();
         const parts = [...th].map(([k, v]) => `${k} ${(v - (th0.get(k) ?? 0)).toFixed(2)}`).join(', ');
