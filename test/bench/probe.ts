@@ -93,10 +93,9 @@ function traceSftp(): { reset(): void; print(): void } {
       const cb = args[args.length - 1];
       if (typeof cb === 'function') {
         const sent = now();
-        const self = this;
-        args[args.length - 1] = function (this: unknown, ...result: unknown[]) {
-          log.push([sent, now(), key(self, result)]);
-          return (cb as Callback).apply(this, result);
+        args[args.length - 1] = (...result: unknown[]) => {
+          log.push([sent, now(), key(this, result)]);
+          return (cb as Callback)(...result);
         };
       }
       return orig.apply(this, args);
