@@ -101,7 +101,26 @@ function traceSftp(): { reset(): void; print(): void } {
       return orig.apply(this, args);
     };
   };
-  for (const m of ['open', 'write', 'read', 'close', 'fsetstat', 'setstat', 'rename', 'ext_openssh_rename', 'mkdir', 'stat', 'lstat', 'fstat', 'readdir', 'opendir', 'realpath', 'unlink', 'utimes', 'futimes'])
+  for (const m of [
+    'open',
+    'write',
+    'read',
+    'close',
+    'fsetstat',
+    'setstat',
+    'rename',
+    'ext_openssh_rename',
+    'mkdir',
+    'stat',
+    'lstat',
+    'fstat',
+    'readdir',
+    'opendir',
+    'realpath',
+    'unlink',
+    'utimes',
+    'futimes',
+  ])
     wrap(sftpProto, m, (self) => `${m} ch${channelOf(self)}`);
   for (const m of ['sftp', 'sftpPipelined']) wrap(clientProto, m, (_self, result) => `CHANNEL (${m}) ch${channelOf(result[1])}`);
   return {
