@@ -73,10 +73,12 @@ export function holdTransferHeapTuning(): () => void {
 // MB between cases with a GC, 107 → 161 → 202 without). V8 offers a GC to JavaScript only with
 // --expose-gc; set at runtime, the flag gives a new context's global `gc`.
 //
-// A plain gc() frees the objects but V8 keeps the emptied pages for later: the RSS stayed where it
-// was (213 → 213 MB with the heap down from 158 to 40). A second, "last resort" collection right
-// after it (what V8 does before giving up on memory) hands them back to the system: 241 → 123 MB,
-// ~15–30 ms of the idle main thread (test/bench/README.md, "Peak RSS: pages given back").
+// A plain gc() frees the objects, but V8 hands the emptied pages back to the system only later,
+// from a background thread: the RSS was where it was when gc() returned (213 → 213 MB with the
+// heap down from 158 to 40) and fell over the next few hundred ms. A second, "last resort"
+// collection right after it (what V8 does before giving up on memory) hands them back at once, and
+// a little more of them: 241 → 123 MB, ~15–30 ms of the idle main thread (test/bench/README.md,
+// "Peak RSS: pages given back").
 
 type Collect = () => void;
 let collect: Collect | null | undefined;

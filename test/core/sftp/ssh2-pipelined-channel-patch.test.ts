@@ -2,8 +2,9 @@
 // whose first channel is up is handed over as soon as the server has started its subsystem, on
 // the first channel's version, extensions and limits, so its first requests leave right behind
 // the INIT instead of one round trip later. Against the real sshd: requests made at once on such
-// a channel are answered; its VERSION, read later, is checked, and one that disagrees fails the
-// channel as a protocol error; a connection without a first channel gets a plain sftp().
+// a channel are answered; its VERSION, read later, is checked: one that offers other extensions
+// fails the channel as a protocol error, other data for the same ones is taken as the channel's
+// own; a connection without a first channel gets a plain sftp().
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
@@ -66,6 +67,20 @@ describe('Client#sftpPipelined (patched ssh2)', () => {
     expect(err.message).toMatch(/answered unlike its first channel \(version 3, extensions: posix-rename@openssh\.com/);
     // The request sent ahead is failed, not left hanging.
     await expect(req).rejects.toThrow();
+  });
+
+  it("keeps a channel whose VERSION offers the same extensions with other data, and takes the channel's own", async () => {
+    const c = await login();
+    const one = await first(c);
+    // What the first channel is taken to have said: the same extensions, one with other data
+    // (a vendor-id naming its process, say).
+    const known = c._skiffSftpVersion!;
+    c._skiffSftpVersion = { ...known, extensions: { ...known.extensions, 'posix-rename@openssh.com': 'other' } };
+    const two = await pipelined(c);
+    expect(two._extensions['posix-rename@openssh.com']).toBe('other');
+    expect(await realpath(two, sshd.scratch)).toBe(sshd.scratch);
+    expect(two._skiffAssumed).toBeUndefined();
+    expect(two._extensions).toEqual(one._extensions);
   });
 
   it('is a plain sftp() on a connection without a first channel', async () => {

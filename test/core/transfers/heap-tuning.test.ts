@@ -173,9 +173,9 @@ describe('the full GC once the queue is idle', () => {
     expect(collected).toBe(0);
   });
 
-  it('gives the emptied heap back to the system, where a plain gc() keeps it (a child process of this runtime)', () => {
+  it('gives the emptied heap back to the system by the time it returns, which a plain gc() does not (a child process of this runtime)', () => {
     // 2 million small objects (~150 MiB of heap) dropped, then the idle collection, or as a
-    // control only V8's gc(): the RSS after, in MiB.
+    // control only V8's gc(): the RSS right after it returns, in MiB.
     const rssAfter = (how: 'idle' | 'plain'): { before: number; after: number } => {
       const mod = JSON.stringify(path.resolve(__dirname, '../../../electron/core/transfers/heap-tuning.ts'));
       const script = `
@@ -195,10 +195,12 @@ describe('the full GC once the queue is idle', () => {
     const idle = rssAfter('idle');
     expect(plain.before).toBeGreaterThan(150);
     expect(idle.before).toBeGreaterThan(150);
-    // The control keeps it all (measured: 234 → 234 MiB); the idle collection gives back tens of
-    // MiB (212 → 172).
-    expect(plain.before - plain.after).toBeLessThan(10);
+    // The idle collection gives back tens of MiB before it returns (measured 211 → 142). A plain
+    // gc() returns with them still held (234 → 234) and V8 gives them back from a background
+    // thread a few hundred ms later (→ 113), so how much it has given back right after it
+    // returns races that thread on a loaded machine: the control only has to give back less.
     expect(idle.before - idle.after).toBeGreaterThan(20);
+    expect(plain.before - plain.after).toBeLessThan(idle.before - idle.after);
   });
 
   it('is available to JavaScript in this runtime (--expose-gc set at runtime gives a new context gc)', () => {
