@@ -5,16 +5,15 @@
 // and sshd really sends that much ahead: with every window adjust after the first held back, more
 // than ssh2's default 2 MiB of READ replies still arrive. A second SFTP channel of a connection
 // takes the first one's limits@openssh.com answer instead of asking again (one round trip less).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SFTP_WINDOW_MAX, SSH2_DEFAULT_WINDOW, connect, sftpWindowFor } from '../../../electron/core/sftp/session';
 import { startLinkProxy, type LinkProxy } from '../../support/link-proxy';
 import { startSshd, type SshdHandle } from '../../support/sshd';
-import { trustAll } from './support';
+import { loginToSshd, openSftpChannel, trustAll } from './support';
 
 const require = createRequire(import.meta.url);
 const { MAX_WINDOW } = require('ssh2/lib/Channel.js') as { MAX_WINDOW: number };
@@ -79,13 +78,9 @@ describe('sshd and a grown window', () => {
   });
 
   it('sends more than 2 MiB of READ replies on the one adjust that grew the window', async () => {
-    const client = new ssh2.Client();
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', resolve).once('error', reject);
-      client.connect({ host: sshd.host, port: sshd.port, username: sshd.user, privateKey: readFileSync(sshd.clientKeys.ed25519) });
-    });
+    const client = await loginToSshd(sshd);
     try {
-      const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+      const sftp = await openSftpChannel(client);
       (sftp as unknown as { growWindow(n: number): void }).growWindow(SFTP_WINDOW_MAX);
       expect((sftp as unknown as { incoming: { maxWindow: number } }).incoming.maxWindow).toBe(SFTP_WINDOW_MAX);
       // From here on hold back every window adjust of this connection: sshd may send only what it was offered.
@@ -126,21 +121,10 @@ describe('limits@openssh.com on a second channel', () => {
 
   it('is asked for once per connection; later channels take the first answer', async () => {
     const asked: string[] = [];
-    const client = new ssh2.Client();
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', resolve).once('error', reject);
-      client.connect({
-        host: sshd.host,
-        port: sshd.port,
-        username: sshd.user,
-        privateKey: readFileSync(sshd.clientKeys.ed25519),
-        debug: (m: string) => void (/Outbound: \w+ limits@openssh\.com/.test(m) && asked.push(m)),
-      });
-    });
+    const client = await loginToSshd(sshd, { debug: (m: string) => void (/Outbound: \w+ limits@openssh\.com/.test(m) && asked.push(m)) });
     try {
-      const open = () => new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
-      const first = (await open()) as unknown as { _maxReadLen: number; _maxWriteLen: number; maxOpenHandles: number };
-      const second = (await open()) as unknown as SFTPWrapper & { _maxReadLen: number; _maxWriteLen: number; maxOpenHandles: number };
+      const first = (await openSftpChannel(client)) as unknown as { _maxReadLen: number; _maxWriteLen: number; maxOpenHandles: number };
+      const second = (await openSftpChannel(client)) as unknown as SFTPWrapper & { _maxReadLen: number; _maxWriteLen: number; maxOpenHandles: number };
       expect(asked).toHaveLength(1);
       // OpenSSH's sftp-server allows 255 KiB requests: more than ssh2's default for it (so the copy is real).
       expect(first._maxReadLen).toBeGreaterThan(64 * 1024);

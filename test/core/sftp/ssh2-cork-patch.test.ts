@@ -2,10 +2,10 @@
 // written in that turn leave in one writev(2) instead of one write(2) each. Against the real
 // sshd: 40 requests made in one turn reach the socket as one write of 40 packets, and all are
 // answered; a request made alone still goes out (and is answered) without waiting for another.
-import { readFileSync } from 'node:fs';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loginToSshd, openSftpChannel } from './support';
 
 const sshd = inject('sshd');
 
@@ -21,13 +21,8 @@ describe('ssh2 socket writes (patched)', () => {
   const writes: number[] = [];
 
   beforeAll(async () => {
-    client = new ssh2.Client();
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve());
-      client.once('error', reject);
-      client.connect({ host: sshd.host, port: sshd.port, username: sshd.user, privateKey: readFileSync(sshd.clientKeys.ed25519) });
-    });
-    sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+    client = await loginToSshd(sshd);
+    sftp = await openSftpChannel(client);
     const sock = (client as unknown as { _sock: CountedSocket })._sock;
     const write = sock._write.bind(sock);
     const writev = sock._writev.bind(sock);

@@ -5,10 +5,10 @@
 // a channel are answered; its VERSION, read later, is checked: one that offers other extensions
 // fails the channel as a protocol error, other data for the same ones is taken as the channel's
 // own; a connection without a first channel gets a plain sftp().
-import { readFileSync } from 'node:fs';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { loginToSshd, openSftpChannel } from './support';
 
 const sshd = inject('sshd');
 
@@ -23,17 +23,13 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.end();
 });
 
-function login(): Promise<Patched> {
-  const client = new ssh2.Client() as Patched;
+async function login(): Promise<Patched> {
+  const client = (await loginToSshd(sshd)) as Patched;
   clients.push(client);
-  return new Promise((resolve, reject) => {
-    client.once('ready', () => resolve(client));
-    client.once('error', reject);
-    client.connect({ host: sshd.host, port: sshd.port, username: sshd.user, privateKey: readFileSync(sshd.clientKeys.ed25519) });
-  });
+  return client;
 }
 
-const first = (c: Patched) => new Promise<Raw>((resolve, reject) => c.sftp((err, s) => (err ? reject(err) : resolve(s as Raw))));
+const first = async (c: Patched) => (await openSftpChannel(c)) as Raw;
 const pipelined = (c: Patched) => new Promise<Raw>((resolve, reject) => c.sftpPipelined((err, s) => (err ? reject(err) : resolve(s as Raw))));
 const realpath = (s: SFTPWrapper, p: string) => new Promise<string>((resolve, reject) => s.realpath(p, (err, r) => (err ? reject(err) : resolve(r))));
 
