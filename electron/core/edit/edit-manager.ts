@@ -495,10 +495,12 @@ export class EditManager {
     // What the server reports should be our bytes with our mtime; anything else means someone else wrote too.
     e.baselineTrusted = after !== null && sameVersion(after, versionOf(local));
     await this.record(e).catch(() => undefined);
+    // Hashed before the state changes: whoever reads the edit meanwhile (get(), a list call) sees
+    // "uploading", never "uploaded" with the pending flag of before the upload.
+    const h = await hashFile(e.folder.localPath).catch(() => null);
     e.state = 'uploaded';
     e.uploadedAt = this.now();
     e.conflict = undefined;
-    const h = await hashFile(e.folder.localPath).catch(() => null);
     e.pending = h !== null && h !== hash;
     if (e.pending) e.again = true;
     this.changed(e);

@@ -65,6 +65,28 @@ describe('Edit: a remote file in a local editor, uploaded on save (real sshd, re
     });
   }
 
+  it('while an upload settles, a reader never sees the file "uploaded" with its change still pending', async () => {
+    const remote = remoteFile('big.log', 'small\n');
+    const h = harness(session);
+    const size = 16 * 1024 * 1024; // hashing it again after the upload takes tens of ms
+    h.settings.editorCommand = editorCommand('fill', String(size));
+    const f = (await h.manager.open(session.id, [remote], 'edit')).files[0]!;
+    const seen: string[] = [];
+    const poll = setInterval(() => {
+      const s = state(h, f.id);
+      if (s && seen[seen.length - 1] !== `${s.state}/${s.pending}`) seen.push(`${s.state}/${s.pending}`);
+    }, 1);
+    try {
+      await until('the upload', () => (state(h, f.id)?.state === 'uploaded' ? true : undefined));
+    } finally {
+      clearInterval(poll);
+    }
+    expect(statSync(remote).size).toBe(size);
+    expect(seen).toContain('uploading/true');
+    expect(seen).not.toContain('uploaded/true');
+    expect(state(h, f.id)?.pending).toBe(false);
+  });
+
   it('two saves in quick succession upload the last one', async () => {
     const remote = remoteFile('quick.txt', 'v0');
     const h = harness(session);
