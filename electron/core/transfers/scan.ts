@@ -138,7 +138,8 @@ async function addEntry(fs: FileSystem, plan: Plan, queue: PlanDir[], parent: Pl
     return;
   }
   const rel = [...parent.rel, entry.name];
-  const srcPath = fs.path.join(parent.srcPath, entry.name);
+  // The listing joined it already (the same join of the folder listed and the name).
+  const srcPath = entry.path;
   if (entry.type === 'directory') {
     const d = { rel, srcPath, stat: entry };
     plan.dirs.push(d);

@@ -60,6 +60,40 @@ describe('cancel, pause and progress (real sshd)', () => {
     expect(readdirSync(path.join(dst, 'dir')).sort()).toEqual(['a.bin', 'b.bin', 'd.bin']);
   });
 
+  it('cancelling a running file stops only that one: the files its worker takes next still complete', async () => {
+    // One worker: the four files run one after the other under the worker's abort controller,
+    // which is kept from file to file after a success and replaced after an abort.
+    const src = tempDir();
+    const dst = tempDir('skiff-remote-');
+    const MiB = 1024 * 1024;
+    const names = ['a', 'b', 'c', 'd'];
+    for (const n of names) writeFile(path.join(src, 'dir', `${n}.bin`), patternBytes(8 * MiB, n.charCodeAt(0)));
+    const q = new TransferQueue({ filesInFlight: 1, requestsPerFile: 2, progressIntervalMs: 0 });
+    const job = q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(src, 'dir')], target: sessionEndpoint(session), targetDir: dst });
+    let first: string | undefined;
+    let second: string | undefined;
+    let againFirst: boolean | null = null;
+    q.onEvent((e) => {
+      if (e.type !== 'progress' || e.job.id !== job.id || e.job.currentFile === undefined) return;
+      first ??= e.job.currentFile;
+      // The first file is done and the second has begun: cancel the second while it runs.
+      if (second === undefined && e.job.currentFile !== first && e.job.bytesDone > 8 * MiB) {
+        second = e.job.currentFile;
+        expect(q.cancelFile(job.id, second)).toBe(true);
+      }
+      // Later, a cancel of the finished first file does nothing (and must not reach the file that runs now).
+      else if (second !== undefined && e.job.currentFile !== second && againFirst === null) againFirst = q.cancelFile(job.id, first);
+    });
+    const snap = await q.whenSettled(job.id);
+    expect(second).toBeDefined();
+    expect(againFirst).toBe(false);
+    expect(snap.state).toBe('done');
+    expect(snap.skipped).toEqual([{ path: second, reason: 'cancelled' }]);
+    const landed = names.map((n) => `dir/${n}.bin`).filter((p) => p !== second);
+    expect(readdirSync(path.join(dst, 'dir')).sort()).toEqual(landed.map((p) => path.basename(p)));
+    for (const p of landed) expect(sha256File(path.join(dst, p))).toBe(sha256File(path.join(src, p)));
+  });
+
   it('pauses and resumes a running job; the result is identical', async () => {
     const src = tempDir();
     const dst = tempDir('skiff-remote-');

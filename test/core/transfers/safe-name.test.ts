@@ -27,6 +27,12 @@ describe('safe names', () => {
   it('resolveInside keeps results under the root, in both path syntaxes', () => {
     expect(resolveInside('/tmp/t', ['a', 'b.txt'])).toBe('/tmp/t/a/b.txt');
     expect(resolveInside('uploads', ['a'], 'sftp')).toBe('uploads/a');
+    // Roots the quick proof (a normalized absolute root as the prefix) must get right.
+    expect(resolveInside('/', ['a', 'b'], 'sftp')).toBe('/a/b');
+    expect(resolveInside('/tmp/t/', ['a'])).toBe('/tmp/t/a');
+    expect(resolveInside('/tmp//t/./', ['a'], 'sftp')).toBe('/tmp/t/a');
+    expect(resolveInside('.', ['a'], 'sftp')).toBe('a');
+    expect(resolveInside('/tmp/t', ['..a', 'b..'])).toBe('/tmp/t/..a/b..');
     expect(() => resolveInside('/tmp/t', ['..', 'x'])).toThrow(/not a valid|Refused/);
     expect(() => resolveInside('/tmp/t', ['/etc/passwd'], 'sftp')).toThrow(/Refused/);
     expect(printableName('a\u001bb')).toBe('a\\u001bb');
