@@ -18,6 +18,8 @@
 //   delayMs      Delay every SFTP reply by this many ms (slow server).
 //   dropAfterBytesRead      Cut the TCP connection (no goodbye) once this many file bytes were served by READ.
 //   dropAfterReaddirReplies Cut the TCP connection when READDIR is asked for the (N+1)th time.
+//   holdReaddirAfterEof     A READDIR on a handle that has already answered EOF is never answered
+//                           (what waiting for it would cost: a round trip, here forever).
 //   rekeyAfterAuth          'same-key' | 'new-key': right after login, start a re-key, presenting the
 //                           same host key or a different one (a man-in-the-middle swap).
 //   requireAll   e.g. ['password', 'keyboard-interactive']: multi-factor; each listed method must
@@ -94,6 +96,7 @@ export interface FakeServerOptions {
   delayMs?: number;
   dropAfterBytesRead?: number;
   dropAfterReaddirReplies?: number;
+  holdReaddirAfterEof?: boolean;
   rekeyAfterAuth?: 'same-key' | 'new-key';
   requireAll?: Array<'password' | 'keyboard-interactive'>;
   denied?: string[];
@@ -298,7 +301,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   let readdirReplies = 0;
 
   function serveSftp(sftp: SFTPWrapper, drop: () => void): void {
-    type Handle = { kind: 'file'; path: string; flags: number } | { kind: 'dir'; path: string; entries: FakeDirEntry[]; pos: number };
+    type Handle = { kind: 'file'; path: string; flags: number } | { kind: 'dir'; path: string; entries: FakeDirEntry[]; pos: number; eofSent?: boolean };
     const handles = new Map<number, Handle>();
     let nextHandle = 1;
     const later = (fn: () => void): void => {
@@ -402,7 +405,11 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
       if (h?.kind !== 'dir') return status(id, STATUS.FAILURE, 'Bad handle');
       if (opts.dropAfterReaddirReplies !== undefined && readdirReplies >= opts.dropAfterReaddirReplies) return drop();
       readdirReplies += 1;
-      if (h.pos >= h.entries.length) return status(id, STATUS.EOF);
+      if (h.pos >= h.entries.length) {
+        if (opts.holdReaddirAfterEof && h.eofSent) return;
+        h.eofSent = true;
+        return status(id, STATUS.EOF);
+      }
       const slice = h.entries.slice(h.pos, h.pos + batch);
       h.pos += slice.length;
       const names = slice.map((e) => ({

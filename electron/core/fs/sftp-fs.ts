@@ -411,7 +411,6 @@ export class SftpFs implements FileSystem {
     // profile); the others get the one-at-a-time loop every client uses.
     const depth = Math.max(1, this.profile.readdirAhead);
     const inFlight: Array<Promise<FileEntryWithStats[] | null>> = [];
-    let eof = false;
     const readdir = (): void => {
       const reply = this.runOn<FileEntryWithStats[] | null>(gen, 'list', dir, (cb) =>
         chan!.readdir(handle, (err, list) => {
@@ -426,15 +425,12 @@ export class SftpFs implements FileSystem {
     try {
       for (;;) {
         if (signal?.aborted) throw cancelled(dir);
-        while (!eof && inFlight.length < depth) readdir();
-        const next = inFlight.shift();
-        if (next === undefined) return;
-        const raw = await abortable(next, signal, () => cancelled(dir));
-        if (raw === null) {
-          // The later replies still in flight are drained (EOF again from an in-order server).
-          eof = true;
-          continue;
-        }
+        while (inFlight.length < depth) readdir();
+        const raw = await abortable(inFlight.shift()!, signal, () => cancelled(dir));
+        // The end. The READDIRs sent behind this one (only to servers that carry out a handle's
+        // requests in order) can only say EOF again: nobody waits for them, which was a round
+        // trip more per listing. Their answers come before the CLOSE's, and are dropped.
+        if (raw === null) return;
         const batch = await this.toEntries(dir, raw, opts.onRefused);
         if (signal?.aborted) throw cancelled(dir);
         if (batch.length) yield batch;

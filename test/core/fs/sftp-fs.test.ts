@@ -395,6 +395,23 @@ describe('without OpenSSH extensions (scripted server)', () => {
     }
   });
 
+  it('a listing ends at its EOF without waiting for the READDIRs sent behind it (a server taken for OpenSSH)', async () => {
+    // 150 entries in replies of 100: the READDIRs kept in flight behind the EOF would each have
+    // cost the listing a round trip more; this server never answers them.
+    const names = Array.from({ length: 150 }, (_, i) => `e${i}`);
+    const held = await startFakeServer({ ident: 'OpenSSH_9.9', files: Object.fromEntries(names.map((n) => [`/d/${n}`, n])), holdReaddirAfterEof: true });
+    try {
+      const c = await connect({ host: held.host, port: held.port, username: 'tester', password: 'secret', verifyHostKey: trustAll });
+      expect(c.profile.readdirAhead).toBe(4);
+      expect((await c.fs.list('/d')).map((e) => e.name).sort()).toEqual([...names].sort());
+      // The channel is still in use: the held READDIRs block nothing else.
+      expect((await c.fs.stat('/d/e7')).size).toBe(2);
+      await c.close();
+    } finally {
+      await held.stop();
+    }
+  });
+
   it('rename with overwrite falls back to remove + rename when posix-rename is not offered', async () => {
     expect(s.extensions['posix-rename@openssh.com']).toBeUndefined();
     await rejectsWith(s.fs.rename('/w/a', '/w/b'), 'ALREADY_EXISTS');
