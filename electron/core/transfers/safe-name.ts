@@ -50,7 +50,8 @@ export function resolveInside(root: string, parts: readonly string[], syntax: 'l
   const base = P.resolve(root);
   const full = P.resolve(base, ...parts);
   const rel = P.relative(base, full);
-  if (rel === '' ? parts.length > 0 : rel.startsWith('..') || P.isAbsolute(rel)) {
+  // "..a" is a name inside the folder; only ".." itself (or "../…") climbs out.
+  if (rel === '' ? parts.length > 0 : rel === '..' || rel.startsWith(`..${P.sep}`) || P.isAbsolute(rel)) {
     throw new SkiffError('INVALID_NAME', `Refused “${printableName(parts.join('/'))}”: it would be written outside the target folder.`, {
       path: printableName(parts.join('/')),
     });

@@ -33,6 +33,7 @@ describe('safe names', () => {
     expect(resolveInside('/tmp//t/./', ['a'], 'sftp')).toBe('/tmp/t/a');
     expect(resolveInside('.', ['a'], 'sftp')).toBe('a');
     expect(resolveInside('/tmp/t', ['..a', 'b..'])).toBe('/tmp/t/..a/b..');
+    expect(resolveInside('uploads', ['..a'], 'sftp')).toBe('uploads/..a');
     expect(() => resolveInside('/tmp/t', ['..', 'x'])).toThrow(/not a valid|Refused/);
     expect(() => resolveInside('/tmp/t', ['/etc/passwd'], 'sftp')).toThrow(/Refused/);
     expect(printableName('a\u001bb')).toBe('a\\u001bb');

@@ -52,6 +52,34 @@ describe('TransferQueue against the real sshd', () => {
     });
   }
 
+  it('copies names that begin or end with two dots (they stay inside the folder) both ways, picked or inside a folder', async () => {
+    const local = tempDir();
+    const remote = tempDir('skiff-remote-');
+    const back = tempDir();
+    const names = ['..notes', 'a..', '...x'];
+    for (const n of names) writeFile(path.join(local, 'dots', n), n);
+    writeFile(path.join(local, '..picked'), 'picked');
+    const sources = [path.join(local, 'dots'), path.join(local, '..picked')];
+    const q = new TransferQueue();
+    const up = await q.whenSettled(q.add({ direction: 'upload', source: localEndpoint(), sources, target: sessionEndpoint(session), targetDir: remote }).id);
+    expect(up.fileErrors).toEqual([]);
+    expect(up.state).toBe('done');
+    expect(readdirSync(remote).sort()).toEqual(['..picked', 'dots']);
+    expect(readdirSync(path.join(remote, 'dots')).sort()).toEqual([...names].sort());
+    const down = await q.whenSettled(
+      q.add({
+        direction: 'download',
+        source: sessionEndpoint(session),
+        sources: [path.join(remote, 'dots'), path.join(remote, '..picked')],
+        target: localEndpoint(),
+        targetDir: back,
+      }).id,
+    );
+    expect(down.fileErrors).toEqual([]);
+    expect(down.state).toBe('done');
+    expect(treeDigest(back)).toEqual(treeDigest(local));
+  });
+
   it('downloads a symlink to a file as a file and skips a symlinked folder (no loop)', async () => {
     const remote = tempDir('skiff-remote-');
     const back = tempDir();
