@@ -66,7 +66,7 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
   // (SOURCE_STATS at a time: one round trip for a selection of files, not one per file). On an
   // SFTP server the first LIST_PARALLEL sources' listings are asked for beside their stats, so a
   // folder's entries come back a round trip sooner; for a file that costs a refused OPENDIR.
-  const picked: Array<{ src: string; name: string; listing: Promise<FileEntry[]> | null }> = [];
+  const picked: Array<{ src: string; name: string; listing: Promise<FileEntry[]> | null; stop?: AbortController }> = [];
   const seen = new Set<string>();
   for (const src of sources) {
     const name = targetName ?? fs.path.basename(src);
@@ -90,7 +90,11 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
   }
   const stats = await mapConcurrent(picked, SOURCE_STATS, (p, i) => {
     if (fs.kind === 'sftp' && i < LIST_PARALLEL) {
-      p.listing = fs.list(p.src, listOptions({ rel: [p.name], srcPath: p.src }));
+      // Stopped when the stat says it is no folder (a server that lists a file gets no further).
+      p.stop = new AbortController();
+      const opts = listOptions({ rel: [p.name], srcPath: p.src });
+      opts.signal = signal ? AbortSignal.any([signal, p.stop.signal]) : p.stop.signal;
+      p.listing = fs.list(p.src, opts);
       // A file's listing fails, and nobody waits for it.
       p.listing.catch(() => undefined);
     }
@@ -100,8 +104,9 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
     );
   });
   const early = new Map<PlanDir, Promise<FileEntry[]>>();
-  picked.forEach(({ src, name, listing }, i) => {
+  picked.forEach(({ src, name, listing, stop }, i) => {
     const r = stats[i]!;
+    if ('err' in r || r.st.type !== 'directory') stop?.abort();
     if ('err' in r) {
       plan.errors.push({ ...asSkiff(r.err, src).toData(), path: name });
       return;

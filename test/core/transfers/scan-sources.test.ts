@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { FileSystem } from '../../../electron/core/fs/file-system';
 import { LocalFs } from '../../../electron/core/fs/local-fs';
 import { scanSources } from '../../../electron/core/transfers/scan';
+import { connect } from '../../../electron/core/sftp/session';
+import { startFakeServer } from '../../support/fake-server';
+import { trustAll } from '../sftp/support';
 import type { SftpSession } from '../../../electron/core/sftp/types';
 import { tempDir, withSshdSession, writeFile } from './helpers';
 
@@ -74,6 +77,32 @@ describe('scanning the picked items (real sshd)', () => {
     expect(plan.skipped).toEqual([]);
     expect(plan.files.map((f) => [f.rel.join('/'), f.stat.size])).toEqual([['only.txt', 8]]);
     expect(log).toContain('list only.txt start');
+  });
+
+  it('a server that lists a picked file gets no further than the first READDIRs: the listing stops once the stat says "file"', async () => {
+    // This server answers OPENDIR on a file with a listing of 1,000 entries, 10 per READDIR, and
+    // cuts the connection if more than 8 READDIRs come; the scan asks for 4 before the stat's
+    // answer stops it.
+    const entries = Array.from({ length: 1000 }, (_, i) => ({ filename: `junk-${i}` }));
+    const odd = await startFakeServer({
+      ident: 'OpenSSH_9.9',
+      files: { '/f/file.txt': 'just a file' },
+      listings: { '/f/file.txt': entries },
+      readdirBatch: 10,
+      dropAfterReaddirReplies: 8,
+    });
+    try {
+      const c = await connect({ host: odd.host, port: odd.port, username: 'tester', password: 'secret', verifyHostKey: trustAll });
+      const plan = await scanSources(c.fs, ['/f/file.txt']);
+      expect(plan.errors).toEqual([]);
+      expect(plan.files.map((f) => [f.rel.join('/'), f.stat.size])).toEqual([['file.txt', 11]]);
+      // Given time to go on reading, it does not: the connection is still up.
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await c.fs.stat('/f/file.txt')).size).toBe(11);
+      await c.close();
+    } finally {
+      await odd.stop();
+    }
   });
 
   it('a drag of many items sends their stats in waves of 64, and lists only the first 8 early', async () => {
