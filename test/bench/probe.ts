@@ -213,12 +213,13 @@ async function main(): Promise<void> {
         }
         if (process.env.PROBE_GC_BETWEEN === '1') collectIdleGarbage();
         if (Number(process.env.PROBE_SLEEP_MS) > 0) await new Promise((r) => setTimeout(r, Number(process.env.PROBE_SLEEP_MS)));
-        trace?.reset();
-        const t0 = performance.now();
-        const cpu0 = process.cpuUsage();
+        // The /proc readings first: the timed span (and the client's CPU) is the job's alone.
         const sshdPid = Number(readFileSync(path.join(s.dir, 'sshd.pid'), 'utf8'));
         const srv0 = treeCpu(sshdPid);
         const th0 = threadCpu();
+        trace?.reset();
+        const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
         const job = q.add(
           which.endsWith('upload')
             ? { direction: 'upload', source: lfs, sources: [src], target: remote, targetDir: out }
