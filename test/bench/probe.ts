@@ -1,6 +1,7 @@
 // Developer probe (not part of `npm run bench`): runs one engine case repeatedly on one open
 // session with different tunings, to see where time goes. Usage:
 //   npx tsx test/bench/probe.ts small-download 2000 "files=24,channels=4" "files=48,channels=8"
+// (tunings: files, channels, requests per file, heapmin = the queue's heapTuningMinBytes)
 // Each run prints its wall time, the client's CPU, the CPU of sshd's process tree (sshd and
 // sftp-server) and each thread of this process. Environment:
 //   PROBE_REPS=N          runs per tuning (3)
@@ -15,8 +16,11 @@
 //   PROBE_SLEEP_MS=ms     the process idles this long right before each run (as between the bench's runs)
 //   PROBE_HEAPSAMPLE=1    the third run's allocations (collected ones too) to /tmp/alloc.heapprofile
 //   PROBE_CPUPROFILE=1    the third run's CPU profile (main thread) to /tmp/run.cpuprofile
+//   PROBE_FRESH_OUT=1     each run writes into a new folder, none deleted before the end (as the bench)
+//   PROBE_BETWEEN=cmd     a shell command right before each run (PROBE_PORT, PROBE_USER, PROBE_KEY, PROBE_REMOTE, PROBE_WORK set)
 //   PROBE_TRACE=1         for the last run, when its SFTP requests were sent and answered (ms from
 //                         the run's start), by request and channel; channel opens as CHANNEL
+import { execSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -172,7 +176,10 @@ async function main(): Promise<void> {
           else if (k === 'V8') for (const f of v!.split(' ')) setFlagsFromString(f);
           else process.env[k!] = v;
         }
-        const out = which.endsWith('upload') ? path.join(remoteRoot, 'out') : path.join(work, 'out');
+        // A new folder per run (as the bench's small-file runs): deleting 2,000 files right before
+        // creating 2,000 in the same place slows every create on an ext4 without a journal (bench.ts).
+        const outName = process.env.PROBE_FRESH_OUT === '1' ? `out-${rep}` : 'out';
+        const out = which.endsWith('upload') ? path.join(remoteRoot, outName) : path.join(work, outName);
         rmSync(out, { recursive: true, force: true });
         mkdirSync(out);
         const src = which.endsWith('upload') ? local : path.join(remoteRoot, 'src');
@@ -186,6 +193,7 @@ async function main(): Promise<void> {
           ...(o.files ? { filesInFlight: o.files } : {}),
           ...(o.channels ? { channels: o.channels } : {}),
           ...(o.requests ? { requestsPerFile: o.requests } : {}),
+          ...(o.heapmin !== undefined ? { heapTuningMinBytes: o.heapmin } : {}),
         });
         if (process.env.PROBE_NEW_SESSION === '1' || (process.env.PROBE_NEW_SESSION === 'alt' && rep % 2 === 1)) {
           await session.close();
@@ -212,6 +220,11 @@ async function main(): Promise<void> {
           }
         }
         if (process.env.PROBE_GC_BETWEEN === '1') collectIdleGarbage();
+        if (process.env.PROBE_BETWEEN)
+          execSync(process.env.PROBE_BETWEEN, {
+            stdio: 'ignore',
+            env: { ...process.env, PROBE_PORT: String(port), PROBE_USER: s.user, PROBE_KEY: s.clientKeys.ed25519, PROBE_REMOTE: remoteRoot, PROBE_WORK: work },
+          });
         if (Number(process.env.PROBE_SLEEP_MS) > 0) await new Promise((r) => setTimeout(r, Number(process.env.PROBE_SLEEP_MS)));
         // The /proc readings first: the timed span (and the client's CPU) is the job's alone.
         const sshdPid = Number(readFileSync(path.join(s.dir, 'sshd.pid'), 'utf8'));
