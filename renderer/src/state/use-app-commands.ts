@@ -1,7 +1,7 @@
 // What each pane and window command of the catalog does here: its `enabled` and `run` for the
 // pane it acts on (the focused one for keys and context menus, the active one for the application
 // menu and global keys). TypeScript refuses a catalog entry without a binding.
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { CommandIdIn } from '../../../electron/ipc/commands';
 import type { SessionInfo, SkiffApi } from '../../../electron/ipc/contract';
 import type { DialogRequest } from '../components/dialog-host';
@@ -130,11 +130,14 @@ export function appBindings(d: AppCommandsDeps): AppBindings {
 
 /**
  * Global keys (anywhere in the window) and application-menu picks (`app:menu`) run their command
- * on the active pane. Both read the latest bindings: listeners outlive renders.
+ * on the active pane. Both read the latest bindings: listeners outlive renders. The bindings are
+ * taken over in the commit itself (a layout effect), not in a passive effect React may run a
+ * frame later: a key pressed right after a render (the platform just learned, a pane just
+ * loaded) must meet what that render shows.
  */
 export function useWindowCommands(api: SkiffApi, bindings: AppBindings, active: Side, env: CommandEnv): void {
   const latest = useRef({ bindings, active, env });
-  useEffect(() => {
+  useLayoutEffect(() => {
     latest.current = { bindings, active, env };
   });
   useEffect(() => {
