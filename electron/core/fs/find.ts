@@ -7,6 +7,7 @@
 // and keeps a search of /home from wandering into /, as `find` does without -L.
 // Unreadable folders (permission denied, vanished meanwhile) go to `onError` and the walk goes
 // on; a lost connection or a failure on `root` itself ends it by rejecting.
+import { isAborted } from '../abort';
 import picomatch from 'picomatch';
 import { SkiffError, isSkiffError } from '../errors';
 import type { FileEntry, FileSystem } from './file-system';
@@ -50,7 +51,7 @@ export async function* find(fs: FileSystem, root: string, opts: FindOptions): As
   const maxDepth = opts.maxDepth ?? Infinity;
   const maxResults = opts.maxResults ?? Infinity;
   const limit = Math.max(1, opts.concurrency ?? 4);
-  if (signal?.aborted) throw cancelled(root);
+  if (isAborted(signal)) throw cancelled(root);
   if (maxResults <= 0 || maxDepth <= 0) return;
 
   let abortReject: ((e: SkiffError) => void) | undefined;
@@ -86,7 +87,7 @@ export async function* find(fs: FileSystem, root: string, opts: FindOptions): As
       if (inFlight.size === 0) return;
       const done = await Promise.race([aborted, ...inFlight.values()]);
       inFlight.delete(done.id);
-      if (signal?.aborted) throw cancelled(root);
+      if (isAborted(signal)) throw cancelled(root);
       if (done.error !== undefined) {
         const err = isSkiffError(done.error) ? done.error : new SkiffError('FAILURE', `Could not list “${done.dir}”.`, { path: done.dir, cause: done.error });
         if (done.dir === root || FATAL.has(err.code)) throw err;
@@ -98,7 +99,7 @@ export async function* find(fs: FileSystem, root: string, opts: FindOptions): As
           yield e;
           found += 1;
           if (found >= maxResults) return;
-          if (signal?.aborted) throw cancelled(root);
+          if (isAborted(signal)) throw cancelled(root);
         }
         // Never into symlinks (see the policy at the top): this is what makes cycles impossible.
         if (e.type === 'directory' && done.depth < maxDepth) queue.push({ dir: e.path, depth: done.depth + 1 });

@@ -1,5 +1,6 @@
 // The local side of the FileSystem interface, over node:fs. Every failure is a SkiffError
 // with the path involved, so the panes and the transfer engine never see raw errno text.
+import { isAborted } from '../abort';
 import { constants as fsConstants, type Dir, type Dirent, type Stats } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
@@ -149,7 +150,7 @@ export class LocalFs implements FileSystem {
 
   async *listBatches(dir: string, opts: ListOptions = {}): AsyncIterable<FileEntry[]> {
     const { signal } = opts;
-    if (signal?.aborted) throw cancelled(dir);
+    if (isAborted(signal)) throw cancelled(dir);
     let handle: Dir;
     try {
       handle = await fsp.opendir(dir, { bufferSize: 128 });
@@ -169,10 +170,10 @@ export class LocalFs implements FileSystem {
         }
         if (d !== null) names.push(d.name);
         if (names.length >= LIST_BATCH || (d === null && names.length > 0)) {
-          if (signal?.aborted) throw cancelled(dir);
+          if (isAborted(signal)) throw cancelled(dir);
           const entries = await this.describe(dir, names, speed);
           names = [];
-          if (signal?.aborted) throw cancelled(dir);
+          if (isAborted(signal)) throw cancelled(dir);
           if (entries.length > 0) yield entries;
         }
         if (d === null) break;
@@ -308,7 +309,7 @@ export class LocalFs implements FileSystem {
   /** Depth-first delete that checks the signal between entries and never follows symlinks. */
   private async removeTree(dir: string, signal?: AbortSignal): Promise<void> {
     for (const d of await fsp.readdir(dir, { withFileTypes: true })) {
-      if (signal?.aborted) throw cancelled(dir);
+      if (isAborted(signal)) throw cancelled(dir);
       const full = nodePath.join(dir, d.name);
       if (d.isDirectory()) await this.removeTree(full, signal);
       else await fsp.unlink(full);

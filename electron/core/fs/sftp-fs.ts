@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
-import { abortable } from '../abort';
+import { abortable, isAborted } from '../abort';
 import { z } from 'zod';
 import { SkiffError, fromNodeError, isSkiffError, type SkiffErrorData } from '../errors';
 import { Limiter, mapConcurrent } from '../sftp/concurrency';
@@ -379,7 +379,7 @@ export class SftpFs implements FileSystem {
 
   async *listBatches(dir: string, opts: ListOptions = {}): AsyncIterable<FileEntry[]> {
     const { signal } = opts;
-    if (signal?.aborted) throw cancelled(dir);
+    if (isAborted(signal)) throw cancelled(dir);
     let handle: Buffer;
     // The channel that opened the handle: its READDIRs and CLOSE go there, never to a newer one.
     let gen = -1;
@@ -424,7 +424,7 @@ export class SftpFs implements FileSystem {
     };
     try {
       for (;;) {
-        if (signal?.aborted) throw cancelled(dir);
+        if (isAborted(signal)) throw cancelled(dir);
         while (inFlight.length < depth) readdir();
         const raw = await abortable(inFlight.shift()!, signal, () => cancelled(dir));
         // The end. The READDIRs sent behind this one (only to servers that carry out a handle's
@@ -432,7 +432,7 @@ export class SftpFs implements FileSystem {
         // trip more per listing. Their answers come before the CLOSE's, and are dropped.
         if (raw === null) return;
         const batch = await this.toEntries(dir, raw, opts.onRefused);
-        if (signal?.aborted) throw cancelled(dir);
+        if (isAborted(signal)) throw cancelled(dir);
         if (batch.length) yield batch;
       }
     } finally {
@@ -619,11 +619,11 @@ export class SftpFs implements FileSystem {
    * the whole tree (not per level); symlinks are unlinked, never followed.
    */
   private async removeChildren(dir: string, signal: AbortSignal | undefined, lim = new Limiter(FAN_OUT)): Promise<void> {
-    if (signal?.aborted) throw cancelled(dir);
+    if (isAborted(signal)) throw cancelled(dir);
     const entries = await lim.run(() => this.list(dir, signal ? { signal } : {}));
     await Promise.all(
       entries.map(async (e) => {
-        if (signal?.aborted) throw cancelled(e.path);
+        if (isAborted(signal)) throw cancelled(e.path);
         if (e.type === 'directory') {
           await this.removeChildren(e.path, signal, lim);
           await lim.run(() => this.rmdir(e.path));

@@ -1,7 +1,7 @@
 // Bringing a dropped session back: attempts on the policy's backoff until one logs in, an answer
 // is final (another host key, a refused login, the user cancelled), or the give-up time passes.
 // The attempt itself is the caller's (the session manager's login with the session's credentials).
-import { delay } from '../abort';
+import { delay, isAborted } from '../abort';
 import { SkiffError, isSkiffError } from '../errors';
 import type { ErrorCode } from '../error-codes';
 import { nextReconnectDelay, type ReconnectPolicy } from './reconnect-policy';
@@ -47,12 +47,12 @@ export async function reconnectLoop<S>(o: ReconnectLoopOptions<S>): Promise<S> {
   const sleep = o.sleep ?? delay;
   const started = now();
   for (let attempt = 1; ; attempt++) {
-    if (o.signal.aborted) throw cancelled(o.label);
+    if (isAborted(o.signal)) throw cancelled(o.label);
     o.onAttempt?.(attempt);
     try {
       return await o.attempt();
     } catch (err) {
-      if (o.signal.aborted) throw cancelled(o.label);
+      if (isAborted(o.signal)) throw cancelled(o.label);
       if (!isTransientConnectError(err)) throw err;
       const wait = nextReconnectDelay(o.policy, attempt, now() - started);
       if (wait === null) {

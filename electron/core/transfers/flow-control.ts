@@ -1,5 +1,6 @@
 // Small concurrency primitives for the engine: a byte budget that bounds memory across
 // the whole queue, and a pause gate that running copies wait on between requests.
+import { isAborted } from '../abort';
 import { SkiffError } from '../errors';
 
 /** Bounds the bytes of transfer buffers alive at once; waiters are served in order. */
@@ -56,7 +57,7 @@ export class PauseGate {
 
   /** Resolves when open; rejects with CANCELLED if `signal` aborts while waiting. */
   wait(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(new SkiffError('CANCELLED', 'Cancelled.'));
+    if (isAborted(signal)) return Promise.reject(new SkiffError('CANCELLED', 'Cancelled.'));
     if (!this.closed) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -75,5 +76,5 @@ export class PauseGate {
 
 /** Throws CANCELLED when the signal has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined, path?: string): void {
-  if (signal?.aborted) throw new SkiffError('CANCELLED', 'Cancelled.', path === undefined ? {} : { path });
+  if (isAborted(signal)) throw new SkiffError('CANCELLED', 'Cancelled.', path === undefined ? {} : { path });
 }

@@ -7,7 +7,7 @@ import { ChannelSet } from './channel-set';
 import { freeName } from './conflict';
 import { type FileTransferContext, type FileTransferPlan, PART_SUFFIX, STRIPE_MIN, isConnectionError, sideOf, transferFile } from './file-transfer';
 import type { ByteBudget } from './flow-control';
-import { abortable, delay } from '../abort';
+import { abortable, delay, isAborted } from '../abort';
 import { type Job, type TargetDirInfo, asSkiff, relKey } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
@@ -103,7 +103,7 @@ export class JobRunner {
           await Promise.all([finishDirs(job, dstCh.primary), srcCh.close(), dstCh.close()]);
           break;
         } catch (err) {
-          if (signal.aborted || !isConnectionError(err)) throw err;
+          if (isAborted(signal) || !isConnectionError(err)) throw err;
           if (job.retries >= this.opts.maxAutoRetries) throw err;
           // Lost connection: close what we opened, wait (backoff), reconnect the side that failed.
           await srcCh?.close();
@@ -118,7 +118,7 @@ export class JobRunner {
       if (outcome !== 'failed') await this.removeLeftParts(job);
     } catch (err) {
       const e = asSkiff(err);
-      if (signal.aborted || e.code === 'CANCELLED') {
+      if (isAborted(signal) || e.code === 'CANCELLED') {
         outcome = 'cancelled';
       } else {
         job.error = e;
@@ -177,7 +177,7 @@ export class JobRunner {
       if (side !== 'target' && (side === 'source' || job.source.reconnect)) job.source = await abortable(this.reconnect(job.source, err), signal);
       if (side !== 'source' && (side === 'target' || job.target.reconnect)) job.target = await abortable(this.reconnect(job.target, err), signal);
     } catch (reconnectErr) {
-      if (signal.aborted) throw reconnectErr;
+      if (isAborted(signal)) throw reconnectErr;
       // The server may still be down: the next round fails fast on the dead endpoint and
       // comes back here, until maxAutoRetries is used up.
       const blamed = side === 'source' ? job.source : side === 'target' ? job.target : job.source.reconnect ? job.source : job.target;
@@ -239,7 +239,7 @@ export class JobRunner {
         const f = files[next++]!;
         if (f.state !== 'pending') continue;
         await job.gate.wait(signal);
-        if (signal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
+        if (isAborted(signal)) throw new SkiffError('CANCELLED', 'Cancelled.');
         try {
           // A big file starts on this worker's channel at once; its stripe channels join when open
           // (an extra channel takes about three round trips to open: time the copy no longer waits).
@@ -256,10 +256,10 @@ export class JobRunner {
           );
           // Kept for the next file only after a clean success: anything else may have left
           // requests that still wait on the signal, or aborted it.
-          if ((f.state as PlanFileState) !== 'done' || slot.signal.aborted) slot = new AbortController();
+          if ((f.state as PlanFileState) !== 'done' || isAborted(slot.signal)) slot = new AbortController();
         } catch (err) {
           // This worker stops here, with its controller.
-          if (isConnectionError(err) && !signal.aborted) {
+          if (isConnectionError(err) && !isAborted(signal)) {
             f.state = 'pending';
             if (lost === null) lost = err;
             return;
@@ -322,7 +322,7 @@ export class JobRunner {
     if (!parent) return fail(new SkiffError('INTERNAL', 'The target folder was not prepared.', { path: key }));
     if (parent.error) return fail(parent.error);
     // Cancelled (cancelFile) before it started.
-    if (f.abort?.signal.aborted) {
+    if (isAborted(f.abort?.signal)) {
       f.state = 'cancelled';
       job.plan!.skipped.push({ path: key, reason: 'cancelled' });
       return;
@@ -333,7 +333,7 @@ export class JobRunner {
     // per cent of a small file's engine time on loopback.
     f.abort = slot;
     const signal = slot.signal;
-    if (jobSignal.aborted) slot.abort();
+    if (isAborted(jobSignal)) slot.abort();
     f.state = 'running';
     job.running.add(f);
     let releaseTarget: (() => void) | undefined;
@@ -408,13 +408,13 @@ export class JobRunner {
       events.progress(job, 0);
     } catch (err) {
       const e = asSkiff(err, key);
-      if (isConnectionError(e) && !signal.aborted) throw err;
+      if (isConnectionError(e) && !isAborted(signal)) throw err;
       // Bytes of an unfinished file no longer count.
       events.progress(job, -f.bytesDone);
       f.bytesDone = 0;
-      if (signal.aborted || e.code === 'CANCELLED') {
+      if (isAborted(signal) || e.code === 'CANCELLED') {
         f.state = 'cancelled';
-        if (jobSignal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
+        if (isAborted(jobSignal)) throw new SkiffError('CANCELLED', 'Cancelled.');
         job.plan!.skipped.push({ path: key, reason: 'cancelled' });
         events.changed(job);
         return;

@@ -2,6 +2,7 @@
 // that direction, consulted before each read request is issued (so bytes in flight follow the
 // limit too). Off (null) is one property check per request. The clock is injectable so tests
 // can move time by hand instead of waiting for it.
+import { isAborted } from '../abort';
 import { SkiffError } from '../errors';
 
 /** Time and timers for the bucket (ms); the real one is performance.now() and setTimeout. */
@@ -110,7 +111,7 @@ export class RateLimiter {
         return null;
       }
     }
-    if (signal?.aborted) return Promise.reject(new SkiffError('CANCELLED', 'Cancelled.'));
+    if (isAborted(signal)) return Promise.reject(new SkiffError('CANCELLED', 'Cancelled.'));
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ n, resolve, reject, signal });
       if (signal) this.watch(signal);

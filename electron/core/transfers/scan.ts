@@ -5,6 +5,7 @@
 // content); a symlink to a folder is NOT descended (reported as skipped), which also rules out
 // loops; broken links, devices, sockets and FIFOs are skipped with the reason. A source the
 // user picked explicitly is followed even when it is a symlink.
+import { isAborted } from '../abort';
 import { SkiffError, fromNodeError } from '../errors';
 import type { FileEntry, FileStat, FileSystem, ListOptions, RefusedEntry } from '../fs/file-system';
 import { mapConcurrent } from '../sftp/concurrency';
@@ -126,7 +127,7 @@ export async function scanSources(fs: FileSystem, sources: readonly string[], si
 
   // Breadth-first with a few listings in flight: parents always precede children in plan.dirs.
   while (queue.length > 0) {
-    if (signal?.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
+    if (isAborted(signal)) throw new SkiffError('CANCELLED', 'Cancelled.');
     const level = queue.splice(0, queue.length);
     let i = 0;
     const worker = async (): Promise<void> => {

@@ -1,5 +1,6 @@
 // A job's target folders: every one is created (parents first) or listed once before any file is
 // written, and the ones the job created get their source mtimes after their files are in.
+import { isAborted } from '../abort';
 import { SkiffError } from '../errors';
 import type { FileEntry, FileStat, FileSystem } from '../fs/file-system';
 import { isConnectionError } from './file-transfer';
@@ -60,7 +61,7 @@ export async function prepareDirs(job: Job, dst: FileSystem, signal: AbortSignal
 /** One depth of the target's folders, whose parents are all prepared. */
 async function prepareLevel(job: Job, dst: FileSystem, level: Plan['dirs'], signal: AbortSignal): Promise<void> {
   await mapLimit(level, META_PARALLEL, async (d) => {
-    if (signal.aborted) throw new SkiffError('CANCELLED', 'Cancelled.');
+    if (isAborted(signal)) throw new SkiffError('CANCELLED', 'Cancelled.');
     const key = relKey(d.rel);
     const parent = job.dirs.get(relKey(d.rel.slice(0, -1)));
     if (!parent || parent.error) {
