@@ -7,8 +7,8 @@
 // and keeps a search of /home from wandering into /, as `find` does without -L.
 // Unreadable folders (permission denied, vanished meanwhile) go to `onError` and the walk goes
 // on; a lost connection or a failure on `root` itself ends it by rejecting.
-import { isAborted } from '../abort';
 import picomatch from 'picomatch';
+import { isAborted } from '../abort';
 import { SkiffError, isSkiffError } from '../errors';
 import type { FileEntry, FileSystem } from './file-system';
 

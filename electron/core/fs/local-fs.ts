@@ -1,9 +1,9 @@
 // The local side of the FileSystem interface, over node:fs. Every failure is a SkiffError
 // with the path involved, so the panes and the transfer engine never see raw errno text.
-import { isAborted } from '../abort';
 import { constants as fsConstants, type Dir, type Dirent, type Stats } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
+import { isAborted } from '../abort';
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import { localAccountNames } from './account-names';
 import type { EntryType, FileEntry, FileHandle, FileStat, FileSystem, ListOptions, OpenFlags, WholeFileWrite } from './file-system';
