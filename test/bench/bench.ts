@@ -138,7 +138,7 @@ const partsOf = (c: CaseName): string => {
     : '';
 };
 
-/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _WRITE_CHANNELS, _REQUESTS, _STRIPES, _CONNECTIONS, _TUNE_HEAP=0, _IDLE_GC=0) for experiments. */
+/** Engine tuning from the environment (SKIFF_BENCH_FILES, _CHANNELS, _WRITE_CHANNELS, _REQUESTS, _STRIPES, _CONNECTIONS, _TUNE_HEAP=0, _HEAP_MIN=bytes, _IDLE_GC=0, _IDLE_GC_MIN=bytes) for experiments. */
 function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
   const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
   const t: ConstructorParameters<typeof TransferQueue>[0] = { defaultConflict: 'overwrite' };
@@ -149,7 +149,9 @@ function tuning(): ConstructorParameters<typeof TransferQueue>[0] {
   if (n('SKIFF_BENCH_STRIPES')) t.stripes = n('SKIFF_BENCH_STRIPES');
   if (n('SKIFF_BENCH_CONNECTIONS')) t.connections = n('SKIFF_BENCH_CONNECTIONS');
   if (process.env.SKIFF_BENCH_TUNE_HEAP === '0') t.tuneHeap = false;
+  if (process.env.SKIFF_BENCH_HEAP_MIN) t.heapTuningMinBytes = Number(process.env.SKIFF_BENCH_HEAP_MIN);
   if (process.env.SKIFF_BENCH_IDLE_GC === '0') t.idleGcDelayMs = null;
+  if (process.env.SKIFF_BENCH_IDLE_GC_MIN) t.idleGcMinBytes = Number(process.env.SKIFF_BENCH_IDLE_GC_MIN);
   return t;
 }
 

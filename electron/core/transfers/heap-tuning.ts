@@ -10,8 +10,9 @@
 // A bigger live heap gets a smaller percentage (growingPercentFor), so the extra garbage V8 may
 // keep stays near 128 MiB whatever the heap.
 //
-// Only jobs with much to move hold it (TransferQueueOptions.heapTuningMinBytes): the flag is
-// process-wide, worker threads' heaps grow under it too, and small files gain nothing from it.
+// Every job holds it (TransferQueueOptions.heapTuningMinBytes): a folder of small files moves
+// little, but after a full GC V8 sets its next limit so close to the live heap that the young
+// generation's promotions kept it marking and compacting through the whole job.
 //
 // The flag is read by V8 each time it computes a new limit, so it can be set and reset at any
 // time; V8's default (0 = dynamic) is restored as soon as no transfer runs. Electron starts V8
@@ -70,8 +71,12 @@ export function holdTransferHeapTuning(): () => void {
 // Once the queue has been idle a moment, one full GC gives back what the jobs left: ssh2's packet
 // buffers and the heap they grew sit as garbage until V8 next needs the room, and in a long-running
 // process each transfer raised the RSS the next one started from (bench, loopback: 94 → 136 → 165
-// MB between cases with a GC, 107 → 161 → 202 without). V8 offers a GC to JavaScript only with
-// --expose-gc; set at runtime, the flag gives a new context's global `gc`.
+// MB between cases with a GC, 107 → 161 → 202 without). Only once the jobs moved much since the
+// last one (TransferQueueOptions.idleGcMinBytes): a full GC also lets the hidden classes of the
+// last job's objects die, and the next job runs its hot code in the interpreter until V8 compiles
+// it again.
+// V8 offers a GC to JavaScript only with --expose-gc; set at runtime, the flag gives a new
+// context's global `gc`.
 //
 // A plain gc() frees the objects, but V8 hands the emptied pages back to the system only later,
 // from a background thread: the RSS was where it was when gc() returned (213 → 213 MB with the

@@ -25,9 +25,10 @@ import type { TransferEndpoint, TransferQueueOptions, TransferState } from './ty
  */
 const MANY_FILES = 32;
 
-/** The queue's hold on the transfer heap tuning (heap-tuning.ts): taken by a job big enough to need it. */
+/** The queue's hold on the transfer heap tuning (heap-tuning.ts), taken by each job once it knows what it moves. */
 export interface HeapTuningHold {
-  hold(): void;
+  /** `bytes`: what the job has left to move (the queue decides from it what to hold, and whether to collect after). */
+  hold(bytes: number): void;
   /** Idempotent; a no-op when never held. */
   release(): void;
 }
@@ -79,7 +80,7 @@ export class JobRunner {
         try {
           await job.gate.wait(signal);
           if (!job.plan) await this.scan(job, signal);
-          if (pendingBytes(job.plan!) >= this.opts.heapTuningMinBytes) heap.hold();
+          heap.hold(pendingBytes(job.plan!));
           // Channels (and a second connection) open lazily: a single small file never opens an extra one.
           const conns = this.connectionsFor(job.plan!);
           // Only the reading side gets a second connection (the writes were no faster over two).

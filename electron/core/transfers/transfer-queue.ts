@@ -26,6 +26,8 @@ export class TransferQueue {
   private stopped = false;
   /** The full GC waiting for the queue to stay idle (whenIdle). */
   private idleGc: ReturnType<typeof setTimeout> | null = null;
+  /** Bytes the jobs moved since the last idle GC: it runs once they reach idleGcMinBytes. */
+  private movedSinceGc = 0;
 
   constructor(options: TransferQueueOptions = {}) {
     this.opts = {
@@ -44,8 +46,9 @@ export class TransferQueue {
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 10_000,
       tuneHeap: options.tuneHeap ?? true,
-      heapTuningMinBytes: options.heapTuningMinBytes ?? 64 * 1024 * 1024,
+      heapTuningMinBytes: options.heapTuningMinBytes ?? 0,
       idleGcDelayMs: options.idleGcDelayMs === undefined ? 1000 : options.idleGcDelayMs,
+      idleGcMinBytes: options.idleGcMinBytes ?? 64 * 1024 * 1024,
       speedLimits: options.speedLimits ?? {},
       rateClock: options.rateClock ?? systemClock,
       onConflict: options.onConflict,
@@ -301,14 +304,19 @@ export class TransferQueue {
     }
   }
 
-  /** Once nothing runs for idleGcDelayMs, one full GC (heap-tuning.ts). */
+  /**
+   * Once nothing runs for idleGcDelayMs, one full GC (heap-tuning.ts), if a job since the last one
+   * moved at least idleGcMinBytes: after smaller jobs it gives back little and costs the next job.
+   */
   private whenIdle(): void {
     const delay = this.opts.idleGcDelayMs;
-    if (delay === null || this.stopped || this.idleGc) return;
+    if (delay === null || this.stopped || this.idleGc || this.movedSinceGc < this.opts.idleGcMinBytes) return;
     if ([...this.jobs.values()].some((j) => j.runPromise)) return;
     this.idleGc = setTimeout(() => {
       this.idleGc = null;
-      if (![...this.jobs.values()].some((j) => j.runPromise)) collectIdleGarbage();
+      if ([...this.jobs.values()].some((j) => j.runPromise)) return;
+      this.movedSinceGc = 0;
+      collectIdleGarbage();
     }, delay);
     this.idleGc.unref?.();
   }
@@ -317,15 +325,17 @@ export class TransferQueue {
     // The runner holds the tuning once it knows the job is big enough (after its scan).
     let release: (() => void) | undefined;
     const heap: HeapTuningHold = {
-      hold: () => {
-        if (this.opts.tuneHeap) release ??= holdTransferHeapTuning();
+      hold: (bytes) => {
+        if (this.opts.tuneHeap && bytes >= this.opts.heapTuningMinBytes) release ??= holdTransferHeapTuning();
       },
       release: () => release?.(),
     };
+    const before = job.bytesDone;
     try {
       this.finish(job, await this.runner.run(job, heap));
     } finally {
       heap.release(); // idempotent: normally released just before the job settles
+      this.movedSinceGc += Math.max(0, job.bytesDone - before);
     }
   }
 

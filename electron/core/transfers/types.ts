@@ -159,9 +159,9 @@ export interface TransferQueueOptions {
   /** Let V8's heap grow further between full GCs while jobs run (default true; see heap-tuning.ts). */
   tuneHeap?: boolean;
   /**
-   * Bytes a job must have to move before it asks for the heap tuning (default 64 MiB): the full
-   * GCs it saves come every ~12 MiB moved, while the bigger heap it allows (in worker threads too:
-   * the flag is the process's) cost a folder of small files ~50 MB of RSS for nothing.
+   * Bytes a job must have to move before it asks for the heap tuning (default 0: every job). A
+   * folder of small files needs it too: after a full GC V8 sets its next limit so close to the live
+   * heap that such a job runs several full GCs more (test/bench/README.md, "Eighth round").
    */
   heapTuningMinBytes?: number;
   /**
@@ -169,6 +169,14 @@ export interface TransferQueueOptions {
    * gives back what the jobs left (default 1000; null: never). See heap-tuning.ts.
    */
   idleGcDelayMs?: number | null;
+  /**
+   * That GC runs only once the jobs since the last one moved this many bytes (default 64 MiB). A
+   * job that moved less left little for it to give back, and a full GC costs the next job its
+   * optimized code: the hidden classes of the last job's objects die with them, and every
+   * function compiled for those is sent back to the interpreter (test/bench/README.md, "Eighth
+   * round"). V8's own memory reducer still collects an idle heap later.
+   */
+  idleGcMinBytes?: number;
 }
 
 /** Error codes that mean "the connection is gone": the engine reconnects and resumes instead of failing the file. */

@@ -1,4 +1,5 @@
-// The heap tuning policy: set while transfers run, V8's default back as soon as none runs.
+// The heap tuning policy: set while transfers run, V8's default back as soon as none runs; the
+// full GC once the queue is idle, only once the jobs since the last one moved much.
 // The V8 flag itself is process-wide and cannot be read back, so the policy is observed through
 // the setter seam; that the flag exists in this runtime's V8 is checked in a child process.
 import { spawnSync } from 'node:child_process';
@@ -105,7 +106,7 @@ describe('transfer heap tuning', () => {
     expect(calls).toEqual([]);
   });
 
-  it('is never asked for by a job below the threshold: small files gain no speed from it, only memory', async () => {
+  it('is held by a job of small files too (the default threshold is 0), and released before it settles', async () => {
     const src = tempDir();
     for (let i = 0; i < 20; i++) writeFile(path.join(src, 'small', `f${i}.bin`), patternBytes(16 * 1024, i + 1));
     const q = new TransferQueue({ defaultConflict: 'overwrite' });
@@ -114,6 +115,17 @@ describe('transfer heap tuning', () => {
     );
     expect(snap.state).toBe('done');
     expect(snap.filesDone).toBe(20);
+    expect(calls).toEqual([ON, OFF]);
+  });
+
+  it('is never asked for by a job below a threshold that is set', async () => {
+    const src = tempDir();
+    writeFile(path.join(src, 'one.bin'), patternBytes(16 * 1024, 7));
+    const q = new TransferQueue({ defaultConflict: 'overwrite', heapTuningMinBytes: 1024 * 1024 });
+    const snap = await q.whenSettled(
+      q.add({ direction: 'download', source: localEndpoint(), sources: [path.join(src, 'one.bin')], target: localEndpoint(), targetDir: tempDir() }).id,
+    );
+    expect(snap.state).toBe('done');
     expect(calls).toEqual([]);
   });
 });
@@ -151,7 +163,7 @@ describe('the full GC once the queue is idle', () => {
   };
 
   it('runs once after the last job settles and the delay passes, not while jobs run', async () => {
-    const q = new TransferQueue({ defaultConflict: 'overwrite', idleGcDelayMs: 30 });
+    const q = new TransferQueue({ defaultConflict: 'overwrite', idleGcDelayMs: 30, idleGcMinBytes: 0 });
     const dst = tempDir();
     const a = q.add({ direction: 'download', source: localEndpoint(), sources: [oneFile('a.bin')], target: localEndpoint(), targetDir: dst });
     await q.whenSettled(a.id);
@@ -162,6 +174,32 @@ describe('the full GC once the queue is idle', () => {
     expect(collected).toBe(0);
     await new Promise((r) => setTimeout(r, 120));
     expect(collected).toBe(1);
+  });
+
+  it('runs only once the jobs since the last one moved idleGcMinBytes', async () => {
+    // 64 KiB files against a 100 KiB threshold: one job alone does not collect, the second does.
+    const q = new TransferQueue({ defaultConflict: 'overwrite', idleGcDelayMs: 20, idleGcMinBytes: 100 * 1024 });
+    const dst = tempDir();
+    const run = async (sources: string[]) =>
+      expect((await q.whenSettled(q.add({ direction: 'download', source: localEndpoint(), sources, target: localEndpoint(), targetDir: dst }).id)).state).toBe(
+        'done',
+      );
+    const idle = () => new Promise((r) => setTimeout(r, 100));
+    await run([oneFile('s1.bin')]);
+    await idle();
+    expect(collected).toBe(0);
+    await run([oneFile('s2.bin')]);
+    await idle();
+    expect(collected).toBe(1);
+    // Counted again from zero after it.
+    await run([oneFile('s3.bin')]);
+    await idle();
+    expect(collected).toBe(1);
+    // 128 KiB more: collected once, however long the queue then stays idle.
+    await run([oneFile('b1.bin'), oneFile('b2.bin')]);
+    await idle();
+    await idle();
+    expect(collected).toBe(2);
   });
 
   it('never runs when turned off', async () => {
