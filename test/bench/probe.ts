@@ -12,10 +12,18 @@
 //   PROBE_NEW_SESSION=1   a new session for every run (`alt`: every other run)
 //   PROBE_CONNECTOR=1     the endpoint gets a connector for second connections, as in the bench
 //   PROBE_IDLE_GC=0       no idle collection between runs (it would land in the next run)
-//   PROBE_GC_BETWEEN=1    the idle collection right before each run instead
+//   PROBE_GC_BETWEEN=1    the idle collection right before each run instead (`plain`: V8's gc() alone)
+//   PROBE_ONE_QUEUE=1     one TransferQueue and LocalFs for all runs, as in the app (default: new ones per run)
+//   PROBE_GC_AFTER=kind   right after each run `minor`, `full` (gc()) or `idle` (the idle collection), then 300 ms idle
+//   PROBE_MEM=1           after each run: V8's heap, external memory, ArrayBuffers, and the RSS by kind of mapping
+//   PROBE_SNAP_REP=N      heap snapshots around run N: /tmp/a.heapsnapshot PROBE_SNAP_AT ms (120) into it, and
+//                         /tmp/b.heapsnapshot after it and a gc() (what only the running job kept alive)
 //   PROBE_SLEEP_MS=ms     the process idles this long right before each run (as between the bench's runs)
 //   PROBE_HEAPSAMPLE=1    the third run's allocations (collected ones too) to /tmp/alloc.heapprofile
+//                         (PROBE_SAMPLE_BYTES: the sampling interval, 1024; PROBE_HEAPSAMPLE_MAJOR=1: only what
+//                         survived the young generation's collections)
 //   PROBE_CPUPROFILE=1    the third run's CPU profile (main thread) to /tmp/run.cpuprofile
+//   PROBE_PROFILE_REP=N   profile run N instead of the third (0-based)
 //   PROBE_FRESH_OUT=1     each run writes into a new folder, none deleted before the end (as the bench)
 //   PROBE_BETWEEN=cmd     a shell command right before each run (PROBE_PORT, PROBE_USER, PROBE_KEY, PROBE_REMOTE, PROBE_WORK set)
 //   PROBE_TRACE=1         for the last run, when its SFTP requests were sent and answered (ms from
@@ -25,6 +33,7 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import { LocalFs } from '../../electron/core/fs/local-fs';
 import { connect } from '../../electron/core/sftp/session';
 import { collectIdleGarbage } from '../../electron/core/transfers/heap-tuning';
@@ -73,6 +82,12 @@ function threadCpu(): Map<string, number> {
     }
   }
   return m;
+}
+
+/** V8's gc(), made available at run time (`{ type: 'minor' }` for a young-generation collection). */
+function v8gc(): (options?: { type: 'minor' | 'major' }) => void {
+  setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
 }
 
 type Callback = (...args: unknown[]) => unknown;
@@ -159,6 +174,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < count; i++) writeFileSync(path.join(local, `f${i}.bin`), Buffer.alloc(16 * 1024, i));
   const remoteRoot = path.join(s.scratch, 'probe');
   mkdirSync(remoteRoot);
+  let sharedQueue: TransferQueue | undefined;
+  let sharedLfs: { fs: LocalFs } | undefined;
   let session = await connect({ host: '127.0.0.1', port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
   try {
     for (const t of tunings.length ? tunings : ['']) {
@@ -187,22 +204,25 @@ async function main(): Promise<void> {
           mkdirSync(src);
           for (let i = 0; i < count; i++) writeFileSync(path.join(src, `f${i}.bin`), Buffer.alloc(16 * 1024, i));
         }
-        const q = new TransferQueue({
-          defaultConflict: 'overwrite',
-          ...(process.env.PROBE_IDLE_GC === '0' ? { idleGcDelayMs: null } : {}),
-          ...(o.files ? { filesInFlight: o.files } : {}),
-          ...(o.channels ? { channels: o.channels } : {}),
-          ...(o.requests ? { requestsPerFile: o.requests } : {}),
-          ...(o.heapmin !== undefined ? { heapTuningMinBytes: o.heapmin } : {}),
-        });
+        const q = process.env.PROBE_ONE_QUEUE === '1' ? (sharedQueue ??= newQueue()) : newQueue();
+        function newQueue(): TransferQueue {
+          return new TransferQueue({
+            defaultConflict: 'overwrite',
+            ...(process.env.PROBE_IDLE_GC === '0' ? { idleGcDelayMs: null } : {}),
+            ...(o.files ? { filesInFlight: o.files } : {}),
+            ...(o.channels ? { channels: o.channels } : {}),
+            ...(o.requests ? { requestsPerFile: o.requests } : {}),
+            ...(o.heapmin !== undefined ? { heapTuningMinBytes: o.heapmin } : {}),
+          });
+        }
         if (process.env.PROBE_NEW_SESSION === '1' || (process.env.PROBE_NEW_SESSION === 'alt' && rep % 2 === 1)) {
           await session.close();
           session = await connect({ host: '127.0.0.1', port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
         }
         const opener = () => connect({ host: '127.0.0.1', port, username: s.user, privateKeyPath: s.clientKeys.ed25519, verifyHostKey: async () => true });
         const remote = process.env.PROBE_CONNECTOR === '1' ? sessionEndpoint(session, undefined, opener) : sessionEndpoint(session);
-        const lfs = { fs: new LocalFs() };
-        const profiling = rep === 2 && (process.env.PROBE_HEAPSAMPLE === '1' || process.env.PROBE_CPUPROFILE === '1');
+        const lfs = process.env.PROBE_ONE_QUEUE === '1' ? (sharedLfs ??= { fs: new LocalFs() }) : { fs: new LocalFs() };
+        const profiling = rep === Number(process.env.PROBE_PROFILE_REP ?? 2) && (process.env.PROBE_HEAPSAMPLE === '1' || process.env.PROBE_CPUPROFILE === '1');
         const insp = profiling ? new (await import('node:inspector')).Session() : null;
         if (insp) {
           insp.connect();
@@ -210,7 +230,11 @@ async function main(): Promise<void> {
             await new Promise<void>((r) =>
               insp.post(
                 'HeapProfiler.startSampling',
-                { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object,
+                {
+                  samplingInterval: Number(process.env.PROBE_SAMPLE_BYTES ?? 1024),
+                  includeObjectsCollectedByMajorGC: true,
+                  includeObjectsCollectedByMinorGC: process.env.PROBE_HEAPSAMPLE_MAJOR !== '1',
+                } as object,
                 () => r(),
               ),
             );
@@ -220,6 +244,9 @@ async function main(): Promise<void> {
           }
         }
         if (process.env.PROBE_GC_BETWEEN === '1') collectIdleGarbage();
+        else if (process.env.PROBE_GC_BETWEEN === 'plain') {
+          v8gc()();
+        }
         if (process.env.PROBE_BETWEEN)
           execSync(process.env.PROBE_BETWEEN, {
             stdio: 'ignore',
@@ -233,6 +260,10 @@ async function main(): Promise<void> {
         trace?.reset();
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
+        if (rep === Number(process.env.PROBE_SNAP_REP ?? -1)) {
+          const { writeHeapSnapshot } = await import('node:v8');
+          setTimeout(() => writeHeapSnapshot('/tmp/a.heapsnapshot'), Number(process.env.PROBE_SNAP_AT ?? 120));
+        }
         const job = q.add(
           which.endsWith('upload')
             ? { direction: 'upload', source: lfs, sources: [src], target: remote, targetDir: out }
@@ -242,6 +273,11 @@ async function main(): Promise<void> {
         const cpu = process.cpuUsage(cpu0);
         if (insp) {
           if (process.env.PROBE_HEAPSAMPLE === '1') {
+            if (process.env.PROBE_HEAPSAMPLE_MAJOR === '1') {
+              // Young garbage out of the samples: what is left was promoted (or is still alive).
+              v8gc()({ type: 'minor' });
+              v8gc()({ type: 'minor' });
+            }
             const prof = await new Promise<unknown>((r) => insp.post('HeapProfiler.stopSampling', (_e, res) => r(res)));
             writeFileSync('/tmp/alloc.heapprofile', JSON.stringify((prof as { profile: unknown }).profile));
           }
@@ -252,9 +288,61 @@ async function main(): Promise<void> {
           insp.disconnect();
         }
         if (trace && rep === Number(process.env.PROBE_REPS ?? 3) - 1) trace.print();
+        if (rep === Number(process.env.PROBE_SNAP_REP ?? -1)) {
+          const { writeHeapSnapshot } = await import('node:v8');
+          await new Promise((r) => setTimeout(r, 50));
+          v8gc()();
+          writeHeapSnapshot('/tmp/b.heapsnapshot');
+        }
         const srv = treeCpu(sshdPid) - srv0;
         const th = threadCpu();
         const parts = [...th].map(([k, v]) => `${k} ${(v - (th0.get(k) ?? 0)).toFixed(2)}`).join(', ');
+        if (process.env.PROBE_GC_AFTER) {
+          const g = v8gc();
+          if (process.env.PROBE_GC_AFTER === 'minor') g({ type: 'minor' });
+          else if (process.env.PROBE_GC_AFTER === 'full') g();
+          else if (process.env.PROBE_GC_AFTER === 'idle') collectIdleGarbage();
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        if (process.env.PROBE_MEM === '1') {
+          const { getHeapStatistics } = await import('node:v8');
+          const h = getHeapStatistics();
+          const mu = process.memoryUsage();
+          const sm = readFileSync('/proc/self/smaps', 'utf8').split('\n');
+          const kinds = new Map<string, number>();
+          let kind = '';
+          for (const line of sm) {
+            const hd = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+            if (hd) {
+              const size = (parseInt(hd[2]!, 16) - parseInt(hd[1]!, 16)) / 1024;
+              const name = hd[3] ?? '';
+              kind = name
+                ? name.startsWith('/')
+                  ? 'file'
+                  : name
+                : size === 256
+                  ? 'v8-256k'
+                  : size >= 65536 - 1024 && size <= 65536
+                    ? 'arena-64M'
+                    : size % 256 === 0
+                      ? 'anon-256k*'
+                      : 'anon';
+              continue;
+            }
+            const r = /^Rss:\s+(\d+) kB/.exec(line);
+            if (r) kinds.set(kind, (kinds.get(kind) ?? 0) + Number(r[1]) / 1024);
+          }
+          console.log(
+            '  rss by kind: ' +
+              [...kinds]
+                .sort((a, b) => b[1] - a[1])
+                .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+                .join(', '),
+          );
+          console.log(
+            `  mem after: heap used ${(h.used_heap_size / 2 ** 20).toFixed(1)} total ${(h.total_heap_size / 2 ** 20).toFixed(1)} external ${(h.external_memory / 2 ** 20).toFixed(1)} arrayBuffers ${(mu.arrayBuffers / 2 ** 20).toFixed(1)} rss ${(mu.rss / 2 ** 20).toFixed(0)}`,
+          );
+        }
         console.log(`  server tree CPU ${srv.toFixed(2)} s; threads: ${parts}`);
         console.log(
           `${which} ${t || 'default'} [${label}] rep ${rep}: ${((performance.now() - t0) / 1000).toFixed(3)} s ${snap.state} files ${snap.filesDone}, client CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s`,
