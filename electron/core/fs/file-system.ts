@@ -34,7 +34,10 @@ export interface WholeFileWrite {
   partPath: string;
   /** Final name the complete part is moved onto. */
   finalPath: string;
-  /** The bytes; a buffer that owns its memory may be handed over (detached): do not use it afterwards. */
+  /**
+   * The bytes; a buffer that owns its memory may be handed over (detached): do not use it
+   * afterwards. Neither does the side once its promise has settled (the caller may reuse the memory).
+   */
   data: Uint8Array;
   /** Replace an existing final file, or refuse to (ALREADY_EXISTS) and leave it alone. */
   overwrite: boolean;
@@ -118,7 +121,8 @@ export interface FileSystem {
   writeWholeFile?(w: WholeFileWrite): Promise<AttrsKept | void>;
   /**
    * Optional fast path for small files: up to `length` bytes from the start of `p` (fewer at its
-   * end) in one step instead of open/read/close, in a buffer that owns its memory.
+   * end) in one step instead of open/read/close, in a buffer that owns its memory (pooled memory
+   * from whole-file-buffers.ts, which the caller gives back once done with the bytes).
    */
   readWholeFile?(p: string, length: number): Promise<Buffer>;
 }

@@ -15,6 +15,7 @@ import { SkiffError, fromNodeError } from '../errors';
 import type { FileEntry } from './file-system';
 import { FsThread, FsThreadStopped, THREAD_PRELUDE, type ThreadReply } from './fs-thread';
 import { USER_FS_WORKER_SOURCE } from './user-fs';
+import { adopt, giveBack, takeBuffer } from './whole-file-buffers';
 
 const WORKER_SOURCE = `
 ${THREAD_PRELUDE}
@@ -45,9 +46,10 @@ function describe(m) {
 }
 function read(m) {
   let fd = -1;
+  // Memory the main thread lent (whole-file-buffers.ts): at least m.length bytes, old bytes in it.
+  const buf = new Uint8Array(m.into, 0, m.length);
   try {
     fd = fs.openSync(m.path, 'r');
-    const buf = new Uint8Array(m.length);
     let got = 0;
     while (got < m.length) {
       const n = fs.readSync(fd, buf, got, m.length - got, got);
@@ -56,11 +58,11 @@ function read(m) {
     }
     fs.closeSync(fd);
     fd = -1;
-    // Handed over, not copied: the bytes live on in the main thread.
-    reply({ id: m.id, err: null, data: buf, length: got }, m.length > 0 ? [buf.buffer] : []);
+    // Handed back, not copied: the bytes live on in the main thread.
+    reply({ id: m.id, err: null, data: buf, length: got }, [m.into]);
   } catch (err) {
     if (fd >= 0) { try { fs.closeSync(fd); } catch {} }
-    reply({ id: m.id, err: { code: err && err.code, message: String(err && err.message) } });
+    reply({ id: m.id, err: { code: err && err.code, message: String(err && err.message) }, data: buf }, [m.into]);
   }
 }
 serve((m) => (m.op === 'read' ? read(m) : describe(m)));
@@ -68,10 +70,10 @@ serve((m) => (m.op === 'read' ? read(m) : describe(m)));
 
 let thread: FsThread | null = null;
 
-async function ask(msg: object, what: string, p: string): Promise<ThreadReply> {
+async function ask(msg: object, what: string, p: string, transfer: ArrayBuffer[] = []): Promise<ThreadReply> {
   thread ??= new FsThread(WORKER_SOURCE, 'local reader');
   try {
-    return await thread.request(msg);
+    return await thread.request(msg, transfer);
   } catch (err) {
     const why = err instanceof FsThreadStopped ? err.message : `it could not be asked (${err instanceof Error ? err.message : String(err)})`;
     throw new SkiffError('INTERNAL', `Could not ${what} “${p}”: ${why}.`, { path: p });
@@ -88,10 +90,20 @@ export async function describeEntries(dir: string, names: readonly string[]): Pr
   return { entries: r.entries as FileEntry[], ms: r.ms as number };
 }
 
-/** Up to `length` bytes from the start of the file at `p` (fewer at its end), in a buffer that owns its memory. */
+/**
+ * Up to `length` bytes from the start of the file at `p` (fewer at its end), in pooled memory of
+ * its own (whole-file-buffers.ts: giveBack it once the bytes are no longer needed).
+ */
 export async function readWholeFile(p: string, length: number): Promise<Buffer> {
-  const r = await ask({ op: 'read', path: p, length }, 'read', p);
-  if (r.err) throw fromNodeError(r.err, p);
-  const data = r.data as Uint8Array;
-  return Buffer.from(data.buffer, data.byteOffset, r.length as number);
+  // The thread reads into memory lent to it for the call and hands it back with the answer.
+  const into = takeBuffer(length).buffer as ArrayBuffer;
+  const r = await ask({ op: 'read', path: p, length, into }, 'read', p, [into]);
+  const data = r.data instanceof Uint8Array ? r.data : null;
+  if (data) adopt(data.buffer as ArrayBuffer);
+  if (r.err) {
+    giveBack(data);
+    throw fromNodeError(r.err, p);
+  }
+  if (!data) throw new SkiffError('INTERNAL', `Could not read “${p}”: the local reader answered without the bytes.`, { path: p });
+  return Buffer.from(data.buffer, 0, r.length as number);
 }

@@ -11,6 +11,7 @@ import { SkiffError, fromNodeError } from '../errors';
 import type { WholeFileWrite } from './file-system';
 import { FsThread, FsThreadStopped, THREAD_PRELUDE, type ThreadReply } from './fs-thread';
 import { USER_FS_WORKER_SOURCE } from './user-fs';
+import { adopt, giveBack, isPooled } from './whole-file-buffers';
 
 /**
  * The worker's source. The no-replace move is the same as LocalFs.rename: link(2) refuses an
@@ -53,12 +54,13 @@ serve((m) => {
     fs.closeSync(f);
     step = 'move';
     move(m);
-    // The bytes go back to the main thread, whose frequent young-generation GCs free them; kept
-    // here they would pile up (~64 MiB) until this nearly idle heap ever collected.
+    // The bytes go back to the main thread, which reuses pooled memory for its next file (or lets
+    // its frequent young-generation GCs free it); kept here they would pile up until this nearly
+    // idle heap ever collected.
     reply({ id: m.id, err: null, data: m.data }, m.data.length > 0 ? [m.data.buffer] : []);
   } catch (e) {
     if (fd >= 0) { try { fs.closeSync(fd); } catch {} }
-    reply({ id: m.id, err: { code: e && e.code, message: String(e && e.message), step } });
+    reply({ id: m.id, err: { code: e && e.code, message: String(e && e.message), step }, data: m.data }, m.data.length > 0 ? [m.data.buffer] : []);
   }
 });
 `;
@@ -68,10 +70,14 @@ class WholeFileWriter {
   private readonly thread = new FsThread(WORKER_SOURCE, 'file writer');
 
   async write(msg: WholeFileWrite): Promise<void> {
-    // The bytes are handed over, not copied, when they own their memory (see WholeFileWrite.data);
-    // a view into a shared slab (Buffer's small-allocation pool) is copied first.
+    // The bytes are handed over, not copied, when they own their memory (see WholeFileWrite.data):
+    // pooled memory (whole-file-buffers.ts), or a buffer of their own size; a view into a shared
+    // slab (Buffer's small-allocation pool) is copied first.
     // (An empty or already handed-over buffer is never transferred: that message would not arrive.)
-    const own = msg.data.buffer instanceof ArrayBuffer && msg.data.length > 0 && msg.data.byteOffset === 0 && msg.data.buffer.byteLength - msg.data.length <= 1;
+    const pooled = isPooled(msg.data) && msg.data.length > 0;
+    const own =
+      pooled ||
+      (msg.data.buffer instanceof ArrayBuffer && msg.data.length > 0 && msg.data.byteOffset === 0 && msg.data.buffer.byteLength - msg.data.length <= 1);
     let data: Uint8Array;
     try {
       data = own ? msg.data : new Uint8Array(msg.data);
@@ -90,6 +96,11 @@ class WholeFileWriter {
         `Could not write “${msg.finalPath}”: its bytes could not be handed to the writer (${err instanceof Error ? err.message : String(err)}).`,
         { path: msg.finalPath },
       );
+    }
+    // The memory comes back with the answer; pooled memory goes back to the pool.
+    if (pooled && r.data instanceof Uint8Array) {
+      adopt(r.data.buffer as ArrayBuffer);
+      giveBack(r.data);
     }
     if (!r.err) return;
     // Errors of the move are about the final name (it exists, …); the others about the part.

@@ -9,6 +9,7 @@
 // point with the source; any difference restarts the file from zero.
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import type { FileHandle, FileStat, FileSystem } from '../fs/file-system';
+import { giveBack, takeBuffer } from '../fs/whole-file-buffers';
 import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
 import { pipelinedCopy } from './pipelined-copy';
 import type { RateLimiter } from './rate-limit';
@@ -133,21 +134,31 @@ async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ da
     await ctx.gate.wait(ctx.signal);
   }
   await ctx.budget.acquire(len);
-  const release = (): void => ctx.budget.release(len);
+  let data: Buffer | undefined;
+  // Called once nothing reads or writes the bytes any more (the target's write has settled).
+  const release = (): void => {
+    ctx.budget.release(len);
+    giveBack(data);
+  };
   let closing: Promise<void> = Promise.resolve();
   try {
-    let data: Buffer;
     if (src.readWholeFile) {
       data = await onSide('source', src.readWholeFile(file.srcPath, len), file.srcPath);
     } else {
       const h = await onSide('source', src.open(file.srcPath, 'r'), file.srcPath);
       // Memory of its own (not Buffer's shared pool), so writeWholeFile can hand it over uncopied.
-      const buf = Buffer.from(new ArrayBuffer(len));
-      const n = await onSide('source', h.read(buf, 0, len, 0), file.srcPath).finally(() => {
+      const buf = takeBuffer(len);
+      let n: number;
+      try {
+        n = await onSide('source', h.read(buf, 0, len, 0), file.srcPath);
+      } catch (err) {
+        giveBack(buf); // the read has settled: nothing writes into it any more
+        throw err;
+      } finally {
         // The read handle's close cannot change the copy (and a lost connection shows up anyway):
         // waited for only once the file is written.
         closing = h.close().catch(() => undefined);
-      });
+      }
       data = buf.subarray(0, n);
     }
     if (data.length !== size) {

@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
+import { pooledBytes } from '../../../electron/core/fs/whole-file-buffers';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
 import type { SftpSession } from '../../../electron/core/sftp/types';
@@ -51,6 +52,34 @@ describe('TransferQueue against the real sshd', () => {
       expect(readdirSync(remote)).toEqual([`${name}.bin`]);
     });
   }
+
+  it('copies a folder of small files of mixed sizes byte-identically both ways, twice, while their memory is reused', async () => {
+    // Shorter files follow longer ones, so a reused buffer still holds the last file's bytes
+    // beyond the new file's end: none of them may reach the copy.
+    const local = tempDir();
+    const remote = tempDir('skiff-remote-');
+    const sizes = [70_000, 3, 16_384, 5_000, 100_000, 1, 16_385, 0, 4_096, 65_536, 12];
+    for (let round = 0; round < 3; round++)
+      for (const [i, size] of sizes.entries()) writeFile(path.join(local, 'mixed', `r${round}-f${i}.bin`), patternBytes(size, 7 * i + round + 1));
+    const q = new TransferQueue({ defaultConflict: 'overwrite' });
+    for (let pass = 0; pass < 2; pass++) {
+      const back = tempDir();
+      const up = await q.whenSettled(
+        q.add({ direction: 'upload', source: localEndpoint(), sources: [path.join(local, 'mixed')], target: sessionEndpoint(session), targetDir: remote }).id,
+      );
+      expect(up.fileErrors).toEqual([]);
+      expect(up.state).toBe('done');
+      const down = await q.whenSettled(
+        q.add({ direction: 'download', source: sessionEndpoint(session), sources: [path.join(remote, 'mixed')], target: localEndpoint(), targetDir: back }).id,
+      );
+      expect(down.fileErrors).toEqual([]);
+      expect(down.state).toBe('done');
+      expect(treeDigest(path.join(remote, 'mixed'))).toEqual(treeDigest(path.join(local, 'mixed')));
+      expect(treeDigest(path.join(back, 'mixed'))).toEqual(treeDigest(path.join(local, 'mixed')));
+    }
+    // The memory of those files came back for reuse (none of it is left to the GC).
+    expect(pooledBytes()).toBeGreaterThan(0);
+  });
 
   it('copies names that begin or end with two dots (they stay inside the folder) both ways, picked or inside a folder', async () => {
     const local = tempDir();
