@@ -77,6 +77,8 @@ export interface FileTransferContext {
   gate: PauseGate;
   signal: AbortSignal;
   requests: number;
+  /** Bytes of one file in flight at most (below MAX_FILE_WINDOW): for uploads, what the server's windows let leave (link-tuning.ts). */
+  maxBytesInFlight?: number;
   preservePermissions: boolean;
   onBytes(n: number): void;
   /** The file landed, but something of it was not kept (its modification time, its permissions). */
@@ -331,7 +333,10 @@ export async function transferFile(ctx: FileTransferContext, file: PlanFile, ask
         chunkSize: chunk,
         // A small file needs only its chunks (+1 byte); a big one at most MAX_FILE_WINDOW in
         // flight, which is what makes RESUME_BACKOFF a safe bound for parts we wrote earlier.
-        requests: Math.max(1, Math.min(ctx.requests, Math.floor(MAX_FILE_WINDOW / chunk), Math.ceil((remaining + 1) / chunk))),
+        requests: Math.max(
+          1,
+          Math.min(ctx.requests, Math.floor(Math.min(MAX_FILE_WINDOW, ctx.maxBytesInFlight ?? MAX_FILE_WINDOW) / chunk), Math.ceil((remaining + 1) / chunk)),
+        ),
         expectedSize: size,
         startAt,
         windowBytes: MAX_FILE_WINDOW,

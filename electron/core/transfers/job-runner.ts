@@ -12,7 +12,7 @@ import { type Job, type TargetDirInfo, asSkiff, relKey } from './job';
 import { decideConflict } from './job-conflicts';
 import type { JobEvents } from './job-events';
 import type { SpeedLimiter } from './rate-limit';
-import { inFlightFactor, writeStripesFor } from './link-tuning';
+import { inFlightFactor, uploadBytesInFlight, writeStripesFor } from './link-tuning';
 import { type Plan, type PlanFile, type PlanFileState, scanSources } from './scan';
 import { finishDirs, prepareDirs, targetPath } from './target-dirs';
 import type { TransferEndpoint, TransferQueueOptions, TransferState } from './types';
@@ -232,6 +232,8 @@ export class JobRunner {
     // A long link gets more files (and requests per file) in flight: a wave costs round trips, not bytes.
     const factor = inFlightFactor(job.source, job.target);
     const requests = this.opts.requestsPerFile * factor;
+    // An upload's bytes in flight follow its server's windows: a striped file's over all its channels.
+    const maxBytes = { one: uploadBytesInFlight(job.target, 1), striped: uploadBytesInFlight(job.target, writeStripes) };
     const worker = async (w: number): Promise<void> => {
       const src = await srcCh.get(w % this.opts.channels);
       const dst = await dstCh.get(w % writers);
@@ -253,6 +255,7 @@ export class JobRunner {
             dstCh.primary,
             signal,
             requests,
+            f.stat.size >= STRIPE_MIN ? maxBytes.striped : maxBytes.one,
             f.stat.size >= STRIPE_MIN ? this.stripeChannels(srcCh, dstCh, w, writeStripes, writers).catch(() => ({ src: [], dst: [] })) : undefined,
           );
           // Kept for the next file only after a clean success: anything else may have left
@@ -310,6 +313,7 @@ export class JobRunner {
     meta: FileSystem,
     jobSignal: AbortSignal,
     requests: number,
+    maxBytesInFlight: number,
     stripe?: FileTransferContext['stripes'],
   ): Promise<void> {
     const { events } = this.deps;
@@ -392,6 +396,7 @@ export class JobRunner {
           gate: job.gate,
           signal,
           requests,
+          maxBytesInFlight,
           preservePermissions: job.spec.preservePermissions ?? false,
           onBytes: (n) => events.progress(job, n),
           onWarning: (code, message) => {

@@ -20,6 +20,22 @@ export function writeStripesFor(target: TransferEndpoint, max: number): number {
   return Math.max(1, Math.min(Math.max(1, Math.floor(max)), Math.round(bdp / link.sendWindow)));
 }
 
+/** The least one big upload keeps in flight, whatever its server's window: a window adjust finds the next bytes ready. */
+const MIN_UPLOAD_IN_FLIGHT = 4 * MiB;
+
+/**
+ * Bytes of one big upload to `target` in flight at most over `channels` write channels: twice what
+ * their server windows let leave at once, at least MIN_UPLOAD_IN_FLIGHT; no bound where the window
+ * is not known. What a window does not let leave waits in ssh2 as a copy of the chunk: on loopback
+ * 16 MiB in flight instead of 4 made a 1 GiB upload no faster, and the malloc arena all those
+ * copies passed through stayed with the process (test/bench/README.md, "Eighth round").
+ */
+export function uploadBytesInFlight(target: TransferEndpoint, channels: number): number {
+  const window = target.link?.sendWindow;
+  if (!(window !== undefined && window > 0)) return Number.POSITIVE_INFINITY;
+  return Math.max(MIN_UPLOAD_IN_FLIGHT, 2 * window * Math.max(1, Math.floor(channels)));
+}
+
 /** Round trip at which the configured files and requests in flight are still enough (measured: 64 files best on loopback). */
 const SHORT_RTT_MS = 10;
 /** The most the files and requests in flight are multiplied by on a long link. */

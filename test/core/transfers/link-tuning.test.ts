@@ -3,9 +3,9 @@
 // queue's own use of it runs on real local files, with the link described on the endpoint.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileSystem } from '../../../electron/core/fs/file-system';
+import type { FileHandle, FileSystem, OpenFlags } from '../../../electron/core/fs/file-system';
 import { LocalFs } from '../../../electron/core/fs/local-fs';
-import { inFlightFactor, writeStripesFor } from '../../../electron/core/transfers/link-tuning';
+import { inFlightFactor, uploadBytesInFlight, writeStripesFor } from '../../../electron/core/transfers/link-tuning';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import type { LinkInfo, TransferEndpoint } from '../../../electron/core/transfers/types';
 import { tempDir, writeFile } from './helpers';
@@ -43,6 +43,61 @@ describe('inFlightFactor', () => {
     expect(inFlightFactor(ep(undefined), ep(longLink))).toBe(4);
     expect(inFlightFactor(ep({ ...longLink, rttMs: 150 }), ep(loopback))).toBe(4);
     expect(inFlightFactor(ep({ ...longLink, rttMs: undefined }))).toBe(1);
+  });
+});
+
+describe('uploadBytesInFlight', () => {
+  it('is twice what the server windows of the channels let leave, at least 4 MiB, unbounded without a window', () => {
+    expect(uploadBytesInFlight(ep(loopback), 1)).toBe(4 * MiB);
+    expect(uploadBytesInFlight(ep({ ...loopback, sendWindow: 256 * 1024 }), 1)).toBe(4 * MiB);
+    expect(uploadBytesInFlight(ep({ ...loopback, sendWindow: 8 * MiB }), 1)).toBe(16 * MiB);
+    expect(uploadBytesInFlight(ep(longLink), 5)).toBe(20 * MiB);
+    expect(uploadBytesInFlight(ep(longLink), 0)).toBe(4 * MiB);
+    expect(uploadBytesInFlight(ep(undefined), 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(uploadBytesInFlight(ep({ ...loopback, sendWindow: 0 }), 1)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+/** LocalFs writing in 256 KiB requests that records the most writes it had running at once. */
+class WritesInFlightFs extends LocalFs {
+  override readonly maxWriteSize = 256 * 1024;
+  running = 0;
+  most = 0;
+  override async open(p: string, flags: OpenFlags, mode?: number): Promise<FileHandle> {
+    const h = await super.open(p, flags, mode);
+    const write = h.write.bind(h);
+    h.write = async (...args) => {
+      this.most = Math.max(this.most, ++this.running);
+      try {
+        await new Promise((r) => setTimeout(r, 2));
+        return await write(...args);
+      } finally {
+        this.running--;
+      }
+    };
+    return h;
+  }
+}
+
+describe('a big upload', () => {
+  it.each([
+    // 4 MiB in flight: 16 requests of 256 KiB, whether the window is 2 MiB or less.
+    ['keeps twice a 2 MiB server window in flight', { ...loopback }, 16],
+    ['keeps at least 4 MiB in flight behind a small window', { ...loopback, sendWindow: 64 * 1024 }, 16],
+    // No window known (a local target): requestsPerFile (64) within MAX_FILE_WINDOW (16 MiB).
+    ['keeps its configured requests in flight where no window is known', undefined, 64],
+  ])('%s', async (_label, link, expected) => {
+    const src = tempDir();
+    const file = path.join(src, 'big.bin');
+    writeFile(file, Buffer.alloc(24 * MiB, 7));
+    const fs = new WritesInFlightFs();
+    const q = new TransferQueue();
+    const snap = await q.whenSettled(
+      q.add({ direction: 'upload', source: { fs: new LocalFs() }, sources: [file], target: { fs, ...(link ? { link } : {}) }, targetDir: tempDir() }).id,
+    );
+    expect(snap.state).toBe('done');
+    expect(snap.bytesDone).toBe(24 * MiB);
+    expect(fs.most).toBe(expected);
   });
 });
 
