@@ -1,7 +1,7 @@
 // Developer probe (not part of `npm run bench`): runs one engine case repeatedly on one open
 // session with different tunings, to see where time goes. Usage:
 //   npx tsx test/bench/probe.ts small-download 2000 "files=24,channels=4" "files=48,channels=8"
-// (tunings: files, channels, requests per file, heapmin = the queue's heapTuningMinBytes)
+// (tunings: files, channels, wchannels (writeChannels), requests per file, heapmin = the queue's heapTuningMinBytes)
 // Each run prints its wall time, the client's CPU, the CPU of sshd's process tree (sshd and
 // sftp-server) and each thread of this process. Environment:
 //   PROBE_REPS=N          runs per tuning (3)
@@ -214,6 +214,7 @@ async function main(): Promise<void> {
             ...(process.env.PROBE_IDLE_GC === '0' ? { idleGcDelayMs: null } : {}),
             ...(o.files ? { filesInFlight: o.files } : {}),
             ...(o.channels ? { channels: o.channels } : {}),
+            ...(o.wchannels ? { writeChannels: o.wchannels } : {}),
             ...(o.requests ? { requestsPerFile: o.requests } : {}),
             ...(o.heapmin !== undefined ? { heapTuningMinBytes: o.heapmin } : {}),
           });

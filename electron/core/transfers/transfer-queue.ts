@@ -48,7 +48,7 @@ export class TransferQueue {
       tuneHeap: options.tuneHeap ?? true,
       heapTuningMinBytes: options.heapTuningMinBytes ?? 0,
       idleGcDelayMs: options.idleGcDelayMs === undefined ? 1000 : options.idleGcDelayMs,
-      idleGcMinBytes: options.idleGcMinBytes ?? 64 * 1024 * 1024,
+      idleGcMinBytes: options.idleGcMinBytes ?? 256 * 1024 * 1024,
       speedLimits: options.speedLimits ?? {},
       rateClock: options.rateClock ?? systemClock,
       onConflict: options.onConflict,

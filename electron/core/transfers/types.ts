@@ -170,11 +170,11 @@ export interface TransferQueueOptions {
    */
   idleGcDelayMs?: number | null;
   /**
-   * That GC runs only once the jobs since the last one moved this many bytes (default 64 MiB). A
-   * job that moved less left little for it to give back, and a full GC costs the next job its
-   * optimized code: the hidden classes of the last job's objects die with them, and every
-   * function compiled for those is sent back to the interpreter (test/bench/README.md, "Eighth
-   * round"). V8's own memory reducer still collects an idle heap later.
+   * That GC runs only once the jobs since the last one moved this many bytes (default 256 MiB).
+   * Jobs that moved less left little for it to give back (their buffers are reused), and a full GC
+   * costs the next job its optimized code: the hidden classes of the last job's objects die with
+   * them, and every function compiled for those goes back to the interpreter (test/bench/README.md,
+   * "Eighth round"). V8's own memory reducer still collects an idle heap later.
    */
   idleGcMinBytes?: number;
 }
