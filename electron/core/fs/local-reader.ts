@@ -15,7 +15,7 @@ import { SkiffError, fromNodeError } from '../errors';
 import type { FileEntry } from './file-system';
 import { FsThread, FsThreadStopped, THREAD_PRELUDE, type ThreadReply } from './fs-thread';
 import { USER_FS_WORKER_SOURCE } from './user-fs';
-import { adopt, giveBack, takeBuffer } from './whole-file-buffers';
+import { wholeFileBuffers as pool } from './whole-file-buffers';
 
 const WORKER_SOURCE = `
 ${THREAD_PRELUDE}
@@ -92,16 +92,16 @@ export async function describeEntries(dir: string, names: readonly string[]): Pr
 
 /**
  * Up to `length` bytes from the start of the file at `p` (fewer at its end), in pooled memory of
- * its own (whole-file-buffers.ts: giveBack it once the bytes are no longer needed).
+ * its own (whole-file-buffers.ts: give it back once the bytes are no longer needed).
  */
 export async function readWholeFile(p: string, length: number): Promise<Buffer> {
   // The thread reads into memory lent to it for the call and hands it back with the answer.
-  const into = takeBuffer(length).buffer as ArrayBuffer;
+  const into = pool.take(length).buffer as ArrayBuffer;
   const r = await ask({ op: 'read', path: p, length, into }, 'read', p, [into]);
   const data = r.data instanceof Uint8Array ? r.data : null;
-  if (data) adopt(data.buffer as ArrayBuffer);
+  if (data) pool.adopt(data.buffer as ArrayBuffer);
   if (r.err) {
-    giveBack(data);
+    pool.giveBack(data);
     throw fromNodeError(r.err, p);
   }
   if (!data) throw new SkiffError('INTERNAL', `Could not read “${p}”: the local reader answered without the bytes.`, { path: p });

@@ -11,7 +11,7 @@ import { SkiffError, fromNodeError } from '../errors';
 import type { WholeFileWrite } from './file-system';
 import { FsThread, FsThreadStopped, THREAD_PRELUDE, type ThreadReply } from './fs-thread';
 import { USER_FS_WORKER_SOURCE } from './user-fs';
-import { adopt, giveBack, isPooled } from './whole-file-buffers';
+import { wholeFileBuffers as pool } from './whole-file-buffers';
 
 /**
  * The worker's source. The no-replace move is the same as LocalFs.rename: link(2) refuses an
@@ -74,7 +74,7 @@ class WholeFileWriter {
     // pooled memory (whole-file-buffers.ts), or a buffer of their own size; a view into a shared
     // slab (Buffer's small-allocation pool) is copied first.
     // (An empty or already handed-over buffer is never transferred: that message would not arrive.)
-    const pooled = isPooled(msg.data) && msg.data.length > 0;
+    const pooled = pool.isPooled(msg.data) && msg.data.length > 0;
     const own =
       pooled ||
       (msg.data.buffer instanceof ArrayBuffer && msg.data.length > 0 && msg.data.byteOffset === 0 && msg.data.buffer.byteLength - msg.data.length <= 1);
@@ -99,8 +99,8 @@ class WholeFileWriter {
     }
     // The memory comes back with the answer; pooled memory goes back to the pool.
     if (pooled && r.data instanceof Uint8Array) {
-      adopt(r.data.buffer as ArrayBuffer);
-      giveBack(r.data);
+      pool.adopt(r.data.buffer as ArrayBuffer);
+      pool.giveBack(r.data);
     }
     if (!r.err) return;
     // Errors of the move are about the final name (it exists, …); the others about the part.

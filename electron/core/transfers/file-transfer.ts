@@ -9,7 +9,7 @@
 // point with the source; any difference restarts the file from zero.
 import { SkiffError, fromNodeError, isSkiffError } from '../errors';
 import type { FileHandle, FileStat, FileSystem } from '../fs/file-system';
-import { giveBack, takeBuffer } from '../fs/whole-file-buffers';
+import { wholeFileBuffers as pool } from '../fs/whole-file-buffers';
 import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
 import { pipelinedCopy } from './pipelined-copy';
 import type { RateLimiter } from './rate-limit';
@@ -140,7 +140,7 @@ async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ da
   // Called once nothing reads or writes the bytes any more (the target's write has settled).
   const release = (): void => {
     ctx.budget.release(len);
-    giveBack(data);
+    pool.giveBack(data);
   };
   let closing: Promise<void> = Promise.resolve();
   try {
@@ -149,12 +149,12 @@ async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ da
     } else {
       const h = await onSide('source', src.open(file.srcPath, 'r'), file.srcPath);
       // Memory of its own (not Buffer's shared pool), so writeWholeFile can hand it over uncopied.
-      const buf = takeBuffer(len);
+      const buf = pool.take(len);
       let n: number;
       try {
         n = await onSide('source', h.read(buf, 0, len, 0), file.srcPath);
       } catch (err) {
-        giveBack(buf); // the read has settled: nothing writes into it any more
+        pool.giveBack(buf); // the read has settled: nothing writes into it any more
         throw err;
       } finally {
         // The read handle's close cannot change the copy (and a lost connection shows up anyway):

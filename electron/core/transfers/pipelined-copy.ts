@@ -1,6 +1,7 @@
 // Copies one open file to another with many positional reads/writes in flight, so a
 // high-latency SFTP channel stays full. Memory is bounded by `requests × chunk` per file
 // and by the queue-wide ByteBudget; nothing ever holds the whole file.
+import { BufferPool } from '../buffer-pool';
 import { SkiffError } from '../errors';
 import type { FileHandle } from '../fs/file-system';
 import { type ByteBudget, type PauseGate, throwIfAborted } from './flow-control';
@@ -40,43 +41,18 @@ export interface PipelinedCopyState {
 
 /**
  * Recycled chunk buffers: a 1 GiB copy would otherwise allocate 4,000 × 256 KiB buffers that
- * live until the next GC (peak RSS). Only big buffers are kept, only a bounded number, and only
- * while copies run: the pool is dropped when the last one ends, so an idle app gives it back.
+ * live until the next GC (peak RSS). At most 64 MiB is kept, and only while copies run: the pool
+ * is emptied when the last one ends, so an idle app gives it back.
  */
-const POOL_MIN = 64 * 1024;
-const POOL_MAX_BYTES = 64 * 1024 * 1024;
-const pool = new Map<number, Buffer[]>();
-let pooledBytes = 0;
-
-function takeBuffer(len: number): Buffer {
-  if (len >= POOL_MIN) {
-    const b = pool.get(len)?.pop();
-    if (b) {
-      pooledBytes -= len;
-      return b;
-    }
-  }
-  return Buffer.allocUnsafe(len);
-}
+const chunks = new BufferPool(64 * 1024 * 1024);
 
 /** Bytes of chunk buffers kept for reuse right now (diagnostics and tests). */
 export function pooledBufferBytes(): number {
-  return pooledBytes;
+  return chunks.pooledBytes;
 }
 
 /** Copies running; the pool is emptied when the last one ends (up to 64 MiB back after a big transfer). */
 let copiesRunning = 0;
-
-function giveBuffer(b: Buffer): void {
-  if (copiesRunning === 0 || b.length < POOL_MIN || pooledBytes + b.length > POOL_MAX_BYTES) return;
-  let list = pool.get(b.length);
-  if (!list) {
-    list = [];
-    pool.set(b.length, list);
-  }
-  list.push(b);
-  pooledBytes += b.length;
-}
 
 /** Request size past the expected end (a file that grew while we copy it). */
 const PROBE_BYTES = 256 * 1024;
@@ -95,10 +71,7 @@ export async function pipelinedCopy(
   try {
     return await copy(src, dst, opts, state);
   } finally {
-    if (--copiesRunning === 0) {
-      pool.clear();
-      pooledBytes = 0;
-    }
+    if (--copiesRunning === 0) chunks.clear();
   }
 }
 
@@ -185,7 +158,7 @@ async function copy(
       await opts.budget.acquire(r.len);
       const src = srcs[w % srcs.length]!;
       const dst = dsts[w % dsts.length]!;
-      const buf = takeBuffer(r.len);
+      const buf = chunks.take(r.len);
       try {
         // A short read is finished by this worker: the rest of its range comes next in offset order.
         let at = r.pos;
@@ -230,7 +203,7 @@ async function copy(
         if (limited && at < end) opts.rateLimit!.refund(end - at); // the end of the file came first
       } finally {
         // Both requests on this buffer have settled (awaited above), so nobody else holds it.
-        giveBuffer(buf);
+        chunks.giveBack(buf);
         opts.budget.release(r.len);
       }
     }

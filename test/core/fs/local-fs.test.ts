@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { LocalFs } from '../../../electron/core/fs/local-fs';
-import { giveBack, isPooled } from '../../../electron/core/fs/whole-file-buffers';
+import { wholeFileBuffers as pool } from '../../../electron/core/fs/whole-file-buffers';
 import { isSkiffError, type ErrorCode } from '../../../electron/core/errors';
 import { tempDir } from '../transfers/helpers';
 
@@ -105,16 +105,16 @@ describe('LocalFs', () => {
     // Pooled memory of its own (whole-file-buffers.ts), so a writer may take it over.
     expect(all.byteOffset).toBe(0);
     expect(all.buffer.byteLength).toBeGreaterThanOrEqual(data.length + 1);
-    expect(isPooled(all)).toBe(true);
+    expect(pool.isPooled(all)).toBe(true);
     // Given back, the memory serves the next read, and only that file's bytes show.
-    giveBack(all);
+    pool.giveBack(all);
     writeFileSync(path.join(d, 'short'), 'short one');
     const size = all.buffer.byteLength;
     const short = await fs.readWholeFile(path.join(d, 'short'), data.length + 1);
     // The given-back memory went to the reader for this file (so this side of it is detached now).
     expect([all.buffer.byteLength, short.buffer.byteLength]).toEqual([0, size]);
     expect(short.toString()).toBe('short one');
-    giveBack(short);
+    pool.giveBack(short);
     expect((await fs.readWholeFile(path.join(d, 'f.bin'), 100)).equals(data.subarray(0, 100))).toBe(true);
     expect((await fs.readWholeFile(path.join(d, 'empty'), 1)).length).toBe(0);
     await expect(fs.readWholeFile(path.join(d, 'missing'), 10)).rejects.toMatchObject({ code: 'NO_SUCH_FILE', path: path.join(d, 'missing') });

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { pooledBytes } from '../../../electron/core/fs/whole-file-buffers';
+import { wholeFileBuffers } from '../../../electron/core/fs/whole-file-buffers';
 import { TransferQueue } from '../../../electron/core/transfers/transfer-queue';
 import { sessionEndpoint } from '../../../electron/core/transfers/session-endpoint';
 import type { SftpSession } from '../../../electron/core/sftp/types';
@@ -78,7 +78,7 @@ describe('TransferQueue against the real sshd', () => {
       expect(treeDigest(path.join(back, 'mixed'))).toEqual(treeDigest(path.join(local, 'mixed')));
     }
     // The memory of those files came back for reuse (none of it is left to the GC).
-    expect(pooledBytes()).toBeGreaterThan(0);
+    expect(wholeFileBuffers.pooledBytes).toBeGreaterThan(0);
   });
 
   it('copies names that begin or end with two dots (they stay inside the folder) both ways, picked or inside a folder', async () => {
