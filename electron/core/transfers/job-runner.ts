@@ -27,7 +27,7 @@ const MANY_FILES = 32;
 
 /** The queue's hold on the transfer heap tuning (heap-tuning.ts), taken by each job once it knows what it moves. */
 export interface HeapTuningHold {
-  /** `bytes`: what the job has left to move (the queue decides from it what to hold, and whether to collect after). */
+  /** `bytes`: what the job has left to move (the queue decides from it whether to hold). */
   hold(bytes: number): void;
   /** Idempotent; a no-op when never held. */
   release(): void;

@@ -305,8 +305,8 @@ export class TransferQueue {
   }
 
   /**
-   * Once nothing runs for idleGcDelayMs, one full GC (heap-tuning.ts), if a job since the last one
-   * moved at least idleGcMinBytes: after smaller jobs it gives back little and costs the next job.
+   * Once nothing runs for idleGcDelayMs, one full GC (heap-tuning.ts), if the jobs since the last
+   * one moved at least idleGcMinBytes: after less it gives back little and costs the next job.
    */
   private whenIdle(): void {
     const delay = this.opts.idleGcDelayMs;
@@ -322,7 +322,7 @@ export class TransferQueue {
   }
 
   private async run(job: Job): Promise<void> {
-    // The runner holds the tuning once it knows the job is big enough (after its scan).
+    // The runner asks for the tuning once its scan knows what the job moves.
     let release: (() => void) | undefined;
     const heap: HeapTuningHold = {
       hold: (bytes) => {
