@@ -27,16 +27,23 @@ export const TRANSFER_HEAP_GROWING_PERCENT = 400;
  * process holds more than the bench) gets a smaller percentage: about this much extra at most.
  */
 export const TRANSFER_HEAP_HEADROOM_BYTES = 128 * 1024 * 1024;
+/**
+ * The headroom of a job with less to move (it follows the job's bytes, between this and
+ * TRANSFER_HEAP_HEADROOM_BYTES): enough that V8 does not start marking as soon as the young
+ * generation promotes, without letting a folder of small files grow the heap by 128 MiB.
+ */
+export const SMALL_JOB_HEAP_HEADROOM_BYTES = 48 * 1024 * 1024;
 
-/** The heap-growing-percent for a live heap of `liveBytes`: 400 for small heaps, down to 100. */
-export function growingPercentFor(liveBytes: number): number {
-  const p = Math.round((100 * TRANSFER_HEAP_HEADROOM_BYTES) / Math.max(1, liveBytes));
+/** The heap-growing-percent for a live heap of `liveBytes`: up to 400 for small heaps, down to 100. */
+export function growingPercentFor(liveBytes: number, headroomBytes = TRANSFER_HEAP_HEADROOM_BYTES): number {
+  const p = Math.round((100 * headroomBytes) / Math.max(1, liveBytes));
   return Math.max(100, Math.min(TRANSFER_HEAP_GROWING_PERCENT, p));
 }
 
 type SetFlags = (flags: string) => void;
 
-let holders = 0;
+/** The headroom of each job holding the tuning. */
+const held: number[] = [];
 let setFlags: SetFlags = (flags) => v8.setFlagsFromString(flags);
 
 /** Replaces the V8 flag setter (tests observe the policy through it); returns the previous one. */
@@ -55,16 +62,23 @@ function apply(percent: number): void {
 }
 
 /**
- * Holds the transfer heap tuning until the returned release function is called (idempotent).
- * Reference-counted: the default comes back when the last running transfer releases it.
+ * Holds the transfer heap tuning for a job with `moving` bytes to move until the returned release
+ * function is called (idempotent). The headroom follows the biggest job holding it; the default
+ * comes back when the last running transfer releases it.
  */
-export function holdTransferHeapTuning(): () => void {
-  if (holders++ === 0) apply(growingPercentFor(v8.getHeapStatistics().used_heap_size));
+export function holdTransferHeapTuning(moving: number = TRANSFER_HEAP_HEADROOM_BYTES): () => void {
+  const headroom = Math.min(TRANSFER_HEAP_HEADROOM_BYTES, Math.max(SMALL_JOB_HEAP_HEADROOM_BYTES, moving));
+  const live = (): number => v8.getHeapStatistics().used_heap_size;
+  if (headroom > Math.max(0, ...held)) apply(growingPercentFor(live(), headroom));
+  held.push(headroom);
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    if (--holders === 0) apply(0);
+    held.splice(held.indexOf(headroom), 1);
+    const biggest = Math.max(0, ...held);
+    if (held.length === 0) apply(0);
+    else if (biggest < headroom) apply(growingPercentFor(live(), biggest));
   };
 }
 

@@ -326,7 +326,7 @@ export class TransferQueue {
     let release: (() => void) | undefined;
     const heap: HeapTuningHold = {
       hold: (bytes) => {
-        if (this.opts.tuneHeap && bytes >= this.opts.heapTuningMinBytes) release ??= holdTransferHeapTuning();
+        if (this.opts.tuneHeap && bytes >= this.opts.heapTuningMinBytes) release ??= holdTransferHeapTuning(bytes);
       },
       release: () => release?.(),
     };

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import v8 from 'node:v8';
 import {
   TRANSFER_HEAP_GROWING_PERCENT,
+  SMALL_JOB_HEAP_HEADROOM_BYTES,
   TRANSFER_HEAP_HEADROOM_BYTES,
   growingPercentFor,
   holdTransferHeapTuning,
@@ -40,6 +41,29 @@ describe('transfer heap tuning', () => {
     expect(growingPercentFor(1024 * MiB)).toBe(100);
     expect(growingPercentFor(0)).toBe(TRANSFER_HEAP_GROWING_PERCENT);
     expect(growingPercentFor(TRANSFER_HEAP_HEADROOM_BYTES / 3)).toBe(300);
+    // A smaller job's headroom: 48 MiB over a 24 MiB heap is 200 %.
+    expect(growingPercentFor(24 * MiB, SMALL_JOB_HEAP_HEADROOM_BYTES)).toBe(200);
+  });
+
+  it('gives a job headroom that follows its bytes (48 to 128 MiB), the biggest job holding it deciding', () => {
+    const MiB = 1024 * 1024;
+    const pct = (headroom: number) => growingPercentFor(v8.getHeapStatistics().used_heap_size, headroom);
+    const near = (call: string | undefined, expected: number) => expect(Math.abs(Number(/=(\d+)$/.exec(call!)![1]) - expected)).toBeLessThanOrEqual(10);
+    const small = holdTransferHeapTuning(31 * MiB);
+    near(calls[0], pct(SMALL_JOB_HEAP_HEADROOM_BYTES));
+    // A big job joins: its headroom is asked for; a second small one changes nothing.
+    const big = holdTransferHeapTuning(1024 * MiB);
+    near(calls[1], pct(TRANSFER_HEAP_HEADROOM_BYTES));
+    const small2 = holdTransferHeapTuning(80 * MiB);
+    expect(calls).toHaveLength(2);
+    // The big one ends: the biggest left (80 MiB) decides.
+    big();
+    near(calls[2], pct(80 * MiB));
+    small2();
+    near(calls[3], pct(SMALL_JOB_HEAP_HEADROOM_BYTES));
+    small();
+    expect(calls[4]).toBe(OFF);
+    expect(calls).toHaveLength(5);
   });
 
   it('asks for the percentage that fits the live heap when it holds', () => {
