@@ -8,7 +8,8 @@
 // V8's dynamic 1.1–4×) the same transfers ran 2–9 of them, and took 1.8–2.1 s of CPU instead
 // of 2.6–3.1 s (wall 2.2–2.7 s instead of 2.8–3.5 s), peak RSS 158–192 MB (was 160–175 MB).
 // A bigger live heap gets a smaller percentage (growingPercentFor), so the extra garbage V8 may
-// keep stays near 128 MiB whatever the heap.
+// keep stays near the headroom whatever the heap: 128 MiB for a big job, down to 48 MiB for one
+// that moves less.
 //
 // Every job holds it (TransferQueueOptions.heapTuningMinBytes): a folder of small files moves
 // little, but after a full GC V8 sets its next limit so close to the live heap that the young
