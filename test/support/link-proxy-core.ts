@@ -99,14 +99,16 @@ class Pipe {
         this.timer = null;
         this.flush();
       },
-      Math.max(0, head.at - performance.now()),
+      // Whole milliseconds, rounded up: a timer may fire a fraction of a millisecond before its time.
+      Math.max(0, Math.ceil(head.at - performance.now())),
     );
   }
 
   flush(): void {
     if (this.link.mode !== 'up' || this.to.destroyed) return;
     const now = performance.now();
-    while (this.queue.length > 0 && this.queue[0]!.at <= now + 0.5) {
+    // Never a byte sooner than its delay: a round trip measured through the link is at least twice it.
+    while (this.queue.length > 0 && this.queue[0]!.at <= now) {
       const { buf } = this.queue.shift()!;
       this.held -= buf.length;
       this.delivered += buf.length;
