@@ -149,18 +149,13 @@ async function readWhole(ctx: FileTransferContext, file: PlanFile): Promise<{ da
     } else {
       const h = await onSide('source', src.open(file.srcPath, 'r'), file.srcPath);
       // Memory of its own (not Buffer's shared pool), so writeWholeFile can hand it over uncopied.
-      const buf = pool.take(len);
-      let n: number;
-      try {
-        n = await onSide('source', h.read(buf, 0, len, 0), file.srcPath);
-      } catch (err) {
-        pool.giveBack(buf); // the read has settled: nothing writes into it any more
-        throw err;
-      } finally {
+      // Held in `data` from now on, so release gives it back if the read fails (it has settled then).
+      const buf = (data = pool.take(len));
+      const n = await onSide('source', h.read(buf, 0, len, 0), file.srcPath).finally(() => {
         // The read handle's close cannot change the copy (and a lost connection shows up anyway):
         // waited for only once the file is written.
         closing = h.close().catch(() => undefined);
-      }
+      });
       data = buf.subarray(0, n);
     }
     if (data.length !== size) {
