@@ -58,23 +58,30 @@ describe('uploadBytesInFlight', () => {
   });
 });
 
+/** Calls running at once, and the most there ever were. */
+class AtOnce {
+  running = 0;
+  most = 0;
+  /** `call`, held `ms` first so that every other call that can start does so before it finishes. */
+  async run<T>(ms: number, call: () => Promise<T>): Promise<T> {
+    this.most = Math.max(this.most, ++this.running);
+    try {
+      await new Promise((r) => setTimeout(r, ms));
+      return await call();
+    } finally {
+      this.running--;
+    }
+  }
+}
+
 /** LocalFs writing in 256 KiB requests that records the most writes it had running at once. */
 class WritesInFlightFs extends LocalFs {
   override readonly maxWriteSize = 256 * 1024;
-  running = 0;
-  most = 0;
+  readonly writes = new AtOnce();
   override async open(p: string, flags: OpenFlags, mode?: number): Promise<FileHandle> {
     const h = await super.open(p, flags, mode);
     const write = h.write.bind(h);
-    h.write = async (...args) => {
-      this.most = Math.max(this.most, ++this.running);
-      try {
-        await new Promise((r) => setTimeout(r, 2));
-        return await write(...args);
-      } finally {
-        this.running--;
-      }
-    };
+    h.write = (...args) => this.writes.run(2, () => write(...args));
     return h;
   }
 }
@@ -97,23 +104,15 @@ describe('a big upload', () => {
     );
     expect(snap.state).toBe('done');
     expect(snap.bytesDone).toBe(24 * MiB);
-    expect(fs.most).toBe(expected);
+    expect(fs.writes.most).toBe(expected);
   });
 });
 
 /** LocalFs that records the most whole-file reads it had running at once. */
 class CountingFs extends LocalFs {
-  running = 0;
-  most = 0;
-  override async readWholeFile(p: string, length: number): Promise<Buffer> {
-    this.most = Math.max(this.most, ++this.running);
-    try {
-      // Let every worker that can start do so before any read finishes.
-      await new Promise((r) => setTimeout(r, 20));
-      return await super.readWholeFile(p, length);
-    } finally {
-      this.running--;
-    }
+  readonly reads = new AtOnce();
+  override readWholeFile(p: string, length: number): Promise<Buffer> {
+    return this.reads.run(20, () => super.readWholeFile(p, length));
   }
 }
 
@@ -132,7 +131,7 @@ describe('a job of many small files', () => {
     );
     expect(snap.state).toBe('done');
     expect(snap.filesDone).toBe(60);
-    expect(fs.most).toBe(expected);
+    expect(fs.reads.most).toBe(expected);
   });
 });
 
